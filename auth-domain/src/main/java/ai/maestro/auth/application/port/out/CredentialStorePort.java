@@ -1,0 +1,29 @@
+package ai.maestro.auth.application.port.out;
+
+import ai.maestro.auth.domain.AuthType;
+import ai.maestro.auth.domain.CredentialSummary;
+import ai.maestro.auth.domain.ProviderId;
+import ai.maestro.auth.domain.SaveResult;
+import ai.maestro.auth.domain.SavedAuthentication;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where credentials live, one row per (provider, auth type). Failures to read or decrypt are
+ * {@link ai.maestro.auth.domain.error.CredentialStoreException}; nothing is ever overwritten by one.
+ */
+public interface CredentialStorePort {
+
+    Optional<SavedAuthentication> find(ProviderId provider, AuthType authType);
+
+    /**
+     * Compare-and-swap on {@code candidate.version()}: inserts when it is 0 and no row exists,
+     * updates when the stored version equals it; otherwise changes nothing and reports a conflict.
+     */
+    SaveResult save(SavedAuthentication candidate);
+
+    boolean delete(ProviderId provider, AuthType authType);
+
+    /** Every row, without decrypting any. */
+    List<CredentialSummary> list();
+}

@@ -1,0 +1,26 @@
+package ai.maestro.auth.application.port.out;
+
+import ai.maestro.auth.domain.AuthorizationCode;
+import ai.maestro.auth.domain.AuthorizationSession;
+import ai.maestro.auth.domain.Secret;
+import ai.maestro.auth.domain.TokenResponse;
+import ai.maestro.auth.domain.config.ProviderConfig;
+
+/**
+ * The provider's token endpoint. Implementations return the wire answer unvalidated (the domain
+ * validates it) and report failures as
+ * {@link ai.maestro.auth.domain.error.ReloginRequiredException},
+ * {@link ai.maestro.auth.domain.error.ProviderUnavailableException} or
+ * {@link ai.maestro.auth.domain.error.OAuthErrorException}, via {@link ai.maestro.auth.domain.OAuthError#toException}.
+ */
+public interface TokenEndpointPort {
+
+    /** RFC 6749 §4.1.3 with the PKCE verifier. Sent at most once: a code is single-use. */
+    TokenResponse exchangeAuthorizationCode(ProviderConfig config, AuthorizationSession session, AuthorizationCode code);
+
+    /** RFC 6749 §6. The provider may rotate the refresh token. */
+    TokenResponse refresh(ProviderConfig config, Secret refreshToken);
+
+    /** RFC 8693 token exchange of an id_token for an API key (OpenAI); the key is the access_token. */
+    TokenResponse exchangeIdTokenForApiKey(ProviderConfig config, Secret idToken);
+}

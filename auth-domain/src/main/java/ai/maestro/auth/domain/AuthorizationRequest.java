@@ -1,0 +1,50 @@
+package ai.maestro.auth.domain;
+
+import ai.maestro.auth.domain.config.ProviderConfig;
+import ai.maestro.auth.domain.config.QueryParameter;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** The authorization request URL (RFC 6749 §4.1.1 with RFC 7636 §4.3) the user opens in a browser. */
+public record AuthorizationRequest(URI uri) {
+    public AuthorizationRequest {
+        Objects.requireNonNull(uri, "uri");
+    }
+
+    /** Parameters in a fixed order, so the URL is the same for the same session (golden tests, logs). */
+    public static AuthorizationRequest build(ProviderConfig config, AuthorizationSession session) {
+        List<QueryParameter> parameters = new ArrayList<>();
+        parameters.add(new QueryParameter("response_type", "code"));
+        parameters.add(new QueryParameter("client_id", config.clientId()));
+        parameters.add(new QueryParameter("redirect_uri", session.redirectUri().toString()));
+        parameters.add(new QueryParameter("scope", String.join(" ", config.scopes())));
+        parameters.add(new QueryParameter("code_challenge", session.pkce().codeChallenge()));
+        parameters.add(new QueryParameter("code_challenge_method", PkceParams.METHOD));
+        parameters.add(new QueryParameter("state", session.state().value()));
+        parameters.addAll(config.extraAuthorizationParameters());
+
+        String base = config.authorizationEndpoint().toString();
+        StringBuilder url = new StringBuilder(base).append(base.contains("?") ? '&' : '?');
+        for (int i = 0; i < parameters.size(); i++) {
+            QueryParameter p = parameters.get(i);
+            url.append(i == 0 ? "" : "&").append(encode(p.name())).append('=').append(encode(p.value()));
+        }
+        return new AuthorizationRequest(URI.create(url.toString()));
+    }
+
+    /** RFC 3986 percent-encoding: space is %20 (not '+'), unreserved characters stay as they are. */
+    public static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8)
+                .replace("+", "%20").replace("*", "%2A").replace("%7E", "~");
+    }
+
+    /** The URL carries the state, which must not leak into logs before the callback arrives. */
+    @Override
+    public String toString() {
+        return "AuthorizationRequest[" + uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath() + "?...]";
+    }
+}

@@ -1,0 +1,74 @@
+package ai.maestro.auth.domain;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/** A validated token set (built by {@link TokenResponse#validate}). */
+public record OAuthToken(
+        Secret accessToken,
+        Optional<Secret> refreshToken,
+        Optional<Secret> idToken,
+        String tokenType,
+        List<String> scope,
+        Optional<Instant> expiresAt,
+        Instant obtainedAt) implements Credential {
+
+    public OAuthToken {
+        Objects.requireNonNull(accessToken, "accessToken");
+        Objects.requireNonNull(refreshToken, "refreshToken");
+        Objects.requireNonNull(idToken, "idToken");
+        Objects.requireNonNull(tokenType, "tokenType");
+        scope = List.copyOf(scope);
+        Objects.requireNonNull(expiresAt, "expiresAt");
+        Objects.requireNonNull(obtainedAt, "obtainedAt");
+    }
+
+    @Override
+    public AuthType authType() {
+        return AuthType.OAUTH;
+    }
+
+    /** True when the token will still be valid {@code skew} from now. Unknown expiry counts as valid. */
+    public boolean isUsableAt(Instant now, Duration skew) {
+        return expiresAt.map(at -> now.plus(skew).isBefore(at)).orElse(true);
+    }
+
+    public boolean isRefreshable() {
+        return refreshToken.isPresent();
+    }
+
+    /**
+     * The token set after a refresh: a response may omit refresh_token or id_token (RFC 6749 §6),
+     * in which case the previous ones stay valid and are kept.
+     */
+    public OAuthToken refreshedBy(OAuthToken fresh) {
+        return new OAuthToken(fresh.accessToken,
+                fresh.refreshToken.or(() -> refreshToken),
+                fresh.idToken.or(() -> idToken),
+                fresh.tokenType,
+                fresh.scope.isEmpty() ? scope : fresh.scope,
+                fresh.expiresAt,
+                fresh.obtainedAt);
+    }
+
+    public Optional<IdTokenClaims> idTokenClaims() {
+        return idToken.flatMap(token -> {
+            try {
+                return Optional.of(IdTokenClaims.decode(token.reveal()));
+            } catch (ai.maestro.auth.domain.error.MalformedJwtException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    @Override
+    public String toString() {
+        return "OAuthToken[accessToken=[redacted], refreshToken=" + (refreshToken.isPresent() ? "[redacted]" : "none")
+                + ", idToken=" + (idToken.isPresent() ? "[redacted]" : "none") + ", tokenType=" + tokenType
+                + ", scope=" + scope + ", expiresAt=" + expiresAt.map(Instant::toString).orElse("unknown")
+                + ", obtainedAt=" + obtainedAt + "]";
+    }
+}

@@ -1,0 +1,54 @@
+package ai.maestro.auth.domain;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A stored credential and its bookkeeping. {@code version} is the row's version when read (0 for
+ * one never stored): the store saves only if it is still the current one (compare-and-swap).
+ */
+public record SavedAuthentication(
+        ProviderId provider,
+        Credential credential,
+        Instant createdAt,
+        Instant updatedAt,
+        long version,
+        Optional<ReloginMark> reloginRequired) {
+
+    public SavedAuthentication {
+        Objects.requireNonNull(provider, "provider");
+        Objects.requireNonNull(credential, "credential");
+        Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(updatedAt, "updatedAt");
+        Objects.requireNonNull(reloginRequired, "reloginRequired");
+        if (version < 0) {
+            throw new IllegalArgumentException("version must not be negative");
+        }
+    }
+
+    public static SavedAuthentication fresh(ProviderId provider, Credential credential, Instant now) {
+        return new SavedAuthentication(provider, credential, now, now, 0, Optional.empty());
+    }
+
+    public AuthType authType() {
+        return credential.authType();
+    }
+
+    public Optional<Instant> expiresAt() {
+        return credential.expiresAt();
+    }
+
+    /** The same row with a new credential, to be saved over version {@code version()}. */
+    public SavedAuthentication replacedBy(Credential newer, Instant now) {
+        return new SavedAuthentication(provider, newer, createdAt, now, version, Optional.empty());
+    }
+
+    public SavedAuthentication markedForRelogin(ReloginMark mark, Instant now) {
+        return new SavedAuthentication(provider, credential, createdAt, now, version, Optional.of(mark));
+    }
+
+    public SavedAuthentication withVersion(long newVersion) {
+        return new SavedAuthentication(provider, credential, createdAt, updatedAt, newVersion, reloginRequired);
+    }
+}

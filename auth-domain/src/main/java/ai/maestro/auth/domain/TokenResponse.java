@@ -1,0 +1,104 @@
+package ai.maestro.auth.domain;
+
+import ai.maestro.auth.domain.error.InvalidTokenResponseException;
+import ai.maestro.auth.domain.error.InvalidTokenResponseException.Defect;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** A successful token endpoint answer as it came off the wire (RFC 6749 §5.1), not yet trusted. */
+public record TokenResponse(Map<String, Object> fields) {
+    /** Longer than any provider's lifetime; a larger value is a bug or an attack on our arithmetic. */
+    static final long MAX_EXPIRES_IN_SECONDS = 400L * 24 * 3600;
+
+    public TokenResponse {
+        fields = Map.copyOf(fields.entrySet().stream().filter(e -> e.getKey() != null && e.getValue() != null)
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+    }
+
+    /** Validates every field and computes expires_at from {@code now}. */
+    public OAuthToken validate(Instant now) {
+        String access = requiredAccessToken();
+        String tokenType = tokenType();
+        Optional<Instant> expiresAt = expiresIn().map(now::plusSeconds).or(() -> Jwt.expiry(access));
+        Optional<Secret> refresh = optionalSecret("refresh_token", Defect.INVALID_REFRESH_TOKEN);
+        Optional<Secret> id = optionalSecret("id_token", Defect.INVALID_ID_TOKEN);
+        if (id.isPresent() && !Jwt.looksLikeJwt(id.get().reveal())) {
+            throw new InvalidTokenResponseException(Defect.INVALID_ID_TOKEN);
+        }
+        return new OAuthToken(Secret.of(access), refresh, id, tokenType, scope(), expiresAt, now);
+    }
+
+    private String requiredAccessToken() {
+        Object value = fields.get("access_token");
+        if (value == null) {
+            throw new InvalidTokenResponseException(Defect.MISSING_ACCESS_TOKEN);
+        }
+        if (!(value instanceof String text) || text.isBlank()) {
+            throw new InvalidTokenResponseException(Defect.BLANK_ACCESS_TOKEN);
+        }
+        return text;
+    }
+
+    /** RFC 6749 §7.1: the type is case-insensitive; OpenAI sometimes omits it, Bearer is then implied. */
+    private String tokenType() {
+        Object value = fields.get("token_type");
+        if (value == null) {
+            return "Bearer";
+        }
+        if (value instanceof String text && text.toLowerCase(Locale.ROOT).equals("bearer")) {
+            return "Bearer";
+        }
+        throw new InvalidTokenResponseException(Defect.UNSUPPORTED_TOKEN_TYPE);
+    }
+
+    private Optional<Long> expiresIn() {
+        Object value = fields.get("expires_in");
+        if (value == null) {
+            return Optional.empty();
+        }
+        BigDecimal seconds;
+        try {
+            seconds = value instanceof Number number ? new BigDecimal(number.toString())
+                    : value instanceof String text ? new BigDecimal(text.strip()) : null;
+        } catch (NumberFormatException e) {
+            seconds = null;
+        }
+        if (seconds == null || seconds.signum() <= 0
+                || seconds.compareTo(BigDecimal.valueOf(MAX_EXPIRES_IN_SECONDS)) > 0) {
+            throw new InvalidTokenResponseException(Defect.INVALID_EXPIRES_IN);
+        }
+        return Optional.of(seconds.longValue());
+    }
+
+    private Optional<Secret> optionalSecret(String name, Defect defect) {
+        Object value = fields.get(name);
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (!(value instanceof String text) || text.isBlank()) {
+            throw new InvalidTokenResponseException(defect);
+        }
+        return Optional.of(Secret.of(text));
+    }
+
+    private List<String> scope() {
+        Object value = fields.get("scope");
+        if (value == null) {
+            return List.of();
+        }
+        if (!(value instanceof String text)) {
+            throw new InvalidTokenResponseException(Defect.INVALID_SCOPE);
+        }
+        return Arrays.stream(text.trim().split(" +")).filter(s -> !s.isEmpty()).toList();
+    }
+
+    @Override
+    public String toString() {
+        return "TokenResponse[fields=" + fields.keySet() + "]";
+    }
+}

@@ -1,0 +1,34 @@
+package ai.maestro.auth.domain.error;
+
+/** The token endpoint answered 200 but its body is not a usable token response; nothing is stored. */
+public final class InvalidTokenResponseException extends AuthException {
+    /** The defect found, one per RFC 6749 §5.1 rule we check. */
+    public enum Defect {
+        NOT_A_JSON_OBJECT("is not a JSON object"),
+        MISSING_ACCESS_TOKEN("has no access_token"),
+        BLANK_ACCESS_TOKEN("has a blank or non-string access_token"),
+        UNSUPPORTED_TOKEN_TYPE("has a token_type other than Bearer"),
+        INVALID_EXPIRES_IN("has an expires_in that is not a positive number of seconds within bounds"),
+        INVALID_REFRESH_TOKEN("has a blank or non-string refresh_token"),
+        INVALID_ID_TOKEN("has an id_token that is not a JWT"),
+        INVALID_SCOPE("has a scope that is not a string");
+
+        private final String text;
+
+        Defect(String text) {
+            this.text = text;
+        }
+    }
+
+    private final Defect defect;
+
+    public InvalidTokenResponseException(Defect defect) {
+        super("The token endpoint's response " + defect.text + ".",
+                "Nothing was stored. Try again; if it persists, check the token endpoint configuration.", null);
+        this.defect = defect;
+    }
+
+    public Defect defect() {
+        return defect;
+    }
+}

@@ -1,0 +1,141 @@
+package ai.maestro.auth.application.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.maestro.auth.domain.ApiKey;
+import ai.maestro.auth.domain.AuthType;
+import ai.maestro.auth.domain.OAuthError;
+import ai.maestro.auth.domain.OAuthToken;
+import ai.maestro.auth.domain.ProviderId;
+import ai.maestro.auth.domain.SavedAuthentication;
+import ai.maestro.auth.domain.TokenResponse;
+import ai.maestro.auth.domain.config.ProviderConfigs;
+import ai.maestro.auth.domain.error.InvalidCallbackException;
+import ai.maestro.auth.domain.error.NotLoggedInException;
+import ai.maestro.auth.domain.error.ReloginRequiredException;
+import ai.maestro.auth.testing.InMemoryCredentialStore;
+import ai.maestro.auth.testing.ScriptedTokenEndpoint;
+import ai.maestro.auth.testing.TestJwts;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class OAuthServiceTest {
+    private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
+    private final InMemoryCredentialStore store = new InMemoryCredentialStore();
+    private final ScriptedTokenEndpoint endpoint = new ScriptedTokenEndpoint().answering(() -> new TokenResponse(Map.of(
+            "access_token", "at-1", "refresh_token", "rt-1", "expires_in", 3600,
+            "id_token", TestJwts.openAiIdToken("ada@example.com", 1_900_000_000L, "acct", "plus"))));
+    private final OAuthService service = new OAuthService(ProviderConfigs.defaults(), endpoint, store,
+            Clock.fixed(NOW, ZoneOffset.UTC), new SecureRandom(), Duration.ofMinutes(5));
+
+    private static String query(URI uri, String name) {
+        for (String pair : uri.getRawQuery().split("&")) {
+            if (pair.startsWith(name + "=")) {
+                return pair.substring(name.length() + 1);
+            }
+        }
+        throw new AssertionError(name + " missing");
+    }
+
+    @Test
+    void startLoginGivesAFreshSessionAndItsUrl() {
+        OAuthService.LoginAttempt first = service.startLogin(ProviderId.OPENAI);
+        OAuthService.LoginAttempt second = service.startLogin(ProviderId.OPENAI);
+
+        assertEquals(first.session().state().value(), query(first.request().uri(), "state"));
+        assertEquals(first.session().pkce().codeChallenge(), query(first.request().uri(), "code_challenge"));
+        assertFalse(first.session().state().equals(second.session().state()));
+        assertEquals(NOW.plus(Duration.ofMinutes(5)), first.session().expiresAt());
+    }
+
+    @Test
+    void completesALoginFromThePastedRedirectAndStoresTheToken() {
+        OAuthService.LoginAttempt attempt = service.startLogin(ProviderId.OPENAI);
+        String redirect = "http://localhost:1455/auth/callback?code=the-code&state=" + attempt.session().state().value();
+
+        SavedAuthentication saved = service.completeLogin(attempt.session(), redirect);
+
+        assertEquals(1, saved.version());
+        assertEquals("at-1", ((OAuthToken) saved.credential()).accessToken().reveal());
+        assertEquals("the-code", endpoint.calls.get(0).credential());
+        assertEquals(attempt.session().pkce().codeVerifier().reveal(), endpoint.calls.get(0).codeVerifier());
+        assertEquals(saved, store.find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow());
+    }
+
+    @Test
+    void aForgedCallbackNeverReachesTheTokenEndpoint() {
+        OAuthService.LoginAttempt attempt = service.startLogin(ProviderId.OPENAI);
+
+        InvalidCallbackException error = assertThrows(InvalidCallbackException.class,
+                () -> service.completeLogin(attempt.session(), "code=stolen&state=attacker-chosen-state-0000"));
+
+        assertEquals(InvalidCallbackException.Reason.STATE_MISMATCH, error.reason());
+        assertTrue(endpoint.calls.isEmpty());
+        assertTrue(store.list().isEmpty());
+    }
+
+    @Test
+    void aSecondLoginReplacesTheFirstWithAHigherVersion() {
+        OAuthService.LoginAttempt one = service.startLogin(ProviderId.ANTHROPIC);
+        service.completeLogin(one.session(), "c1#" + one.session().state().value());
+        OAuthService.LoginAttempt two = service.startLogin(ProviderId.ANTHROPIC);
+
+        SavedAuthentication saved = service.completeLogin(two.session(), "c2#" + two.session().state().value());
+
+        assertEquals(2, saved.version());
+        assertEquals(1, store.list().size());
+    }
+
+    @Test
+    void aFailedExchangeStoresNothing() {
+        endpoint.answering(() -> {
+            throw OAuthError.of("invalid_grant", "code expired", 400).toException(ProviderId.OPENAI);
+        });
+        OAuthService.LoginAttempt attempt = service.startLogin(ProviderId.OPENAI);
+
+        assertThrows(ReloginRequiredException.class,
+                () -> service.completeLogin(attempt.session(), "code=c&state=" + attempt.session().state().value()));
+        assertTrue(store.list().isEmpty());
+    }
+
+    @Test
+    void exchangesTheIdTokenForAnApiKeyStoredAsItsOwnAuthType() {
+        OAuthService.LoginAttempt attempt = service.startLogin(ProviderId.OPENAI);
+        service.completeLogin(attempt.session(), "code=c&state=" + attempt.session().state().value());
+        endpoint.answering(() -> new TokenResponse(Map.of("access_token", "sk-key")));
+
+        SavedAuthentication key = service.obtainApiKey(ProviderId.OPENAI);
+
+        assertEquals(AuthType.API_KEY, key.authType());
+        assertEquals("sk-key", assertInstanceOf(ApiKey.class, key.credential()).key().reveal());
+        assertEquals("token-exchange", endpoint.calls.get(1).grant());
+        assertEquals(2, store.list().size());
+    }
+
+    @Test
+    void apiKeyWithoutALoginSaysToLogIn() {
+        NotLoggedInException error = assertThrows(NotLoggedInException.class,
+                () -> service.obtainApiKey(ProviderId.OPENAI));
+        assertTrue(error.getMessage().contains("maestro-auth login openai"));
+    }
+
+    @Test
+    void logoutDeletesEveryCredentialOfTheProvider() {
+        OAuthService.LoginAttempt attempt = service.startLogin(ProviderId.OPENAI);
+        service.completeLogin(attempt.session(), "code=c&state=" + attempt.session().state().value());
+
+        assertTrue(service.logout(ProviderId.OPENAI));
+        assertFalse(service.logout(ProviderId.OPENAI));
+        assertTrue(store.list().isEmpty());
+    }
+}

@@ -1,0 +1,57 @@
+package ai.maestro.auth.testing;
+
+import ai.maestro.auth.application.port.out.CredentialStorePort;
+import ai.maestro.auth.domain.AuthType;
+import ai.maestro.auth.domain.CredentialSummary;
+import ai.maestro.auth.domain.ProviderId;
+import ai.maestro.auth.domain.SaveResult;
+import ai.maestro.auth.domain.SavedAuthentication;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A CredentialStorePort in a map, with the same compare-and-swap rule as the real stores. */
+public final class InMemoryCredentialStore implements CredentialStorePort {
+    private record Key(ProviderId provider, AuthType authType) {
+    }
+
+    private final Map<Key, SavedAuthentication> rows = new ConcurrentHashMap<>();
+    public final AtomicInteger reads = new AtomicInteger();
+    public final AtomicInteger writes = new AtomicInteger();
+
+    @Override
+    public Optional<SavedAuthentication> find(ProviderId provider, AuthType authType) {
+        reads.incrementAndGet();
+        return Optional.ofNullable(rows.get(new Key(provider, authType)));
+    }
+
+    @Override
+    public synchronized SaveResult save(SavedAuthentication candidate) {
+        Key key = new Key(candidate.provider(), candidate.authType());
+        SavedAuthentication current = rows.get(key);
+        long currentVersion = current == null ? 0 : current.version();
+        if (currentVersion != candidate.version()) {
+            return new SaveResult.Conflict(currentVersion);
+        }
+        SavedAuthentication stored = candidate.withVersion(currentVersion + 1);
+        rows.put(key, stored);
+        writes.incrementAndGet();
+        return new SaveResult.Saved(stored);
+    }
+
+    @Override
+    public boolean delete(ProviderId provider, AuthType authType) {
+        return rows.remove(new Key(provider, authType)) != null;
+    }
+
+    @Override
+    public List<CredentialSummary> list() {
+        List<CredentialSummary> out = new ArrayList<>();
+        rows.values().forEach(r -> out.add(new CredentialSummary(r.provider(), r.authType(), r.expiresAt(),
+                r.updatedAt(), r.version(), r.reloginRequired().isPresent())));
+        return out;
+    }
+}

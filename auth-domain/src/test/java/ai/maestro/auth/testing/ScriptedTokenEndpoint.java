@@ -1,0 +1,45 @@
+package ai.maestro.auth.testing;
+
+import ai.maestro.auth.application.port.out.TokenEndpointPort;
+import ai.maestro.auth.domain.AuthorizationCode;
+import ai.maestro.auth.domain.AuthorizationSession;
+import ai.maestro.auth.domain.Secret;
+import ai.maestro.auth.domain.TokenResponse;
+import ai.maestro.auth.domain.config.ProviderConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** A TokenEndpointPort that answers from a script and records what it was asked. */
+public final class ScriptedTokenEndpoint implements TokenEndpointPort {
+    /** One call the service made. */
+    public record Call(String grant, String credential, String codeVerifier) {
+    }
+
+    public final List<Call> calls = new ArrayList<>();
+    private Supplier<TokenResponse> answer;
+
+    public ScriptedTokenEndpoint answering(Supplier<TokenResponse> answer) {
+        this.answer = answer;
+        return this;
+    }
+
+    @Override
+    public synchronized TokenResponse exchangeAuthorizationCode(ProviderConfig config, AuthorizationSession session,
+                                                                AuthorizationCode code) {
+        calls.add(new Call("authorization_code", code.value().reveal(), session.pkce().codeVerifier().reveal()));
+        return answer.get();
+    }
+
+    @Override
+    public synchronized TokenResponse refresh(ProviderConfig config, Secret refreshToken) {
+        calls.add(new Call("refresh_token", refreshToken.reveal(), null));
+        return answer.get();
+    }
+
+    @Override
+    public synchronized TokenResponse exchangeIdTokenForApiKey(ProviderConfig config, Secret idToken) {
+        calls.add(new Call("token-exchange", idToken.reveal(), null));
+        return answer.get();
+    }
+}
