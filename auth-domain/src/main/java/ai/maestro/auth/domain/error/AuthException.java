@@ -8,7 +8,7 @@ public abstract sealed class AuthException extends RuntimeException
         permits ConfigurationException, AuthorizationDeniedException, InvalidCallbackException,
         InvalidTokenResponseException, OAuthErrorException, ReloginRequiredException,
         ProviderUnavailableException, CredentialStoreException, NotLoggedInException,
-        MalformedJwtException {
+        MalformedJwtException, LoginAbortedException, CallbackPortInUseException {
 
     private final String nextStep;
 

@@ -4,6 +4,8 @@ package ai.maestro.auth.domain.error;
 public final class InvalidTokenResponseException extends AuthException {
     /** The defect found, one per RFC 6749 §5.1 rule we check. */
     public enum Defect {
+        EMPTY("is empty"),
+        TOO_LARGE("is larger than 1 MiB"),
         NOT_A_JSON_OBJECT("is not a JSON object"),
         MISSING_ACCESS_TOKEN("has no access_token"),
         BLANK_ACCESS_TOKEN("has a blank or non-string access_token"),

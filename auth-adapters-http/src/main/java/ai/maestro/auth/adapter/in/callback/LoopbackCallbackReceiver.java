@@ -1,0 +1,233 @@
+package ai.maestro.auth.adapter.in.callback;
+
+import ai.maestro.auth.domain.AuthorizationCode;
+import ai.maestro.auth.domain.AuthorizationSession;
+import ai.maestro.auth.domain.CallbackParser;
+import ai.maestro.auth.domain.CallbackResult;
+import ai.maestro.auth.domain.config.ProviderConfigValidator;
+import ai.maestro.auth.domain.error.AuthException;
+import ai.maestro.auth.domain.error.AuthorizationDeniedException;
+import ai.maestro.auth.domain.error.CallbackPortInUseException;
+import ai.maestro.auth.domain.error.InvalidCallbackException;
+import ai.maestro.auth.domain.error.LoginAbortedException;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Receives the browser's redirect on 127.0.0.1 (RFC 8252 §7.3): one successful callback for one
+ * session, then it closes. Also closes on {@code GET /cancel} and on timeout.
+ */
+public final class LoopbackCallbackReceiver implements AutoCloseable {
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
+    private static final Logger LOG = LoggerFactory.getLogger(LoopbackCallbackReceiver.class);
+
+    private final AuthorizationSession session;
+    private final Clock clock;
+    private final String callbackPath;
+    private final String providerName;
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final CompletableFuture<AuthorizationCode> result = new CompletableFuture<>();
+
+    private LoopbackCallbackReceiver(AuthorizationSession session, Clock clock, HttpServer server,
+                                     ExecutorService executor) {
+        this.session = session;
+        this.clock = clock;
+        this.server = server;
+        this.executor = executor;
+        this.callbackPath = session.redirectUri().getPath() == null || session.redirectUri().getPath().isEmpty()
+                ? "/" : session.redirectUri().getPath();
+        String name = session.provider().name();
+        this.providerName = name.equals("OPENAI") ? "OpenAI" : name.charAt(0) + name.substring(1).toLowerCase(Locale.ROOT);
+    }
+
+    /** Listens on the redirect URI's port. */
+    public static LoopbackCallbackReceiver start(AuthorizationSession session, Clock clock, Duration timeout) {
+        return start(session, clock, timeout, session.redirectUri().getPort());
+    }
+
+    /** Listens on {@code port} (0 picks a free one, for tests). */
+    public static LoopbackCallbackReceiver start(AuthorizationSession session, Clock clock, Duration timeout, int port) {
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 8);
+        } catch (BindException e) {
+            throw new CallbackPortInUseException(port, e);
+        } catch (IOException e) {
+            throw new CallbackPortInUseException(port, e);
+        }
+        ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "maestro-auth-callback");
+            thread.setDaemon(true);
+            return thread;
+        });
+        LoopbackCallbackReceiver receiver = new LoopbackCallbackReceiver(session, clock, server, executor);
+        server.createContext("/", receiver::handle);
+        server.setExecutor(executor);
+        server.start();
+        receiver.result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        receiver.result.whenComplete((code, error) -> receiver.stopSoon());
+        return receiver;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** Completes with the code, or exceptionally with an {@link AuthException}. */
+    public CompletableFuture<AuthorizationCode> result() {
+        return result;
+    }
+
+    /** Blocks until the callback, a cancel, a denial or the timeout. */
+    public AuthorizationCode await() {
+        try {
+            return result.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            cancel();
+            throw new LoginAbortedException(LoginAbortedException.Reason.CANCELLED);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof AuthException auth) {
+                throw auth;
+            }
+            if (cause instanceof java.util.concurrent.TimeoutException) {
+                throw new LoginAbortedException(LoginAbortedException.Reason.TIMED_OUT);
+            }
+            throw new IllegalStateException("unexpected callback failure", cause);
+        }
+    }
+
+    public void cancel() {
+        result.completeExceptionally(new LoginAbortedException(LoginAbortedException.Reason.CANCELLED));
+    }
+
+    @Override
+    public void close() {
+        cancel();
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private void stopSoon() {
+        // Stop from another thread: the handler that completed the result is still answering the browser.
+        Thread stopper = new Thread(() -> {
+            server.stop(1);
+            executor.shutdown();
+        }, "maestro-auth-callback-stop");
+        stopper.setDaemon(true);
+        stopper.start();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getRawPath();
+            if (!isLoopbackHost(exchange.getRequestHeaders().getFirst("Host"))) {
+                // DNS rebinding: a page on another origin must not reach us through a name resolving to 127.0.0.1.
+                respond(exchange, 403, CallbackPages.failure("Forbidden", "This address only answers to localhost."));
+            } else if (!"GET".equals(exchange.getRequestMethod())) {
+                exchange.getResponseHeaders().set("Allow", "GET");
+                respond(exchange, 405, CallbackPages.failure("Method not allowed", "Only GET is served here."));
+            } else if ("/cancel".equals(path)) {
+                cancel();
+                respond(exchange, 200, CallbackPages.failure("Login cancelled",
+                        "The waiting maestro-auth login was cancelled. Start a new one when you are ready."));
+            } else if (!callbackPath.equals(path)) {
+                respond(exchange, 404, CallbackPages.failure("Not found", "Nothing is served at this address."));
+            } else if (result.isDone()) {
+                respond(exchange, 410, CallbackPages.failure("Login already finished",
+                        "This login has already completed or ended. Return to the terminal."));
+            } else {
+                callback(exchange);
+            }
+        }
+    }
+
+    private void callback(HttpExchange exchange) throws IOException {
+        CallbackResult outcome = CallbackParser.fromQuery(exchange.getRequestURI().getRawQuery(), session,
+                clock.instant());
+        if (outcome instanceof CallbackResult.Authorized authorized) {
+            respond(exchange, 200, CallbackPages.success(providerName));
+            result.complete(authorized.code());
+            return;
+        }
+        AuthException error = ((CallbackResult.Rejected) outcome).error();
+        if (error instanceof AuthorizationDeniedException denied) {
+            respond(exchange, 200, CallbackPages.failure("Sign-in was not completed",
+                    "The provider answered " + denied.error() + denied.description().map(d -> ": " + d).orElse("")
+                            + ". Return to the terminal and run login again."));
+            result.completeExceptionally(denied);
+        } else if (error instanceof InvalidCallbackException invalid
+                && invalid.reason() == InvalidCallbackException.Reason.SESSION_EXPIRED) {
+            respond(exchange, 400, CallbackPages.failure("Login expired", "Run login again in the terminal."));
+            result.completeExceptionally(invalid);
+        } else {
+            // A wrong or missing state may be a forged request: refuse it, keep waiting for the real one.
+            LOG.warn("Refused a callback: {}", error.getMessage());
+            respond(exchange, 400, CallbackPages.failure("This sign-in link is not valid", error.getMessage()));
+        }
+    }
+
+    private boolean isLoopbackHost(String hostHeader) {
+        if (hostHeader == null) {
+            return false;
+        }
+        String host = hostHeader.trim();
+        int colon = host.lastIndexOf(':');
+        if (colon > 0 && colon > host.lastIndexOf(']')) {
+            String portText = host.substring(colon + 1);
+            if (!portText.equals(String.valueOf(port()))) {
+                return false;
+            }
+            host = host.substring(0, colon);
+        }
+        return ProviderConfigValidator.isLoopbackHost(host);
+    }
+
+    private static void respond(HttpExchange exchange, int status, String html) throws IOException {
+        byte[] bytes = html.getBytes(StandardCharsets.UTF_8);
+        var headers = exchange.getResponseHeaders();
+        headers.set("Content-Type", "text/html; charset=utf-8");
+        headers.set("Cache-Control", "no-store");
+        headers.set("X-Content-Type-Options", "nosniff");
+        // The callback URL carries the code: never let it leave in a Referer.
+        headers.set("Referrer-Policy", "no-referrer");
+        headers.set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream body = exchange.getResponseBody()) {
+            body.write(bytes);
+        }
+    }
+
+    /** Asks a receiver left over from an earlier login to stop (GET /cancel), as the Codex CLI does. */
+    public static boolean cancelRunning(int port) {
+        try {
+            var connection = (java.net.HttpURLConnection) java.net.URI.create("http://127.0.0.1:" + port + "/cancel").toURL()
+                    .openConnection();
+            connection.setConnectTimeout(2000);
+            connection.setReadTimeout(2000);
+            int status = connection.getResponseCode();
+            connection.disconnect();
+            return status == 200;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

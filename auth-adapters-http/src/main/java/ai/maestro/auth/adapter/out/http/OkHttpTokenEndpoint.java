@@ -1,0 +1,241 @@
+package ai.maestro.auth.adapter.out.http;
+
+import ai.maestro.auth.application.port.out.TokenEndpointPort;
+import ai.maestro.auth.domain.AuthorizationCode;
+import ai.maestro.auth.domain.AuthorizationSession;
+import ai.maestro.auth.domain.OAuthError;
+import ai.maestro.auth.domain.Secret;
+import ai.maestro.auth.domain.TokenResponse;
+import ai.maestro.auth.domain.config.ConfigProblem;
+import ai.maestro.auth.domain.config.ProviderConfig;
+import ai.maestro.auth.domain.config.ProviderConfigValidator;
+import ai.maestro.auth.domain.config.TokenRequestFormat;
+import ai.maestro.auth.domain.error.ConfigurationException;
+import ai.maestro.auth.domain.error.InvalidTokenResponseException;
+import ai.maestro.auth.domain.error.InvalidTokenResponseException.Defect;
+import ai.maestro.auth.domain.error.OAuthErrorException;
+import ai.maestro.auth.domain.error.ProviderUnavailableException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import okhttp3.FormBody;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okio.BufferedSource;
+
+/** {@link TokenEndpointPort} over OkHttp and Jackson, in each provider's dialect (DESIGN §2). */
+public final class OkHttpTokenEndpoint implements TokenEndpointPort {
+    static final long MAX_BODY_BYTES = 1024 * 1024;
+    private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    /** Waits between attempts; tests pass one that records instead of sleeping. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
+    /** Which calls may be repeated after the request may have reached the server. */
+    private enum Replay { NEVER, ON_TRANSIENT_FAILURE }
+
+    private final OkHttpClient client;
+    private final ObjectMapper mapper;
+    private final HttpSettings settings;
+    private final RetryPolicy retry;
+    private final Sleeper sleeper;
+    private final Clock clock;
+
+    public OkHttpTokenEndpoint(OkHttpClient client, ObjectMapper mapper, HttpSettings settings, Clock clock) {
+        this(client, mapper, settings, clock, duration -> Thread.sleep(duration.toMillis()));
+    }
+
+    public OkHttpTokenEndpoint(OkHttpClient client, ObjectMapper mapper, HttpSettings settings, Clock clock,
+                               Sleeper sleeper) {
+        this.client = client;
+        this.mapper = mapper;
+        this.settings = settings;
+        this.retry = new RetryPolicy(settings);
+        this.clock = clock;
+        this.sleeper = sleeper;
+    }
+
+    @Override
+    public TokenResponse exchangeAuthorizationCode(ProviderConfig config, AuthorizationSession session,
+                                                   AuthorizationCode code) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("grant_type", "authorization_code");
+        fields.put("code", code.value().reveal());
+        if (config.stateInCodeExchange()) {
+            // Anthropic's endpoint wants the state back alongside the code.
+            fields.put("state", session.state().value());
+        }
+        if (config.codeExchangeFormat() == TokenRequestFormat.JSON) {
+            fields.put("client_id", config.clientId());
+            fields.put("redirect_uri", session.redirectUri().toString());
+        } else {
+            fields.put("redirect_uri", session.redirectUri().toString());
+            fields.put("client_id", config.clientId());
+        }
+        fields.put("code_verifier", session.pkce().codeVerifier().reveal());
+        return send(config, body(config.codeExchangeFormat(), fields), Replay.NEVER,
+                List.of(code.value().reveal(), session.pkce().codeVerifier().reveal(), session.state().value()));
+    }
+
+    @Override
+    public TokenResponse refresh(ProviderConfig config, Secret refreshToken) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("client_id", config.clientId());
+        fields.put("grant_type", "refresh_token");
+        fields.put("refresh_token", refreshToken.reveal());
+        if (!config.refreshScopes().isEmpty()) {
+            fields.put("scope", String.join(" ", config.refreshScopes()));
+        }
+        return send(config, body(config.refreshFormat(), fields), Replay.ON_TRANSIENT_FAILURE,
+                List.of(refreshToken.reveal()));
+    }
+
+    @Override
+    public TokenResponse exchangeIdTokenForApiKey(ProviderConfig config, Secret idToken) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange");
+        fields.put("client_id", config.clientId());
+        fields.put("requested_token", "openai-api-key");
+        fields.put("subject_token", idToken.reveal());
+        fields.put("subject_token_type", "urn:ietf:params:oauth:token-type:id_token");
+        return send(config, body(TokenRequestFormat.FORM, fields), Replay.ON_TRANSIENT_FAILURE,
+                List.of(idToken.reveal()));
+    }
+
+    private RequestBody body(TokenRequestFormat format, Map<String, String> fields) {
+        if (format == TokenRequestFormat.FORM) {
+            FormBody.Builder form = new FormBody.Builder();
+            fields.forEach(form::add);
+            return form.build();
+        }
+        try {
+            return RequestBody.create(mapper.writeValueAsBytes(fields), JSON);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a map of strings always serializes", e);
+        }
+    }
+
+    private TokenResponse send(ProviderConfig config, RequestBody body, Replay replay, List<String> secrets) {
+        HttpUrl url = endpoint(config);
+        for (int attempt = 1; ; attempt++) {
+            OkHttpClients.SendTracker tracker = new OkHttpClients.SendTracker();
+            Request request = new Request.Builder().url(url).post(body)
+                    .header("Accept", "application/json")
+                    .header("User-Agent", settings.userAgent())
+                    .tag(OkHttpClients.SendTracker.class, tracker)
+                    .build();
+            Optional<Duration> retryAfter;
+            AttemptFailure failure;
+            try (Response response = client.newCall(request).execute()) {
+                if (response.isSuccessful()) {
+                    return success(response);
+                }
+                OAuthError error = errorOf(response, secrets);
+                if (!error.isTransient() || replay == Replay.NEVER || attempt >= retry.maxAttempts()) {
+                    throw error.toException(config.provider());
+                }
+                retryAfter = RetryPolicy.parseRetryAfter(response.header("Retry-After"), clock.instant());
+                failure = new AttemptFailure(error.toException(config.provider()));
+            } catch (IOException e) {
+                boolean reached = tracker.requestMayHaveReachedServer();
+                ProviderUnavailableException unavailable = new ProviderUnavailableException(
+                        NetworkFailures.describe(e, url, settings)
+                                + (reached && replay == Replay.NEVER
+                                ? "; the authorization code was not resent because it is single-use" : ""),
+                        null, e);
+                if ((reached && replay == Replay.NEVER) || attempt >= retry.maxAttempts()) {
+                    throw unavailable;
+                }
+                retryAfter = Optional.empty();
+                failure = new AttemptFailure(unavailable);
+            }
+            Duration delay = retry.delayAfter(attempt, retryAfter).orElseThrow(failure::error);
+            pause(delay, failure);
+        }
+    }
+
+    /** The failure of one attempt, thrown if no further attempt is made. */
+    private record AttemptFailure(RuntimeException error) {
+    }
+
+    private void pause(Duration delay, AttemptFailure failure) {
+        try {
+            sleeper.sleep(delay);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failure.error();
+        }
+    }
+
+    private HttpUrl endpoint(ProviderConfig config) {
+        HttpUrl url = HttpUrl.parse(config.tokenEndpoint().toString());
+        // The domain validated this already; a token endpoint is the one place a second check is cheap.
+        if (url == null || !ProviderConfigValidator.isSecureOrLoopback(config.tokenEndpoint())) {
+            String variable = config.provider().name() + "_OAUTH_TOKEN_ENDPOINT";
+            throw new ConfigurationException(List.of(new ConfigProblem(config.provider(), variable,
+                    ConfigProblem.Kind.INSECURE_ENDPOINT, variable + " must use https (http only on loopback)")));
+        }
+        return url;
+    }
+
+    private TokenResponse success(Response response) throws IOException {
+        LimitedBody body = read(response);
+        if (body.tooLarge()) {
+            throw new InvalidTokenResponseException(Defect.TOO_LARGE);
+        }
+        if (body.bytes().length == 0) {
+            throw new InvalidTokenResponseException(Defect.EMPTY);
+        }
+        try {
+            Map<String, Object> fields = mapper.readValue(body.bytes(), MAP);
+            if (fields == null) {
+                throw new InvalidTokenResponseException(Defect.NOT_A_JSON_OBJECT);
+            }
+            return new TokenResponse(fields);
+        } catch (JsonProcessingException e) {
+            throw new InvalidTokenResponseException(Defect.NOT_A_JSON_OBJECT);
+        }
+    }
+
+    private OAuthError errorOf(Response response, List<String> secrets) throws IOException {
+        int status = response.code();
+        if (status >= 300 && status < 400) {
+            return new OAuthError("unexpected_redirect", "the token endpoint answered HTTP " + status
+                    + " (a redirect); check the token endpoint URL", status, OAuthError.Permanence.PERMANENT);
+        }
+        LimitedBody body = read(response);
+        if (body.tooLarge()) {
+            return OAuthError.of("http_error", "HTTP " + status + " with a body over 1 MiB", status);
+        }
+        return ErrorBodies.parse(mapper, status, body.bytes(), response.header("Content-Type"), secrets);
+    }
+
+    private record LimitedBody(byte[] bytes, boolean tooLarge) {
+    }
+
+    /** Reads at most 1 MiB + 1 byte, so a hostile or broken server cannot make us buffer without end. */
+    private static LimitedBody read(Response response) throws IOException {
+        BufferedSource source = response.body().source();
+        boolean more = source.request(MAX_BODY_BYTES + 1);
+        if (more) {
+            return new LimitedBody(new byte[0], true);
+        }
+        return new LimitedBody(source.getBuffer().readByteArray(), false);
+    }
+}

@@ -1,0 +1,190 @@
+package ai.maestro.auth.adapter.in.callback;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.maestro.auth.domain.AuthorizationSession;
+import ai.maestro.auth.domain.PkceParams;
+import ai.maestro.auth.domain.ProviderId;
+import ai.maestro.auth.domain.State;
+import ai.maestro.auth.domain.error.AuthorizationDeniedException;
+import ai.maestro.auth.domain.error.CallbackPortInUseException;
+import ai.maestro.auth.domain.error.LoginAbortedException;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class LoopbackCallbackReceiverTest {
+    private static final String STATE = "state-0123456789-0123456789-0123456789-abc";
+    private final OkHttpClient browser = new OkHttpClient.Builder().followRedirects(false)
+            .retryOnConnectionFailure(false).build();
+    private LoopbackCallbackReceiver receiver;
+
+    private static AuthorizationSession session() {
+        Instant now = Instant.now();
+        return new AuthorizationSession(ProviderId.OPENAI, State.of(STATE),
+                PkceParams.fromVerifier("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+                URI.create("http://localhost:1455/auth/callback"), now, now.plusSeconds(300));
+    }
+
+    private LoopbackCallbackReceiver start(Duration timeout) {
+        receiver = LoopbackCallbackReceiver.start(session(), Clock.systemUTC(), timeout, 0);
+        return receiver;
+    }
+
+    @AfterEach
+    void close() {
+        if (receiver != null) {
+            receiver.close();
+        }
+    }
+
+    private record Answer(int status, String body) {
+    }
+
+    private Answer get(String pathAndQuery) throws IOException {
+        return send(new Request.Builder().url("http://127.0.0.1:" + receiver.port() + pathAndQuery).build());
+    }
+
+    private Answer send(Request request) throws IOException {
+        try (Response response = browser.newCall(request).execute()) {
+            return new Answer(response.code(), response.body().string());
+        }
+    }
+
+    @Test
+    void handsOverTheCodeOfAMatchingCallbackAndShowsASuccessPage() throws Exception {
+        start(Duration.ofSeconds(30));
+
+        Answer answer = get("/auth/callback?code=the-code&state=" + STATE);
+
+        assertEquals(200, answer.status());
+        assertTrue(answer.body().contains("Signed in to OpenAI"), answer.body());
+        assertEquals("the-code", receiver.await().value().reveal());
+    }
+
+    @Test
+    void bindsToLoopbackOnly() throws Exception {
+        start(Duration.ofSeconds(30));
+        var address = java.net.InetAddress.getLocalHost();
+        if (!address.isLoopbackAddress()) {
+            Request request = new Request.Builder().url("http://" + address.getHostAddress() + ":" + receiver.port()
+                    + "/auth/callback").build();
+            assertThrows(IOException.class, () -> send(request));
+        }
+        assertEquals(404, get("/").status());
+    }
+
+    @Test
+    void turnsAccessDeniedIntoATypedErrorAndEndsTheLogin() throws Exception {
+        start(Duration.ofSeconds(30));
+
+        Answer answer = get("/auth/callback?error=access_denied&error_description=%3Cb%3Enope%3C%2Fb%3E&state=" + STATE);
+
+        assertEquals(200, answer.status());
+        assertTrue(answer.body().contains("&lt;b&gt;nope&lt;/b&gt;"), "description must be escaped: " + answer.body());
+        AuthorizationDeniedException error = assertThrows(AuthorizationDeniedException.class, receiver::await);
+        assertEquals("access_denied", error.error());
+    }
+
+    @Test
+    void refusesAWrongOrMissingStateAndKeepsWaitingForTheRealCallback() throws Exception {
+        start(Duration.ofSeconds(30));
+
+        assertEquals(400, get("/auth/callback?code=forged&state=attacker-state-0000000000").status());
+        assertEquals(400, get("/auth/callback?code=forged").status());
+        assertFalse(receiver.result().isDone());
+
+        get("/auth/callback?code=real&state=" + STATE);
+        assertEquals("real", receiver.await().value().reveal());
+    }
+
+    @Test
+    void aSecondCallbackAfterSuccessGetsNoCode() throws Exception {
+        start(Duration.ofSeconds(30));
+        get("/auth/callback?code=first&state=" + STATE);
+
+        try {
+            Answer replay = get("/auth/callback?code=second&state=" + STATE);
+            assertEquals(410, replay.status());
+        } catch (IOException closedAlready) {
+            // The receiver closes after success; a refused connection is just as good.
+        }
+        assertEquals("first", receiver.await().value().reveal());
+    }
+
+    @Test
+    void answersOnlyGetAndOnlyOnTheRedirectPath() throws Exception {
+        start(Duration.ofSeconds(30));
+
+        Request post = new Request.Builder().url("http://127.0.0.1:" + receiver.port() + "/auth/callback?code=c&state="
+                + STATE).post(RequestBody.create(new byte[0])).build();
+        assertEquals(405, send(post).status());
+        assertEquals(404, get("/auth/other?code=c&state=" + STATE).status());
+        assertFalse(receiver.result().isDone());
+    }
+
+    @Test
+    void refusesAHostHeaderThatIsNotLoopback() throws Exception {
+        start(Duration.ofSeconds(30));
+
+        Request rebinding = new Request.Builder()
+                .url("http://127.0.0.1:" + receiver.port() + "/auth/callback?code=c&state=" + STATE)
+                .header("Host", "attacker.example:" + receiver.port()).build();
+
+        assertEquals(403, send(rebinding).status());
+        assertFalse(receiver.result().isDone());
+    }
+
+    @Test
+    void timesOut() {
+        start(Duration.ofMillis(200));
+
+        LoginAbortedException error = assertThrows(LoginAbortedException.class, receiver::await);
+
+        assertEquals(LoginAbortedException.Reason.TIMED_OUT, error.reason());
+    }
+
+    @Test
+    void cancelEndsTheLogin() throws Exception {
+        start(Duration.ofSeconds(30));
+
+        assertTrue(LoopbackCallbackReceiver.cancelRunning(receiver.port()));
+
+        LoginAbortedException error = assertThrows(LoginAbortedException.class, receiver::await);
+        assertEquals(LoginAbortedException.Reason.CANCELLED, error.reason());
+    }
+
+    @Test
+    void aBusyPortIsAClearErrorThatNamesThePortAndTheWayOut() throws Exception {
+        try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            CallbackPortInUseException error = assertThrows(CallbackPortInUseException.class,
+                    () -> LoopbackCallbackReceiver.start(session(), Clock.systemUTC(), Duration.ofSeconds(5),
+                            busy.getLocalPort()));
+            assertEquals(busy.getLocalPort(), error.port());
+            assertTrue(error.getMessage().contains(busy.getLocalPort() + "/cancel"), error.getMessage());
+        }
+    }
+
+    @Test
+    void anExpiredSessionEndsTheLogin() throws Exception {
+        Instant past = Instant.now().minusSeconds(600);
+        AuthorizationSession expired = new AuthorizationSession(ProviderId.OPENAI, State.of(STATE),
+                PkceParams.fromVerifier("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+                URI.create("http://localhost:1455/auth/callback"), past, past.plusSeconds(300));
+        receiver = LoopbackCallbackReceiver.start(expired, Clock.systemUTC(), Duration.ofSeconds(30), 0);
+
+        assertEquals(400, get("/auth/callback?code=c&state=" + STATE).status());
+        assertThrows(ai.maestro.auth.domain.error.InvalidCallbackException.class, receiver::await);
+    }
+}

@@ -1,0 +1,33 @@
+package ai.maestro.auth.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/** Adapters plug into the domain's ports and know nothing of each other, of the CLI or of Guice. */
+@AnalyzeClasses(packages = "ai.maestro.auth", importOptions = ImportOption.DoNotIncludeTests.class)
+class AdapterIsolationTest {
+    private static final String HTTP = "ai.maestro.auth.adapter.out.http..";
+    private static final String CALLBACK = "ai.maestro.auth.adapter.in.callback..";
+    private static final String PERSISTENCE = "ai.maestro.auth.adapter.out.persistence..";
+    private static final String APP = "ai.maestro.auth.app..";
+
+    @ArchTest
+    static final ArchRule httpAdapterIgnoresPersistenceAndCli = noClasses()
+            .that().resideInAnyPackage(HTTP, CALLBACK)
+            .should().dependOnClassesThat().resideInAnyPackage(PERSISTENCE, APP);
+
+    @ArchTest
+    static final ArchRule persistenceAdapterIgnoresHttpAndCli = noClasses()
+            .that().resideInAPackage(PERSISTENCE)
+            .should().dependOnClassesThat().resideInAnyPackage(HTTP, CALLBACK, APP);
+
+    @ArchTest
+    static final ArchRule adaptersAndDomainKnowNothingOfGuice = noClasses()
+            .that().resideInAnyPackage(HTTP, CALLBACK, PERSISTENCE, "ai.maestro.auth.domain..",
+                    "ai.maestro.auth.application..")
+            .should().dependOnClassesThat().resideInAnyPackage("com.google.inject..", "jakarta.inject..");
+}
