@@ -6,12 +6,17 @@ import ai.maestro.auth.domain.CredentialSummary;
 import ai.maestro.auth.domain.ProviderId;
 import ai.maestro.auth.domain.SaveResult;
 import ai.maestro.auth.domain.SavedAuthentication;
+import ai.maestro.auth.domain.error.CredentialStoreException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /** A CredentialStorePort in a map, with the same compare-and-swap rule as the real stores. */
 public final class InMemoryCredentialStore implements CredentialStorePort {
@@ -19,6 +24,7 @@ public final class InMemoryCredentialStore implements CredentialStorePort {
     }
 
     private final Map<Key, SavedAuthentication> rows = new ConcurrentHashMap<>();
+    private final Map<ProviderId, ReentrantLock> locks = new ConcurrentHashMap<>();
     public final AtomicInteger reads = new AtomicInteger();
     public final AtomicInteger writes = new AtomicInteger();
 
@@ -45,6 +51,24 @@ public final class InMemoryCredentialStore implements CredentialStorePort {
     @Override
     public boolean delete(ProviderId provider, AuthType authType) {
         return rows.remove(new Key(provider, authType)) != null;
+    }
+
+    @Override
+    public <T> T withRefreshLock(ProviderId provider, Duration maxWait, Supplier<T> work) {
+        ReentrantLock lock = locks.computeIfAbsent(provider, p -> new ReentrantLock());
+        try {
+            if (!lock.tryLock(maxWait.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new CredentialStoreException("refresh lock busy", null, "try again", null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CredentialStoreException("interrupted", null, "try again", e);
+        }
+        try {
+            return work.get();
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override

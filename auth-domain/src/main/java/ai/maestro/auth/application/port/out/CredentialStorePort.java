@@ -5,8 +5,10 @@ import ai.maestro.auth.domain.CredentialSummary;
 import ai.maestro.auth.domain.ProviderId;
 import ai.maestro.auth.domain.SaveResult;
 import ai.maestro.auth.domain.SavedAuthentication;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Where credentials live, one row per (provider, auth type). Failures to read or decrypt are
@@ -26,4 +28,11 @@ public interface CredentialStorePort {
 
     /** Every row, without decrypting any. */
     List<CredentialSummary> list();
+
+    /**
+     * Runs {@code work} holding the store-wide refresh lock of {@code provider}: processes sharing
+     * the store run it one at a time. Waits at most {@code maxWait} for the lock, then throws
+     * {@link ai.maestro.auth.domain.error.CredentialStoreException}.
+     */
+    <T> T withRefreshLock(ProviderId provider, Duration maxWait, Supplier<T> work);
 }

@@ -1,0 +1,113 @@
+package ai.maestro.auth.adapter.out.persistence;
+
+import ai.maestro.auth.domain.AuthType;
+import ai.maestro.auth.domain.ProviderId;
+import ai.maestro.auth.domain.error.CredentialStoreException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+
+/**
+ * AES-256-GCM for one credential row. Layout: {@code 'M' 0x01 len(keyId) keyId nonce[12] ciphertext+tag[16]}.
+ * The associated data binds the header and the row's identity (provider, auth_type): a ciphertext
+ * copied onto another row, or given another key id, does not decrypt.
+ */
+public final class CredentialCipher {
+    private static final byte MAGIC = 'M';
+    private static final byte FORMAT_VERSION = 1;
+    private static final int NONCE_BYTES = 12;
+    private static final int TAG_BITS = 128;
+
+    private final EncryptionKeys keys;
+    private final SecureRandom random;
+
+    public CredentialCipher(EncryptionKeys keys, SecureRandom random) {
+        this.keys = keys;
+        this.random = random;
+    }
+
+    public String primaryKeyId() {
+        return keys.primary().id();
+    }
+
+    /** Encrypts under the primary key with a fresh nonce. */
+    public byte[] encrypt(ProviderId provider, AuthType authType, byte[] plaintext) {
+        EncryptionKey key = keys.primary();
+        byte[] header = header(key.id());
+        byte[] nonce = new byte[NONCE_BYTES];
+        random.nextBytes(nonce);
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, key.secretKey(), new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(associatedData(header, provider, authType));
+            byte[] sealed = cipher.doFinal(plaintext);
+            return ByteBuffer.allocate(header.length + NONCE_BYTES + sealed.length)
+                    .put(header).put(nonce).put(sealed).array();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is available on every Java platform", e);
+        }
+    }
+
+    /** The key id named in a ciphertext's header. */
+    public static String keyIdOf(byte[] ciphertext) {
+        if (ciphertext.length < 3 || ciphertext[0] != MAGIC || ciphertext[1] != FORMAT_VERSION) {
+            return null;
+        }
+        int length = ciphertext[2] & 0xFF;
+        return ciphertext.length < 3 + length ? null
+                : new String(ciphertext, 3, length, StandardCharsets.US_ASCII);
+    }
+
+    public byte[] decrypt(ProviderId provider, AuthType authType, byte[] ciphertext) {
+        String row = provider.cliName() + " " + authType;
+        String keyId = keyIdOf(ciphertext);
+        if (keyId == null) {
+            throw unreadable("The stored " + row + " credential has an unknown format or is truncated.", null, provider);
+        }
+        EncryptionKey key = keys.byId(keyId).orElseThrow(() -> new CredentialStoreException(
+                "The stored " + row + " credential was encrypted with key '" + keyId
+                        + "', which is not configured (configured: " + String.join(", ", keys.ids()) + ").",
+                keyId, "Add that key to " + EncryptionKeys.VARIABLE + " as " + keyId
+                        + ":<base64>, or run `maestro-auth logout " + provider.cliName() + "` and log in again.", null));
+        int headerLength = 3 + keyId.length();
+        if (ciphertext.length < headerLength + NONCE_BYTES + TAG_BITS / 8) {
+            throw unreadable("The stored " + row + " credential is truncated.", keyId, provider);
+        }
+        byte[] header = Arrays.copyOfRange(ciphertext, 0, headerLength);
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, key.secretKey(),
+                    new GCMParameterSpec(TAG_BITS, ciphertext, headerLength, NONCE_BYTES));
+            cipher.updateAAD(associatedData(header, provider, authType));
+            return cipher.doFinal(ciphertext, headerLength + NONCE_BYTES,
+                    ciphertext.length - headerLength - NONCE_BYTES);
+        } catch (AEADBadTagException e) {
+            throw unreadable("The stored " + row + " credential does not decrypt with key '" + keyId
+                    + "': the key is wrong or the row was altered.", keyId, provider);
+        } catch (GeneralSecurityException e) {
+            throw unreadable("The stored " + row + " credential cannot be decrypted with key '" + keyId + "'.",
+                    keyId, provider);
+        }
+    }
+
+    private static CredentialStoreException unreadable(String problem, String keyId, ProviderId provider) {
+        return new CredentialStoreException(problem, keyId, "Check " + EncryptionKeys.VARIABLE
+                + " (or the key file); if the key is lost, run `maestro-auth logout " + provider.cliName()
+                + "` and log in again. The stored row was left as it is.", null);
+    }
+
+    private static byte[] header(String keyId) {
+        byte[] id = keyId.getBytes(StandardCharsets.US_ASCII);
+        return ByteBuffer.allocate(3 + id.length).put(MAGIC).put(FORMAT_VERSION).put((byte) id.length).put(id).array();
+    }
+
+    private static byte[] associatedData(byte[] header, ProviderId provider, AuthType authType) {
+        byte[] identity = ("maestro-auth/" + provider.name() + "/" + authType.name()).getBytes(StandardCharsets.US_ASCII);
+        return ByteBuffer.allocate(header.length + identity.length).put(header).put(identity).array();
+    }
+}

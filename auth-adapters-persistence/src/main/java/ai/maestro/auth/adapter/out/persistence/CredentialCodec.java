@@ -1,0 +1,73 @@
+package ai.maestro.auth.adapter.out.persistence;
+
+import ai.maestro.auth.domain.ApiKey;
+import ai.maestro.auth.domain.Credential;
+import ai.maestro.auth.domain.OAuthToken;
+import ai.maestro.auth.domain.Secret;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The plaintext that goes into the cipher: a credential as a small, versioned JSON document. */
+final class CredentialCodec {
+    private final ObjectMapper mapper;
+
+    CredentialCodec(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    byte[] encode(Credential credential) {
+        ObjectNode node = mapper.createObjectNode().put("v", 1);
+        if (credential instanceof OAuthToken token) {
+            node.put("type", "oauth")
+                    .put("access_token", token.accessToken().reveal())
+                    .put("token_type", token.tokenType())
+                    .put("obtained_at", token.obtainedAt().toEpochMilli());
+            token.refreshToken().ifPresent(r -> node.put("refresh_token", r.reveal()));
+            token.idToken().ifPresent(i -> node.put("id_token", i.reveal()));
+            token.expiresAt().ifPresent(e -> node.put("expires_at", e.toEpochMilli()));
+            token.scope().forEach(node.putArray("scope")::add);
+        } else if (credential instanceof ApiKey key) {
+            node.put("type", "api_key").put("key", key.key().reveal()).put("obtained_at", key.obtainedAt().toEpochMilli());
+        }
+        try {
+            return mapper.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new IllegalStateException("a JSON tree always serializes", e);
+        }
+    }
+
+    /** Throws IOException for anything that is not a document {@link #encode} wrote. */
+    Credential decode(byte[] bytes) throws IOException {
+        JsonNode node = mapper.readTree(bytes);
+        if (node == null || node.path("v").asInt() != 1) {
+            throw new IOException("unknown credential document version");
+        }
+        Instant obtained = Instant.ofEpochMilli(node.path("obtained_at").asLong());
+        switch (node.path("type").asText()) {
+            case "oauth": {
+                List<String> scope = new ArrayList<>();
+                node.path("scope").forEach(s -> scope.add(s.asText()));
+                return new OAuthToken(Secret.of(node.path("access_token").asText()),
+                        optionalSecret(node, "refresh_token"), optionalSecret(node, "id_token"),
+                        node.path("token_type").asText("Bearer"), scope,
+                        node.hasNonNull("expires_at")
+                                ? Optional.of(Instant.ofEpochMilli(node.path("expires_at").asLong())) : Optional.empty(),
+                        obtained);
+            }
+            case "api_key":
+                return new ApiKey(Secret.of(node.path("key").asText()), obtained);
+            default:
+                throw new IOException("unknown credential type");
+        }
+    }
+
+    private static Optional<Secret> optionalSecret(JsonNode node, String field) {
+        return node.hasNonNull(field) ? Optional.of(Secret.of(node.path(field).asText())) : Optional.empty();
+    }
+}

@@ -1,0 +1,119 @@
+package ai.maestro.auth.adapter.out.persistence;
+
+import ai.maestro.auth.domain.error.CredentialStoreException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcDataSource;
+import org.jdbi.v3.core.Jdbi;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/** Opens the credential store the settings describe, migrating its schema first. */
+public final class CredentialStores {
+    private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
+
+    private CredentialStores() {
+    }
+
+    /** Keys from the environment or the key file in the data directory. */
+    public static JdbiCredentialStore open(PersistenceSettings settings, Map<String, String> env, SecureRandom random) {
+        prepareDataDirectory(settings.dataDirectory());
+        return open(settings, EncryptionKeys.load(env, settings.dataDirectory(), random), random);
+    }
+
+    public static JdbiCredentialStore open(PersistenceSettings settings, EncryptionKeys keys, SecureRandom random) {
+        DataSource dataSource = settings.jdbcUrl().map(url -> postgres(url, settings)).orElseGet(() -> h2(settings));
+        Jdbi jdbi = Jdbi.create(dataSource);
+        try {
+            Migrations.migrate(jdbi, settings.jdbcUrl().isPresent());
+        } catch (RuntimeException e) {
+            throw new CredentialStoreException("The credential store (" + settings.describe() + ") cannot be opened: "
+                    + e.getClass().getSimpleName() + ".", null,
+                    "Check MAESTRO_AUTH_DB_URL / MAESTRO_AUTH_DB_USER, or that no other program locks the file.", e);
+        }
+        if (settings.jdbcUrl().isEmpty()) {
+            restrictDatabaseFiles(settings.dataDirectory());
+        }
+        return new JdbiCredentialStore(jdbi, new CredentialCipher(keys, random), new CredentialCodec(new ObjectMapper()),
+                settings.describe(), settings.jdbcUrl().isPresent());
+    }
+
+    /**
+     * H2 in mixed mode: the first process opens the file and serves it on loopback, later ones
+     * connect through it, so the CLI and a running orchestrator share one store. The database stays
+     * open for the life of the process (DB_CLOSE_DELAY=-1), so a call never pays for reopening it.
+     */
+    static DataSource h2(PersistenceSettings settings) {
+        prepareDataDirectory(settings.dataDirectory());
+        JdbcDataSource dataSource = new JdbcDataSource();
+        dataSource.setURL("jdbc:h2:file:" + settings.embeddedDatabaseFile()
+                + ";AUTO_SERVER=TRUE;DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000");
+        dataSource.setUser("maestro");
+        dataSource.setPassword("");
+        return dataSource;
+    }
+
+    static DataSource postgres(String url, PersistenceSettings settings) {
+        if (!url.startsWith("jdbc:postgresql:")) {
+            throw new CredentialStoreException("MAESTRO_AUTH_DB_URL must be a jdbc:postgresql: URL.", null,
+                    "For example jdbc:postgresql://127.0.0.1:5432/maestro, or unset it to use the embedded store.", null);
+        }
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setURL(url);
+        if (!settings.user().isEmpty()) {
+            dataSource.setUser(settings.user());
+        }
+        if (!settings.password().isEmpty()) {
+            dataSource.setPassword(settings.password());
+        }
+        dataSource.setApplicationName("maestro-auth");
+        return dataSource;
+    }
+
+    /** The data directory holds tokens and the key: owner-only (0700) on POSIX systems. */
+    static void prepareDataDirectory(Path directory) {
+        try {
+            if (!Files.isDirectory(directory)) {
+                try {
+                    Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIR));
+                } catch (UnsupportedOperationException notPosix) {
+                    Files.createDirectories(directory);
+                }
+            }
+            if (isPosix(directory)) {
+                Files.setPosixFilePermissions(directory, OWNER_ONLY_DIR);
+            }
+        } catch (IOException e) {
+            throw new CredentialStoreException("The data directory " + directory + " cannot be created.", null,
+                    "Set MAESTRO_AUTH_HOME to a directory you own.", e);
+        }
+    }
+
+    private static void restrictDatabaseFiles(Path directory) {
+        if (!isPosix(directory)) {
+            return;
+        }
+        try (var files = Files.list(directory)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(file)) {
+                    Files.setPosixFilePermissions(file, OWNER_ONLY_FILE);
+                }
+            }
+        } catch (IOException e) {
+            throw new CredentialStoreException("The files in " + directory + " cannot be made owner-only.", null,
+                    "Check that you own " + directory + ".", e);
+        }
+    }
+
+    private static boolean isPosix(Path path) {
+        return path.getFileSystem().supportedFileAttributeViews().contains("posix");
+    }
+}

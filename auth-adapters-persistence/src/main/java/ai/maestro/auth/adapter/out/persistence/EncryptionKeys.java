@@ -1,0 +1,115 @@
+package ai.maestro.auth.adapter.out.persistence;
+
+import ai.maestro.auth.domain.error.CredentialStoreException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The configured keys: the first encrypts, any decrypts. From {@code MAESTRO_AUTH_ENCRYPTION_KEY}
+ * ({@code base64} or {@code id:base64,id:base64}), or else from a key file generated on first use.
+ */
+public final class EncryptionKeys {
+    public static final String VARIABLE = "MAESTRO_AUTH_ENCRYPTION_KEY";
+    public static final String KEY_FILE = "encryption.key";
+
+    private final Map<String, EncryptionKey> byId = new LinkedHashMap<>();
+    private final EncryptionKey primary;
+
+    public EncryptionKeys(List<EncryptionKey> keys) {
+        if (keys.isEmpty()) {
+            throw new IllegalArgumentException("at least one key is needed");
+        }
+        keys.forEach(k -> byId.putIfAbsent(k.id(), k));
+        this.primary = keys.get(0);
+    }
+
+    public EncryptionKey primary() {
+        return primary;
+    }
+
+    public Optional<EncryptionKey> byId(String id) {
+        return Optional.ofNullable(byId.get(id));
+    }
+
+    public List<String> ids() {
+        return List.copyOf(byId.keySet());
+    }
+
+    /** From the environment when set, else the key file in {@code dataDirectory} (created 0600 when absent). */
+    public static EncryptionKeys load(Map<String, String> env, Path dataDirectory, SecureRandom random) {
+        String configured = env.get(VARIABLE);
+        if (configured != null && !configured.isBlank()) {
+            return parse(configured, VARIABLE);
+        }
+        Path file = dataDirectory.resolve(KEY_FILE);
+        try {
+            if (!Files.exists(file)) {
+                create(file, random);
+            }
+            return parse(Files.readString(file, StandardCharsets.UTF_8).trim(), file.toString());
+        } catch (IOException e) {
+            throw new CredentialStoreException("The encryption key file " + file + " cannot be read or created.",
+                    null, "Check the permissions of " + dataDirectory + ", or set " + VARIABLE + ".", e);
+        }
+    }
+
+    /** {@code base64} (id derived from the key) or {@code id:base64[,id:base64...]}. */
+    public static EncryptionKeys parse(String text, String source) {
+        List<EncryptionKey> keys = new ArrayList<>();
+        for (String entry : text.split(",")) {
+            String trimmed = entry.trim();
+            int colon = trimmed.indexOf(':');
+            byte[] bytes;
+            try {
+                bytes = Base64.getDecoder().decode(colon < 0 ? trimmed : trimmed.substring(colon + 1));
+            } catch (IllegalArgumentException e) {
+                throw invalid(source);
+            }
+            try {
+                keys.add(new EncryptionKey(colon < 0 ? EncryptionKey.fingerprint(bytes) : trimmed.substring(0, colon),
+                        bytes));
+            } catch (IllegalArgumentException e) {
+                throw invalid(source);
+            }
+        }
+        return new EncryptionKeys(keys);
+    }
+
+    public static String generate(SecureRandom random) {
+        byte[] key = new byte[32];
+        random.nextBytes(key);
+        return EncryptionKey.fingerprint(key) + ":" + Base64.getEncoder().encodeToString(key);
+    }
+
+    /** Writes a temporary file, then links it into place: another process sees no key file or a whole one. */
+    private static void create(Path file, SecureRandom random) throws IOException {
+        Path temp = Files.createTempFile(file.getParent(), ".key", ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            Files.writeString(temp, generate(random) + "\n", StandardCharsets.UTF_8);
+            Files.createLink(file, temp);
+        } catch (FileAlreadyExistsException anotherProcessWon) {
+            // Use the key it wrote.
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private static CredentialStoreException invalid(String source) {
+        // Never echo the value: it is (or was meant to be) a key.
+        return new CredentialStoreException("The encryption key in " + source + " is not valid.", null,
+                "Give base64 of exactly 32 bytes (e.g. `openssl rand -base64 32`), or id:base64 pairs separated by commas.",
+                null);
+    }
+}

@@ -1,0 +1,55 @@
+package ai.maestro.auth.adapter.out.persistence;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Where credentials live. With no JDBC URL, an H2 file database in the data directory
+ * ({@code $MAESTRO_AUTH_HOME}, default {@code ~/.maestro-auth}); with one, that database (PostgreSQL).
+ */
+public record PersistenceSettings(Path dataDirectory, Optional<String> jdbcUrl, String user, String password) {
+    public static final String HOME = "MAESTRO_AUTH_HOME";
+    public static final String DB_URL = "MAESTRO_AUTH_DB_URL";
+    public static final String DB_USER = "MAESTRO_AUTH_DB_USER";
+    public static final String DB_PASSWORD = "MAESTRO_AUTH_DB_PASSWORD";
+
+    public PersistenceSettings {
+        Objects.requireNonNull(dataDirectory, "dataDirectory");
+        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        user = user == null ? "" : user;
+        password = password == null ? "" : password;
+    }
+
+    public static PersistenceSettings fromEnvironment(Map<String, String> env) {
+        String home = env.get(HOME);
+        Path directory = home != null && !home.isBlank() ? Path.of(home)
+                : Path.of(System.getProperty("user.home"), ".maestro-auth");
+        String url = env.get(DB_URL);
+        return new PersistenceSettings(directory.toAbsolutePath(),
+                url == null || url.isBlank() ? Optional.empty() : Optional.of(url.trim()),
+                env.get(DB_USER), env.get(DB_PASSWORD));
+    }
+
+    public static PersistenceSettings embedded(Path dataDirectory) {
+        return new PersistenceSettings(dataDirectory.toAbsolutePath(), Optional.empty(), "", "");
+    }
+
+    /** The H2 file (without .mv.db) used when no JDBC URL is given. */
+    public Path embeddedDatabaseFile() {
+        return dataDirectory.resolve("credentials");
+    }
+
+    /** Where the store is, for messages: never the password. */
+    public String describe() {
+        return jdbcUrl.map(url -> url.replaceAll("(?i)password=[^&;]*", "password=***"))
+                .orElse(embeddedDatabaseFile() + ".mv.db (embedded H2)");
+    }
+
+    @Override
+    public String toString() {
+        return "PersistenceSettings[" + describe() + ", user=" + user + ", password=" + (password.isEmpty() ? "" : "***")
+                + "]";
+    }
+}

@@ -1,0 +1,269 @@
+package ai.maestro.auth.adapter.out.persistence;
+
+import static ai.maestro.auth.adapter.out.persistence.TestStores.NOW;
+import static ai.maestro.auth.adapter.out.persistence.TestStores.fresh;
+import static ai.maestro.auth.adapter.out.persistence.TestStores.key;
+import static ai.maestro.auth.adapter.out.persistence.TestStores.keys;
+import static ai.maestro.auth.adapter.out.persistence.TestStores.token;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.maestro.auth.domain.ApiKey;
+import ai.maestro.auth.domain.AuthType;
+import ai.maestro.auth.domain.CredentialSummary;
+import ai.maestro.auth.domain.OAuthToken;
+import ai.maestro.auth.domain.ProviderId;
+import ai.maestro.auth.domain.ReloginMark;
+import ai.maestro.auth.domain.SaveResult;
+import ai.maestro.auth.domain.SavedAuthentication;
+import ai.maestro.auth.domain.Secret;
+import ai.maestro.auth.domain.error.CredentialStoreException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** What every CredentialStorePort on Jdbi must do, run against H2 and PostgreSQL. */
+abstract class CredentialStoreContract {
+    protected final EncryptionKey k1 = key("k1");
+
+    /** A store on the same database as every other call in this test, with these keys. */
+    protected abstract JdbiCredentialStore store(EncryptionKeys keys);
+
+    protected JdbiCredentialStore store() {
+        return store(keys(k1));
+    }
+
+    protected byte[] rawCredentials(JdbiCredentialStore store, ProviderId provider) {
+        return store.jdbi().withHandle(h -> h.createQuery("SELECT credentials FROM saved_authentications"
+                        + " WHERE provider = :p AND auth_type = 'OAUTH'").bind("p", provider.name())
+                .mapTo(byte[].class).one());
+    }
+
+    protected void writeRaw(JdbiCredentialStore store, ProviderId provider, byte[] bytes) {
+        store.jdbi().useHandle(h -> h.createUpdate("UPDATE saved_authentications SET credentials = :c"
+                + " WHERE provider = :p AND auth_type = 'OAUTH'").bind("c", bytes).bind("p", provider.name()).execute());
+    }
+
+    @Test
+    void roundTripsATokenAndAnApiKey() {
+        JdbiCredentialStore store = store();
+        OAuthToken token = token("access-round-trip", "refresh-round-trip");
+
+        SaveResult result = store.save(fresh(ProviderId.OPENAI, token));
+        store.save(SavedAuthentication.fresh(ProviderId.OPENAI, new ApiKey(Secret.of("sk-round-trip"), NOW), NOW));
+
+        SavedAuthentication saved = assertInstanceOf(SaveResult.Saved.class, result).stored();
+        assertEquals(1, saved.version());
+        SavedAuthentication found = store.find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow();
+        OAuthToken read = (OAuthToken) found.credential();
+        assertEquals("access-round-trip", read.accessToken().reveal());
+        assertEquals("refresh-round-trip", read.refreshToken().orElseThrow().reveal());
+        assertEquals(token.expiresAt(), read.expiresAt());
+        assertEquals(token.scope(), read.scope());
+        assertEquals(1, found.version());
+        assertEquals(NOW, found.createdAt());
+        ApiKey apiKey = (ApiKey) store.find(ProviderId.OPENAI, AuthType.API_KEY).orElseThrow().credential();
+        assertEquals("sk-round-trip", apiKey.key().reveal());
+        assertTrue(store.find(ProviderId.ANTHROPIC, AuthType.OAUTH).isEmpty());
+    }
+
+    @Test
+    void aSecondInsertForTheSameIdentityIsAConflict() {
+        JdbiCredentialStore store = store();
+        store.save(fresh(ProviderId.OPENAI, token("first", "r1")));
+
+        SaveResult second = store.save(fresh(ProviderId.OPENAI, token("second", "r2")));
+
+        assertEquals(new SaveResult.Conflict(1), second);
+        assertEquals("first", ((OAuthToken) store.find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow()
+                .credential()).accessToken().reveal());
+    }
+
+    @Test
+    void aStaleVersionIsAConflictAndChangesNothing() {
+        JdbiCredentialStore store = store();
+        SavedAuthentication v1 = ((SaveResult.Saved) store.save(fresh(ProviderId.OPENAI, token("a1", "r1")))).stored();
+        SavedAuthentication v2 = ((SaveResult.Saved) store.save(v1.replacedBy(token("a2", "r2"), NOW))).stored();
+
+        SaveResult stale = store.save(v1.replacedBy(token("a-stale", "r-stale"), NOW));
+
+        assertEquals(2, v2.version());
+        assertEquals(new SaveResult.Conflict(2), stale);
+        assertEquals("a2", ((OAuthToken) store.find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow()
+                .credential()).accessToken().reveal());
+    }
+
+    @Test
+    void concurrentWritersOfOneVersionHaveExactlyOneWinner() throws Exception {
+        JdbiCredentialStore store = store();
+        SavedAuthentication v1 = ((SaveResult.Saved) store.save(fresh(ProviderId.OPENAI, token("a", "r")))).stored();
+        int writers = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<SaveResult>> results = new ArrayList<>();
+        for (int i = 0; i < writers; i++) {
+            String access = "writer-" + i;
+            results.add(pool.submit(() -> {
+                start.await();
+                return store.save(v1.replacedBy(token(access, "r"), NOW));
+            }));
+        }
+        start.countDown();
+        int saved = 0;
+        for (Future<SaveResult> result : results) {
+            if (result.get(30, TimeUnit.SECONDS) instanceof SaveResult.Saved) {
+                saved++;
+            }
+        }
+        pool.shutdown();
+
+        assertEquals(1, saved);
+        assertEquals(2, store.find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow().version());
+    }
+
+    @Test
+    void keepsTheReloginMark() {
+        JdbiCredentialStore store = store();
+        SavedAuthentication v1 = ((SaveResult.Saved) store.save(fresh(ProviderId.OPENAI, token("a", "r")))).stored();
+
+        store.save(v1.markedForRelogin(new ReloginMark("refresh_token_reused", NOW), NOW));
+
+        SavedAuthentication found = store.find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow();
+        assertEquals(Optional.of(new ReloginMark("refresh_token_reused", NOW)), found.reloginRequired());
+        assertTrue(store.list().get(0).reloginRequired());
+    }
+
+    @Test
+    void listsAndDeletesWithoutTheKey() {
+        store().save(fresh(ProviderId.OPENAI, token("a", "r")));
+        store().save(fresh(ProviderId.ANTHROPIC, token("b", "s")));
+        JdbiCredentialStore withoutRightKey = store(keys(key("other")));
+
+        List<CredentialSummary> rows = withoutRightKey.list();
+
+        assertEquals(List.of(ProviderId.ANTHROPIC, ProviderId.OPENAI), rows.stream().map(CredentialSummary::provider).toList());
+        assertTrue(withoutRightKey.delete(ProviderId.OPENAI, AuthType.OAUTH));
+        assertFalse(withoutRightKey.delete(ProviderId.OPENAI, AuthType.OAUTH));
+        assertEquals(1, withoutRightKey.list().size());
+    }
+
+    @Test
+    void aFlippedBitInNonceCiphertextOrTagIsATypedErrorAndTheRowIsLeftAlone() {
+        JdbiCredentialStore store = store();
+        store.save(fresh(ProviderId.OPENAI, token("a-tamper", "r")));
+        byte[] original = rawCredentials(store, ProviderId.OPENAI);
+        int header = 3 + "k1".length();
+        int[] positions = {header + 3, header + 12 + 2, original.length - 1};
+
+        for (int position : positions) {
+            byte[] tampered = original.clone();
+            tampered[position] ^= 0x01;
+            writeRaw(store, ProviderId.OPENAI, tampered);
+
+            CredentialStoreException error = assertThrows(CredentialStoreException.class,
+                    () -> store.find(ProviderId.OPENAI, AuthType.OAUTH));
+
+            assertEquals(Optional.of("k1"), error.keyId());
+            assertTrue(error.getMessage().contains("openai"), error.getMessage());
+            assertArrayEquals(tampered, rawCredentials(store, ProviderId.OPENAI));
+        }
+        writeRaw(store, ProviderId.OPENAI, java.util.Arrays.copyOf(original, 20));
+        assertThrows(CredentialStoreException.class, () -> store.find(ProviderId.OPENAI, AuthType.OAUTH));
+    }
+
+    @Test
+    void aCiphertextCopiedOntoAnotherRowDoesNotDecrypt() {
+        JdbiCredentialStore store = store();
+        store.save(fresh(ProviderId.OPENAI, token("openai-access", "r")));
+        store.save(fresh(ProviderId.ANTHROPIC, token("anthropic-access", "s")));
+
+        writeRaw(store, ProviderId.ANTHROPIC, rawCredentials(store, ProviderId.OPENAI));
+
+        assertThrows(CredentialStoreException.class, () -> store.find(ProviderId.ANTHROPIC, AuthType.OAUTH));
+    }
+
+    @Test
+    void aWrongKeyIsATypedErrorThatNamesTheKeyAndOverwritesNothing() {
+        store().save(fresh(ProviderId.OPENAI, token("a", "r")));
+        byte[] before = rawCredentials(store(), ProviderId.OPENAI);
+
+        CredentialStoreException sameIdOtherKey = assertThrows(CredentialStoreException.class,
+                () -> store(keys(key("k1"))).find(ProviderId.OPENAI, AuthType.OAUTH));
+        CredentialStoreException unknownId = assertThrows(CredentialStoreException.class,
+                () -> store(keys(key("k9"))).find(ProviderId.OPENAI, AuthType.OAUTH));
+
+        assertTrue(sameIdOtherKey.getMessage().contains("'k1'"), sameIdOtherKey.getMessage());
+        assertTrue(unknownId.getMessage().contains("'k1', which is not configured"), unknownId.getMessage());
+        assertTrue(unknownId.nextStep().contains("k1:<base64>"), unknownId.nextStep());
+        assertArrayEquals(before, rawCredentials(store(), ProviderId.OPENAI));
+    }
+
+    @Test
+    void rotationDecryptsWithAnyKeyAndRekeyMovesEveryRowToTheFirst() {
+        store().save(fresh(ProviderId.OPENAI, token("rotate-a", "r")));
+        store().save(fresh(ProviderId.ANTHROPIC, token("rotate-b", "s")));
+        EncryptionKey k2 = key("k2");
+        JdbiCredentialStore rotated = store(keys(k2, k1));
+
+        assertEquals("rotate-a", ((OAuthToken) rotated.find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow()
+                .credential()).accessToken().reveal());
+        assertEquals(2, rotated.rekey());
+        assertEquals(0, rotated.rekey());
+
+        JdbiCredentialStore onlyNewKey = store(keys(k2));
+        assertEquals("rotate-b", ((OAuthToken) onlyNewKey.find(ProviderId.ANTHROPIC, AuthType.OAUTH).orElseThrow()
+                .credential()).accessToken().reveal());
+        assertEquals("k2", CredentialCipher.keyIdOf(rawCredentials(onlyNewKey, ProviderId.OPENAI)));
+    }
+
+    @Test
+    void theRefreshLockLetsOneHolderInAtATime() throws Exception {
+        JdbiCredentialStore store = store();
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger inside = new AtomicInteger();
+        Thread holder = new Thread(() -> store.withRefreshLock(ProviderId.OPENAI, Duration.ofSeconds(10), () -> {
+            inside.incrementAndGet();
+            held.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        }));
+        holder.start();
+        assertTrue(held.await(10, TimeUnit.SECONDS));
+
+        assertThrows(CredentialStoreException.class, () -> store.withRefreshLock(ProviderId.OPENAI,
+                Duration.ofMillis(300), inside::incrementAndGet));
+        assertEquals("other", store.withRefreshLock(ProviderId.ANTHROPIC, Duration.ofSeconds(5), () -> "other"));
+
+        release.countDown();
+        holder.join(10_000);
+        int count = store.withRefreshLock(ProviderId.OPENAI, Duration.ofSeconds(5), inside::incrementAndGet);
+        assertEquals(2, count);
+    }
+
+    @Test
+    void migrationsAreRecordedOnceAndRunAgainHarmlessly() {
+        JdbiCredentialStore store = store();
+        store();
+        assertEquals(Migrations.SCRIPTS.size(), store.schemaVersion());
+        int recorded = store.jdbi().withHandle(h -> h.createQuery(
+                "SELECT COUNT(*) FROM maestro_auth_schema_version").mapTo(Integer.class).one());
+        assertEquals(Migrations.SCRIPTS.size(), recorded);
+    }
+}

@@ -1,0 +1,112 @@
+package ai.maestro.auth.adapter.out.persistence;
+
+import static ai.maestro.auth.adapter.out.persistence.TestStores.RANDOM;
+import static ai.maestro.auth.adapter.out.persistence.TestStores.fresh;
+import static ai.maestro.auth.adapter.out.persistence.TestStores.token;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.maestro.auth.domain.AuthType;
+import ai.maestro.auth.domain.OAuthToken;
+import ai.maestro.auth.domain.ProviderId;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class H2CredentialStoreTest extends CredentialStoreContract {
+    @TempDir
+    Path home;
+
+    @Override
+    protected JdbiCredentialStore store(EncryptionKeys keys) {
+        return CredentialStores.open(PersistenceSettings.embedded(home.resolve("data")), keys, RANDOM);
+    }
+
+    @Test
+    void theDatabaseFilesHoldNoTokenText() throws Exception {
+        JdbiCredentialStore store = store();
+        store.save(fresh(ProviderId.OPENAI, token("ACCESS-needle-7f3a9", "REFRESH-needle-c41d2")));
+        store.jdbi().useHandle(h -> h.execute("CHECKPOINT SYNC"));
+
+        List<Path> files = new ArrayList<>();
+        try (var stream = Files.list(home.resolve("data"))) {
+            stream.filter(Files::isRegularFile).forEach(files::add);
+        }
+        assertTrue(files.stream().anyMatch(f -> f.toString().endsWith(".mv.db")), files.toString());
+        for (Path file : files) {
+            String raw = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+            assertFalse(raw.contains("needle"), file + " contains token text");
+            assertFalse(raw.contains("ACCESS-"), file + " contains token text");
+        }
+        // The same search does find what is stored in the clear, so it would catch a leak.
+        assertTrue(files.stream().anyMatch(f -> {
+            try {
+                return new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1).contains("OPENAI");
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }));
+    }
+
+    @Test
+    void theDataDirectoryAndItsFilesAreOwnerOnly() throws Exception {
+        Path data = home.resolve("fresh-home");
+        JdbiCredentialStore store = CredentialStores.open(PersistenceSettings.embedded(data), Map.of(), RANDOM);
+        store.save(fresh(ProviderId.OPENAI, token("a", "r")));
+
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(data)));
+        assertEquals("rw-------", PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(data.resolve(EncryptionKeys.KEY_FILE))));
+        try (var stream = Files.list(data)) {
+            for (Path file : (Iterable<Path>) stream::iterator) {
+                assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)),
+                        file.toString());
+            }
+        }
+    }
+
+    @Test
+    void theGeneratedKeyFileIsReusedOnTheNextOpen() {
+        Path data = home.resolve("keyed");
+        CredentialStores.open(PersistenceSettings.embedded(data), Map.of(), RANDOM)
+                .save(fresh(ProviderId.OPENAI, token("kept-across-opens", "r")));
+
+        OAuthToken read = (OAuthToken) CredentialStores.open(PersistenceSettings.embedded(data), Map.of(), RANDOM)
+                .find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow().credential();
+
+        assertEquals("kept-across-opens", read.accessToken().reveal());
+    }
+
+    @Test
+    void twoProcessesCompareAndSwapWithoutLosingAnUpdate() throws Exception {
+        Path data = home.resolve("shared");
+        String key = EncryptionKeys.generate(RANDOM);
+        int perProcess = 40;
+        List<Process> processes = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            processes.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), StoreIncrementer.class.getName(),
+                    data.toString(), key, String.valueOf(perProcess))
+                    .redirectErrorStream(true).start());
+        }
+        for (Process process : processes) {
+            assertTrue(process.waitFor(120, TimeUnit.SECONDS), "a writer process hung");
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, process.exitValue(), output);
+        }
+
+        JdbiCredentialStore store = CredentialStores.open(PersistenceSettings.embedded(data),
+                EncryptionKeys.parse(key, "test"), RANDOM);
+        var row = store.find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow();
+        assertEquals(2L * perProcess, row.version());
+        assertEquals("count-" + (2 * perProcess), ((OAuthToken) row.credential()).accessToken().reveal());
+    }
+}
