@@ -1,0 +1,232 @@
+package ai.maestro.auth.application.service;
+
+import ai.maestro.auth.application.port.out.CredentialStorePort;
+import ai.maestro.auth.application.port.out.TokenEndpointPort;
+import ai.maestro.auth.domain.AuthType;
+import ai.maestro.auth.domain.OAuthToken;
+import ai.maestro.auth.domain.ProviderId;
+import ai.maestro.auth.domain.ReloginMark;
+import ai.maestro.auth.domain.SaveResult;
+import ai.maestro.auth.domain.SavedAuthentication;
+import ai.maestro.auth.domain.Secret;
+import ai.maestro.auth.domain.error.AuthException;
+import ai.maestro.auth.domain.error.NotLoggedInException;
+import ai.maestro.auth.domain.error.ProviderUnavailableException;
+import ai.maestro.auth.domain.error.ReloginRequiredException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Hands out a valid access token on demand. The hot path reads a per-provider cache entry and
+ * compares two instants. A refresh happens once per provider at a time in a process (callers
+ * share its result) and, through the store's refresh lock and a compare-and-swap on the row's
+ * version, once across the processes sharing the store: OpenAI rotates refresh tokens, and a
+ * second use of one kills the grant.
+ */
+public final class AccessTokenService implements AutoCloseable {
+
+    /** Why a refresh is considered: a caller needs a token, the refresher runs early, or a refresh is forced. */
+    private enum Need { ON_DEMAND, EARLY, FORCED }
+
+    /** A token as cached: {@code refreshAt} is when it enters the skew window (or when to retry). */
+    private record Cached(SavedAuthentication row, OAuthToken token, Instant refreshAt) {
+    }
+
+    private final OAuthService logins;
+    private final TokenEndpointPort tokenEndpoint;
+    private final CredentialStorePort store;
+    private final Clock clock;
+    private final TokenLifecyclePolicy policy;
+    private final Map<ProviderId, Cached> cache = new ConcurrentHashMap<>();
+    private final Map<ProviderId, CompletableFuture<Cached>> inFlight = new ConcurrentHashMap<>();
+    private volatile ScheduledExecutorService background;
+
+    public AccessTokenService(OAuthService logins, TokenEndpointPort tokenEndpoint, CredentialStorePort store,
+                              Clock clock, TokenLifecyclePolicy policy) {
+        this.logins = Objects.requireNonNull(logins, "logins");
+        this.tokenEndpoint = Objects.requireNonNull(tokenEndpoint, "tokenEndpoint");
+        this.store = Objects.requireNonNull(store, "store");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.policy = Objects.requireNonNull(policy, "policy");
+    }
+
+    /** A token valid beyond the skew window, refreshing it first when needed. */
+    public Secret validAccessToken(ProviderId provider) {
+        Cached cached = cache.get(provider);
+        if (cached != null && clock.instant().isBefore(cached.refreshAt())) {
+            return cached.token().accessToken();
+        }
+        return singleFlight(provider, Need.ON_DEMAND).token().accessToken();
+    }
+
+    /** Refreshes now even if the token is still valid (unless another process just did). */
+    public SavedAuthentication refreshNow(ProviderId provider) {
+        return singleFlight(provider, Need.FORCED).row();
+    }
+
+    /** Drops the cached token, e.g. after a logout in this process. */
+    public void forget(ProviderId provider) {
+        cache.remove(provider);
+    }
+
+    /** Starts the background refresher, which refreshes cached tokens shortly before they are due. */
+    public synchronized void start() {
+        if (background != null || policy.backgroundInterval().isZero()) {
+            return;
+        }
+        background = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "maestro-auth-refresher");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long every = policy.backgroundInterval().toMillis();
+        background.scheduleWithFixedDelay(this::refreshDueTokens, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (background != null) {
+            background.shutdownNow();
+            background = null;
+        }
+    }
+
+    void refreshDueTokens() {
+        Instant soon = clock.instant().plus(policy.backgroundLead());
+        for (Map.Entry<ProviderId, Cached> entry : cache.entrySet()) {
+            if (!soon.isBefore(entry.getValue().refreshAt())) {
+                try {
+                    singleFlight(entry.getKey(), Need.EARLY);
+                } catch (AuthException e) {
+                    // The next caller gets the same typed error; the refresher only tries to be early.
+                }
+            }
+        }
+    }
+
+    /** One refresh per provider at a time in this process; every other caller waits for its result. */
+    private Cached singleFlight(ProviderId provider, Need need) {
+        CompletableFuture<Cached> mine = new CompletableFuture<>();
+        CompletableFuture<Cached> running = inFlight.putIfAbsent(provider, mine);
+        if (running != null) {
+            return await(running);
+        }
+        try {
+            Cached result = obtain(provider, need);
+            cache.put(provider, result);
+            mine.complete(result);
+            return result;
+        } catch (RuntimeException e) {
+            if (e instanceof ReloginRequiredException || e instanceof NotLoggedInException) {
+                cache.remove(provider);
+            }
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(provider, mine);
+        }
+    }
+
+    private Cached await(CompletableFuture<Cached> running) {
+        try {
+            return running.get(policy.inFlightWait().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime
+                    : new IllegalStateException("refresh failed", e.getCause());
+        } catch (TimeoutException e) {
+            throw new ProviderUnavailableException("a token refresh is still running after "
+                    + policy.inFlightWait().toSeconds() + " s", null, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProviderUnavailableException("interrupted while waiting for a token refresh", null, e);
+        }
+    }
+
+    private Cached obtain(ProviderId provider, Need need) {
+        Instant now = clock.instant();
+        SavedAuthentication seen = current(provider);
+        // Another process may have refreshed already: a fresh row in the store makes a refresh unnecessary.
+        if (need != Need.FORCED && isFresh(seen, now, need)) {
+            return cache(seen);
+        }
+        return store.withRefreshLock(provider, policy.refreshLockWait(), () -> refreshLocked(provider, seen, need));
+    }
+
+    private Cached refreshLocked(ProviderId provider, SavedAuthentication seen, Need need) {
+        Instant now = clock.instant();
+        SavedAuthentication row = current(provider);
+        boolean someoneElseRefreshed = row.version() != seen.version();
+        if (isFresh(row, now, need) && (need != Need.FORCED || someoneElseRefreshed)) {
+            return cache(row);
+        }
+        OAuthToken token = (OAuthToken) row.credential();
+        if (token.refreshToken().isEmpty()) {
+            if (token.isUsableAt(now, java.time.Duration.ZERO)) {
+                return cache(row);
+            }
+            throw new ReloginRequiredException(provider, null, "the token expired and no refresh token was issued");
+        }
+        OAuthToken fresh;
+        try {
+            fresh = tokenEndpoint.refresh(logins.configs().get(provider), token.refreshToken().get())
+                    .validate(clock.instant());
+        } catch (ReloginRequiredException e) {
+            markForRelogin(row, e);
+            throw e;
+        } catch (ProviderUnavailableException e) {
+            if (token.isUsableAt(now, java.time.Duration.ZERO)) {
+                // Still valid: serve it for a while and try again later rather than fail the caller.
+                return new Cached(row, token, minimum(now.plus(policy.transientRetryDelay()),
+                        token.expiresAt().orElse(Instant.MAX)));
+            }
+            throw e;
+        }
+        // Persist the rotated refresh token before anyone uses the new access token.
+        SaveResult saved = store.save(row.replacedBy(token.refreshedBy(fresh), clock.instant()));
+        if (saved instanceof SaveResult.Saved ok) {
+            return cache(ok.stored());
+        }
+        // Only a login can write without the lock; its token is the newest, so use it.
+        return cache(current(provider));
+    }
+
+    private void markForRelogin(SavedAuthentication row, ReloginRequiredException e) {
+        String reason = e.error().map(err -> err.code()).orElse("refresh failed");
+        // A conflict means someone wrote a newer credential, which must not be marked.
+        store.save(row.markedForRelogin(new ReloginMark(reason, clock.instant()), clock.instant()));
+    }
+
+    private SavedAuthentication current(ProviderId provider) {
+        SavedAuthentication row = store.find(provider, AuthType.OAUTH)
+                .orElseThrow(() -> new NotLoggedInException(provider, AuthType.OAUTH));
+        row.reloginRequired().ifPresent(mark -> {
+            throw new ReloginRequiredException(provider, null, "it was marked at " + mark.since() + " (" + mark.reason()
+                    + ")");
+        });
+        return row;
+    }
+
+    private boolean isFresh(SavedAuthentication row, Instant now, Need need) {
+        return ((OAuthToken) row.credential()).isUsableAt(now,
+                need == Need.EARLY ? policy.skew().plus(policy.backgroundLead()) : policy.skew());
+    }
+
+    private Cached cache(SavedAuthentication row) {
+        OAuthToken token = (OAuthToken) row.credential();
+        Instant refreshAt = token.expiresAt().map(at -> at.minus(policy.skew())).orElse(Instant.MAX);
+        return new Cached(row, token, refreshAt);
+    }
+
+    private static Instant minimum(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+}

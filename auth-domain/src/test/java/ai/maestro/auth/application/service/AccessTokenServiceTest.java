@@ -1,0 +1,227 @@
+package ai.maestro.auth.application.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.maestro.auth.domain.AuthType;
+import ai.maestro.auth.domain.OAuthError;
+import ai.maestro.auth.domain.OAuthToken;
+import ai.maestro.auth.domain.ProviderId;
+import ai.maestro.auth.domain.SaveResult;
+import ai.maestro.auth.domain.SavedAuthentication;
+import ai.maestro.auth.domain.Secret;
+import ai.maestro.auth.domain.TokenResponse;
+import ai.maestro.auth.domain.config.ProviderConfigs;
+import ai.maestro.auth.domain.error.NotLoggedInException;
+import ai.maestro.auth.domain.error.ProviderUnavailableException;
+import ai.maestro.auth.domain.error.ReloginRequiredException;
+import ai.maestro.auth.testing.InMemoryCredentialStore;
+import ai.maestro.auth.testing.MutableClock;
+import ai.maestro.auth.testing.ScriptedTokenEndpoint;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class AccessTokenServiceTest {
+    private static final Instant START = Instant.parse("2026-11-25T12:00:00Z");
+    private final MutableClock clock = new MutableClock(START);
+    private final InMemoryCredentialStore store = new InMemoryCredentialStore();
+    private final AtomicInteger issued = new AtomicInteger();
+    private final ScriptedTokenEndpoint endpoint = new ScriptedTokenEndpoint().answering(() -> {
+        int n = issued.incrementAndGet();
+        return new TokenResponse(Map.of("access_token", "at-" + n, "refresh_token", "rt-" + n, "expires_in", 3600));
+    });
+    private final OAuthService logins = new OAuthService(ProviderConfigs.defaults(), endpoint, store, clock,
+            new SecureRandom(), Duration.ofMinutes(5));
+    private final AccessTokenService tokens = new AccessTokenService(logins, endpoint, store, clock,
+            TokenLifecyclePolicy.defaults().withoutBackgroundRefresh());
+
+    private SavedAuthentication stored(String access, String refresh, Duration lifetime) {
+        OAuthToken token = new OAuthToken(Secret.of(access), Optional.ofNullable(refresh).map(Secret::of),
+                Optional.empty(), "Bearer", List.of(), Optional.of(clock.instant().plus(lifetime)), clock.instant());
+        return ((SaveResult.Saved) store.save(SavedAuthentication.fresh(ProviderId.OPENAI, token, clock.instant())))
+                .stored();
+    }
+
+    private OAuthToken storedToken() {
+        return (OAuthToken) store.find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow().credential();
+    }
+
+    @Test
+    void aValidTokenComesFromTheCacheWithoutTouchingTheStore() {
+        stored("at-0", "rt-0", Duration.ofHours(1));
+        assertEquals("at-0", tokens.validAccessToken(ProviderId.OPENAI).reveal());
+        int reads = store.reads.get();
+
+        for (int i = 0; i < 1000; i++) {
+            assertEquals("at-0", tokens.validAccessToken(ProviderId.OPENAI).reveal());
+        }
+
+        assertEquals(reads, store.reads.get());
+        assertTrue(endpoint.calls.isEmpty());
+    }
+
+    @Test
+    void refreshesOnceTheTokenEntersTheSkewWindowAndPersistsTheRotatedRefreshToken() {
+        stored("at-0", "rt-0", Duration.ofHours(1));
+        tokens.validAccessToken(ProviderId.OPENAI);
+        clock.advance(Duration.ofMinutes(56));
+
+        assertEquals("at-1", tokens.validAccessToken(ProviderId.OPENAI).reveal());
+
+        assertEquals(List.of(new ScriptedTokenEndpoint.Call("refresh_token", "rt-0", null)), endpoint.calls);
+        assertEquals("rt-1", storedToken().refreshToken().orElseThrow().reveal());
+        assertEquals(2, store.find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow().version());
+    }
+
+    @Test
+    void aRefreshStormInOneProcessMakesExactlyOneRefresh() throws Exception {
+        stored("at-0", "rt-0", Duration.ofMinutes(1));
+        endpoint.answering(() -> {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new TokenResponse(Map.of("access_token", "at-new", "refresh_token", "rt-new", "expires_in", 3600));
+        });
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        CountDownLatch go = new CountDownLatch(1);
+        Set<String> seen = ConcurrentHashMap.newKeySet();
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            futures.add(pool.submit(() -> {
+                go.await();
+                for (int i = 0; i < 200; i++) {
+                    seen.add(tokens.validAccessToken(ProviderId.OPENAI).reveal());
+                }
+                return null;
+            }));
+        }
+        go.countDown();
+        for (Future<?> f : futures) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+
+        assertEquals(1, endpoint.calls.size());
+        assertEquals(Set.of("at-new"), seen);
+    }
+
+    @Test
+    void usesATokenAnotherProcessAlreadyRefreshedInsteadOfRefreshing() {
+        SavedAuthentication v1 = stored("at-0", "rt-0", Duration.ofHours(1));
+        tokens.validAccessToken(ProviderId.OPENAI);
+        clock.advance(Duration.ofMinutes(58));
+        OAuthToken other = new OAuthToken(Secret.of("at-other"), Optional.of(Secret.of("rt-other")), Optional.empty(),
+                "Bearer", List.of(), Optional.of(clock.instant().plusSeconds(3600)), clock.instant());
+        store.save(v1.replacedBy(other, clock.instant()));
+
+        assertEquals("at-other", tokens.validAccessToken(ProviderId.OPENAI).reveal());
+        assertTrue(endpoint.calls.isEmpty());
+    }
+
+    @Test
+    void aPermanentErrorMarksTheCredentialAndAsksForANewLogin() {
+        stored("at-0", "rt-0", Duration.ofMinutes(1));
+        endpoint.answering(() -> {
+            throw OAuthError.of("refresh_token_reused", "already used", 401).toException(ProviderId.OPENAI);
+        });
+
+        ReloginRequiredException first = assertThrows(ReloginRequiredException.class,
+                () -> tokens.validAccessToken(ProviderId.OPENAI));
+        ReloginRequiredException second = assertThrows(ReloginRequiredException.class,
+                () -> tokens.validAccessToken(ProviderId.OPENAI));
+
+        assertEquals("refresh_token_reused", first.error().orElseThrow().code());
+        assertTrue(second.getMessage().contains("refresh_token_reused"), second.getMessage());
+        assertEquals(1, endpoint.calls.size());
+        SavedAuthentication kept = store.find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow();
+        assertEquals("refresh_token_reused", kept.reloginRequired().orElseThrow().reason());
+        assertEquals("rt-0", ((OAuthToken) kept.credential()).refreshToken().orElseThrow().reveal());
+    }
+
+    @Test
+    void aTransientErrorWhileTheTokenIsStillValidServesItAndRetriesLater() {
+        stored("at-0", "rt-0", Duration.ofMinutes(4));
+        endpoint.answering(() -> {
+            throw new ProviderUnavailableException("HTTP 503", null, null);
+        });
+
+        assertEquals("at-0", tokens.validAccessToken(ProviderId.OPENAI).reveal());
+        assertEquals("at-0", tokens.validAccessToken(ProviderId.OPENAI).reveal());
+        assertEquals(1, endpoint.calls.size());
+
+        clock.advance(Duration.ofSeconds(31));
+        endpoint.answering(() -> new TokenResponse(Map.of("access_token", "at-later", "expires_in", 3600)));
+        assertEquals("at-later", tokens.validAccessToken(ProviderId.OPENAI).reveal());
+        assertEquals("rt-0", storedToken().refreshToken().orElseThrow().reveal());
+    }
+
+    @Test
+    void aTransientErrorAfterExpiryIsATypedError() {
+        stored("at-0", "rt-0", Duration.ofSeconds(10));
+        clock.advance(Duration.ofSeconds(11));
+        endpoint.answering(() -> {
+            throw new ProviderUnavailableException("HTTP 503", null, null);
+        });
+
+        assertThrows(ProviderUnavailableException.class, () -> tokens.validAccessToken(ProviderId.OPENAI));
+        assertEquals("rt-0", storedToken().refreshToken().orElseThrow().reveal());
+        assertTrue(store.find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow().reloginRequired().isEmpty());
+    }
+
+    @Test
+    void nothingStoredSaysToLogIn() {
+        assertThrows(NotLoggedInException.class, () -> tokens.validAccessToken(ProviderId.ANTHROPIC));
+    }
+
+    @Test
+    void refreshNowRefreshesAValidToken() {
+        stored("at-0", "rt-0", Duration.ofHours(1));
+        tokens.validAccessToken(ProviderId.OPENAI);
+
+        SavedAuthentication row = tokens.refreshNow(ProviderId.OPENAI);
+
+        assertEquals("at-1", ((OAuthToken) row.credential()).accessToken().reveal());
+        assertEquals("at-1", tokens.validAccessToken(ProviderId.OPENAI).reveal());
+    }
+
+    @Test
+    void theBackgroundRefresherRefreshesTokensDueSoon() {
+        stored("at-0", "rt-0", Duration.ofMinutes(8));
+        tokens.validAccessToken(ProviderId.OPENAI);
+        int reads = store.reads.get();
+
+        tokens.refreshDueTokens();
+        assertEquals(reads, store.reads.get(), "nothing is due yet: not even a read");
+
+        clock.advance(Duration.ofMinutes(1) .plusSeconds(30));
+        tokens.refreshDueTokens();
+        assertEquals(1, endpoint.calls.size());
+        assertEquals("at-1", tokens.validAccessToken(ProviderId.OPENAI).reveal());
+    }
+
+    @Test
+    void aTokenWithoutRefreshTokenIsServedUntilItExpires() {
+        stored("at-0", null, Duration.ofMinutes(3));
+        assertEquals("at-0", tokens.validAccessToken(ProviderId.OPENAI).reveal());
+        clock.advance(Duration.ofMinutes(4));
+        assertThrows(ReloginRequiredException.class, () -> tokens.validAccessToken(ProviderId.OPENAI));
+        assertTrue(endpoint.calls.isEmpty());
+    }
+}
