@@ -7,13 +7,19 @@ import java.util.stream.Collectors;
 
 /** The LLM providers we can sign in to. */
 public enum ProviderId {
-    OPENAI("openai"),
-    ANTHROPIC("anthropic");
+    OPENAI("openai", "OpenAI"),
+    ANTHROPIC("anthropic", "Anthropic");
 
     private final String cliName;
+    private final String displayName;
 
-    ProviderId(String cliName) {
+    ProviderId(String cliName, String displayName) {
         this.cliName = cliName;
+        this.displayName = displayName;
+    }
+
+    public String displayName() {
+        return displayName;
     }
 
     /** The lower-case name used on the command line and in environment variable prefixes' docs. */

@@ -20,7 +20,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -53,8 +52,7 @@ public final class LoopbackCallbackReceiver implements AutoCloseable {
         this.executor = executor;
         this.callbackPath = session.redirectUri().getPath() == null || session.redirectUri().getPath().isEmpty()
                 ? "/" : session.redirectUri().getPath();
-        String name = session.provider().name();
-        this.providerName = name.equals("OPENAI") ? "OpenAI" : name.charAt(0) + name.substring(1).toLowerCase(Locale.ROOT);
+        this.providerName = session.provider().displayName();
     }
 
     /** Listens on the redirect URI's port. */

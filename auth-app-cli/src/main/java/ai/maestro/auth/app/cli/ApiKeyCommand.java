@@ -1,0 +1,34 @@
+package ai.maestro.auth.app.cli;
+
+import ai.maestro.auth.application.service.OAuthService;
+import ai.maestro.auth.domain.ProviderId;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code api-key openai}: token exchange of the id_token for an API key. */
+@Command(name = "api-key", mixinStandardHelpOptions = true,
+        description = {"Exchange the stored id_token for an API key (OpenAI) and store it encrypted.",
+                "Print it with: maestro-auth token openai --api-key"})
+final class ApiKeyCommand implements Callable<Integer> {
+    @ParentCommand
+    MaestroAuthCommand root;
+
+    @Parameters(index = "0", paramLabel = "<provider>", converter = ProviderConverter.class,
+            description = "openai (Anthropic has no such exchange)")
+    ProviderId provider;
+
+    @Override
+    public Integer call() {
+        CliContext context = root.context();
+        if (provider != ProviderId.OPENAI) {
+            context.err().println("maestro-auth: only OpenAI exchanges an id_token for an API key.");
+            return ExitCodes.USAGE;
+        }
+        context.get(OAuthService.class).obtainApiKey(provider);
+        context.out().println("An OpenAI API key is stored (auth type API_KEY). Print it with: "
+                + "maestro-auth token openai --api-key");
+        return ExitCodes.OK;
+    }
+}

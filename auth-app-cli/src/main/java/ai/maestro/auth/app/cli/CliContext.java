@@ -1,0 +1,84 @@
+package ai.maestro.auth.app.cli;
+
+import ai.maestro.auth.app.wiring.MaestroAuthConfig;
+import ai.maestro.auth.app.wiring.MaestroAuthModule;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Module;
+import java.io.BufferedReader;
+import java.io.PrintWriter;
+import java.util.function.Function;
+
+/** What a command runs with: configuration, streams, the injector (built on first use) and a browser. */
+public final class CliContext {
+    /** Opens a URL in the user's browser; false when there is none. */
+    @FunctionalInterface
+    public interface Browser {
+        boolean open(String url);
+    }
+
+    private final MaestroAuthConfig config;
+    private final BufferedReader in;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final boolean interactive;
+    private final Browser browser;
+    private final Function<MaestroAuthConfig, Module> modules;
+    private Injector injector;
+    private boolean verbose;
+
+    public CliContext(MaestroAuthConfig config, BufferedReader in, PrintWriter out, PrintWriter err,
+                      boolean interactive, Browser browser, Function<MaestroAuthConfig, Module> modules) {
+        this.config = config;
+        this.in = in;
+        this.out = out;
+        this.err = err;
+        this.interactive = interactive;
+        this.browser = browser;
+        this.modules = modules;
+    }
+
+    public static CliContext standard(MaestroAuthConfig config, BufferedReader in, PrintWriter out, PrintWriter err,
+                                      boolean interactive) {
+        return new CliContext(config, in, out, err, interactive, SystemBrowser::open, MaestroAuthModule::new);
+    }
+
+    public synchronized <T> T get(Class<T> type) {
+        if (injector == null) {
+            injector = Guice.createInjector(modules.apply(config));
+        }
+        return injector.getInstance(type);
+    }
+
+    public MaestroAuthConfig config() {
+        return config;
+    }
+
+    public BufferedReader in() {
+        return in;
+    }
+
+    public PrintWriter out() {
+        return out;
+    }
+
+    public PrintWriter err() {
+        return err;
+    }
+
+    public boolean interactive() {
+        return interactive;
+    }
+
+    public Browser browser() {
+        return browser;
+    }
+
+    public boolean verbose() {
+        return verbose;
+    }
+
+    void verbose(boolean value) {
+        this.verbose = value;
+    }
+}

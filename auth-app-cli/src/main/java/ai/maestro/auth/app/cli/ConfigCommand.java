@@ -1,0 +1,60 @@
+package ai.maestro.auth.app.cli;
+
+import ai.maestro.auth.adapter.out.persistence.EncryptionKeys;
+import ai.maestro.auth.adapter.out.persistence.PersistenceSettings;
+import ai.maestro.auth.domain.ProviderId;
+import ai.maestro.auth.domain.config.ConfigProblem;
+import ai.maestro.auth.domain.config.ProviderConfigs;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code config}: the effective settings and where each came from. */
+@Command(name = "config", mixinStandardHelpOptions = true,
+        description = "Show the effective configuration and where each value comes from. Secrets are masked.",
+        footer = "Exit code 7 when a setting is invalid.")
+final class ConfigCommand implements Callable<Integer> {
+    private static final String FORMAT = "  %-40s %-45s %s%n";
+
+    @ParentCommand
+    MaestroAuthCommand root;
+
+    @Override
+    public Integer call() {
+        CliContext context = root.context();
+        PrintWriter out = context.out();
+        ProviderConfigs providers = context.config().providers();
+        for (ProviderId provider : ProviderId.values()) {
+            out.println(provider.displayName());
+            providers.settings(provider).forEach(s -> out.printf(FORMAT, s.variable(), s.value(), "(" + s.source() + ")"));
+            out.println();
+        }
+        Map<String, String> env = context.config().environment();
+        PersistenceSettings persistence = context.config().persistence();
+        out.println("Credential store");
+        out.printf(FORMAT, PersistenceSettings.HOME, persistence.dataDirectory(), source(env, PersistenceSettings.HOME));
+        out.printf(FORMAT, PersistenceSettings.DB_URL, persistence.jdbcUrl().isPresent() ? persistence.describe()
+                : "(embedded H2)", source(env, PersistenceSettings.DB_URL));
+        out.printf(FORMAT, PersistenceSettings.DB_USER, persistence.user(), source(env, PersistenceSettings.DB_USER));
+        out.printf(FORMAT, PersistenceSettings.DB_PASSWORD, persistence.password().isEmpty() ? "" : "***",
+                source(env, PersistenceSettings.DB_PASSWORD));
+        out.printf(FORMAT, EncryptionKeys.VARIABLE, env.containsKey(EncryptionKeys.VARIABLE) ? "***"
+                : persistence.dataDirectory().resolve(EncryptionKeys.KEY_FILE) + " (key file)",
+                source(env, EncryptionKeys.VARIABLE));
+        List<ConfigProblem> problems = providers.problems();
+        if (problems.isEmpty()) {
+            return ExitCodes.OK;
+        }
+        out.println();
+        out.println("Problems:");
+        problems.forEach(p -> out.println("  - " + p.message()));
+        return ExitCodes.CONFIGURATION;
+    }
+
+    private static String source(Map<String, String> env, String variable) {
+        return env.containsKey(variable) ? "(environment)" : "(default)";
+    }
+}

@@ -1,0 +1,218 @@
+package ai.maestro.auth.app.cli;
+
+import ai.maestro.auth.adapter.in.callback.LoopbackCallbackReceiver;
+import ai.maestro.auth.adapter.out.persistence.PersistenceSettings;
+import ai.maestro.auth.application.service.AccessTokenService;
+import ai.maestro.auth.application.service.OAuthService;
+import ai.maestro.auth.domain.AuthorizationCode;
+import ai.maestro.auth.domain.AuthorizationSession;
+import ai.maestro.auth.domain.CallbackParser;
+import ai.maestro.auth.domain.CallbackResult;
+import ai.maestro.auth.domain.IdTokenClaims;
+import ai.maestro.auth.domain.OAuthToken;
+import ai.maestro.auth.domain.ProviderId;
+import ai.maestro.auth.domain.SavedAuthentication;
+import ai.maestro.auth.domain.config.ProviderConfig;
+import ai.maestro.auth.domain.error.AuthorizationDeniedException;
+import ai.maestro.auth.domain.error.CallbackPortInUseException;
+import ai.maestro.auth.domain.error.LoginAbortedException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code login <provider>}: the browser flow, ending with an encrypted token in the store. */
+@Command(name = "login", mixinStandardHelpOptions = true,
+        description = {"Sign in in a browser (OAuth 2.0 Authorization Code + PKCE) and store the tokens encrypted.",
+                "", "OpenAI returns the browser to http://localhost:1455. Without a browser here, open the address "
+                + "on another machine and paste the address it ends on.",
+                "", "Anthropic shows a CODE#STATE string: paste it."})
+final class LoginCommand implements Callable<Integer> {
+    private static final char[] SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏".toCharArray();
+
+    @ParentCommand
+    MaestroAuthCommand root;
+
+    @Parameters(index = "0", paramLabel = "<provider>", converter = ProviderConverter.class,
+            description = "openai or anthropic")
+    ProviderId provider;
+
+    @Option(names = "--no-browser", description = "Print the address instead of opening a browser.")
+    boolean noBrowser;
+
+    @Option(names = "--timeout", paramLabel = "<seconds>", defaultValue = "300",
+            description = "How long to wait for the browser (default: ${DEFAULT-VALUE}).")
+    long timeoutSeconds;
+
+    @Option(names = "--cancel-previous",
+            description = "Cancel a login still waiting on the callback port (as GET /cancel would).")
+    boolean cancelPrevious;
+
+    @Override
+    public Integer call() {
+        CliContext context = root.context();
+        PrintWriter out = context.out();
+        OAuthService service = context.get(OAuthService.class);
+        ProviderConfig config = service.configs().get(provider);
+        OAuthService.LoginAttempt attempt = service.startLogin(provider);
+        String url = attempt.request().uri().toString();
+
+        out.println("Sign in to " + provider.displayName() + " in your browser:");
+        out.println();
+        out.println("  " + url);
+        out.println();
+        if (!noBrowser) {
+            out.println(context.browser().open(url) ? "Your browser has been opened."
+                    : "No browser could be opened here: open the address above on any machine.");
+        }
+        out.flush();
+
+        SavedAuthentication saved = config.redirectsToLoopback()
+                ? service.completeLogin(attempt.session(), waitForCallback(context, attempt.session()))
+                : service.completeLogin(attempt.session(), askForPastedCode(context));
+        context.get(AccessTokenService.class).forget(provider);
+        printSignedIn(context, saved);
+        return ExitCodes.OK;
+    }
+
+    private AuthorizationCode waitForCallback(CliContext context, AuthorizationSession session) {
+        Clock clock = context.config().clock();
+        Duration timeout = Duration.ofSeconds(timeoutSeconds);
+        int port = session.redirectUri().getPort();
+        if (cancelPrevious && LoopbackCallbackReceiver.cancelRunning(port)) {
+            context.out().println("Cancelled the previous login waiting on port " + port + ".");
+        }
+        LoopbackCallbackReceiver receiver = startReceiver(session, clock, timeout, port);
+        Thread paste = readPastedCallbacks(context, session, receiver);
+        ScheduledExecutorService status = showStatus(context, clock.instant().plus(timeout));
+        try {
+            return receiver.await();
+        } finally {
+            status.shutdownNow();
+            paste.interrupt();
+            receiver.close();
+            if (context.interactive()) {
+                context.err().print("\r\033[K");
+                context.err().flush();
+            }
+        }
+    }
+
+    private LoopbackCallbackReceiver startReceiver(AuthorizationSession session, Clock clock, Duration timeout, int port) {
+        // After a cancel, the old receiver needs a moment to let go of the port.
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return LoopbackCallbackReceiver.start(session, clock, timeout);
+            } catch (CallbackPortInUseException busy) {
+                if (!cancelPrevious || attempt >= 20) {
+                    throw busy;
+                }
+                sleep(Duration.ofMillis(100));
+            }
+        }
+    }
+
+    /** Headless machines: the user opens the URL elsewhere and pastes the address the browser ended on. */
+    private Thread readPastedCallbacks(CliContext context, AuthorizationSession session,
+                                       LoopbackCallbackReceiver receiver) {
+        Thread reader = new Thread(() -> {
+            try {
+                String line;
+                while (!receiver.result().isDone() && (line = context.in().readLine()) != null) {
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    CallbackResult result = CallbackParser.parse(line, session, context.config().clock().instant());
+                    if (result instanceof CallbackResult.Authorized authorized) {
+                        receiver.result().complete(authorized.code());
+                    } else if (((CallbackResult.Rejected) result).error() instanceof AuthorizationDeniedException denied) {
+                        receiver.result().completeExceptionally(denied);
+                    } else {
+                        context.err().println("maestro-auth: " + ((CallbackResult.Rejected) result).error().getMessage());
+                        context.err().flush();
+                    }
+                }
+            } catch (IOException e) {
+                // Standard input closed or unreadable: the browser can still complete the login.
+            }
+        }, "maestro-auth-paste");
+        reader.setDaemon(true);
+        reader.start();
+        return reader;
+    }
+
+    private ScheduledExecutorService showStatus(CliContext context, Instant deadline) {
+        ScheduledExecutorService status = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "maestro-auth-status");
+            thread.setDaemon(true);
+            return thread;
+        });
+        PrintWriter err = context.err();
+        Clock clock = context.config().clock();
+        if (!context.interactive()) {
+            err.println("Waiting for the browser (" + Display.clock(Duration.between(clock.instant(), deadline))
+                    + " left). Or paste the address the browser ended on, then press Enter.");
+            err.flush();
+            return status;
+        }
+        int[] frame = {0};
+        status.scheduleAtFixedRate(() -> {
+            err.print("\r\033[K" + SPINNER[frame[0]++ % SPINNER.length] + " Waiting for the browser ("
+                    + Display.clock(Duration.between(clock.instant(), deadline))
+                    + " left, Ctrl-C to cancel) - or paste the address it ended on: ");
+            err.flush();
+        }, 0, 100, TimeUnit.MILLISECONDS);
+        return status;
+    }
+
+    private String askForPastedCode(CliContext context) {
+        context.out().println("After you approve, " + provider.displayName()
+                + " shows a code. Paste it here (CODE#STATE) and press Enter:");
+        context.out().flush();
+        try {
+            String line = context.in().readLine();
+            if (line == null || line.isBlank()) {
+                throw new LoginAbortedException(LoginAbortedException.Reason.CANCELLED);
+            }
+            return line;
+        } catch (IOException e) {
+            throw new LoginAbortedException(LoginAbortedException.Reason.CANCELLED);
+        }
+    }
+
+    private void printSignedIn(CliContext context, SavedAuthentication saved) {
+        PrintWriter out = context.out();
+        OAuthToken token = (OAuthToken) saved.credential();
+        String who = token.idTokenClaims().map(LoginCommand::describe).orElse("");
+        out.println("Signed in to " + provider.displayName() + who + ".");
+        Instant now = context.config().clock().instant();
+        out.println(token.expiresAt()
+                .map(at -> "The access token expires " + Display.when(at) + " (" + Display.relative(at, now) + ")"
+                        + (token.isRefreshable() ? "; it is refreshed automatically." : "; log in again then."))
+                .orElse("The provider did not say when the access token expires."));
+        out.println("Stored encrypted in " + context.get(PersistenceSettings.class).describe() + ".");
+    }
+
+    private static String describe(IdTokenClaims claims) {
+        return claims.emailIfKnown().map(email -> " as " + email).orElse("")
+                + claims.planTypeIfKnown().map(plan -> " (plan: " + plan + ")").orElse("");
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LoginAbortedException(LoginAbortedException.Reason.CANCELLED);
+        }
+    }
+}

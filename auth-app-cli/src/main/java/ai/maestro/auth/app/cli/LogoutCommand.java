@@ -1,0 +1,32 @@
+package ai.maestro.auth.app.cli;
+
+import ai.maestro.auth.application.service.AccessTokenService;
+import ai.maestro.auth.application.service.OAuthService;
+import ai.maestro.auth.domain.ProviderId;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code logout <provider>}: delete what is stored for the provider. */
+@Command(name = "logout", mixinStandardHelpOptions = true,
+        description = "Delete the stored credentials (OAuth tokens and API key) of a provider.",
+        footer = "Exit code 0 when something was deleted, 3 when nothing was stored.")
+final class LogoutCommand implements Callable<Integer> {
+    @ParentCommand
+    MaestroAuthCommand root;
+
+    @Parameters(index = "0", paramLabel = "<provider>", converter = ProviderConverter.class,
+            description = "openai or anthropic")
+    ProviderId provider;
+
+    @Override
+    public Integer call() {
+        CliContext context = root.context();
+        boolean deleted = context.get(OAuthService.class).logout(provider);
+        context.get(AccessTokenService.class).forget(provider);
+        context.out().println(deleted ? "Logged out of " + provider.displayName() + "; its stored credentials are deleted."
+                : "Nothing was stored for " + provider.displayName() + ".");
+        return deleted ? ExitCodes.OK : ExitCodes.NOT_LOGGED_IN;
+    }
+}

@@ -1,0 +1,50 @@
+package ai.maestro.auth.app.cli;
+
+import picocli.AutoComplete;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/** The root of the command tree. */
+@Command(name = "maestro-auth",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Sign in to OpenAI and Anthropic with OAuth 2.0 + PKCE and hand out valid access tokens.",
+        subcommands = {LoginCommand.class, StatusCommand.class, TokenCommand.class, RefreshCommand.class,
+                LogoutCommand.class, ApiKeyCommand.class, ConfigCommand.class, RekeyCommand.class,
+                AutoComplete.GenerateCompletion.class},
+        footer = {"", "Exit codes:", "  0 ok                  5 provider unavailable (try later)",
+                "  1 unexpected error    6 login failed, denied, cancelled or timed out",
+                "  2 usage error         7 invalid configuration",
+                "  3 not logged in       8 credential store unreadable (key? database?)",
+                "  4 log in again        9 provider refused the request"})
+public final class MaestroAuthCommand implements Runnable {
+    private final CliContext context;
+
+    @Spec
+    CommandSpec spec;
+
+    public MaestroAuthCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Log what happens (never secrets) and show stack traces.")
+    void verbose(boolean verbose) {
+        context.verbose(verbose);
+        if (verbose) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+        }
+    }
+
+    CliContext context() {
+        return context;
+    }
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "Missing command: try `maestro-auth login openai`.");
+    }
+}

@@ -1,0 +1,33 @@
+package ai.maestro.auth.app.cli;
+
+import ai.maestro.auth.application.service.AccessTokenService;
+import ai.maestro.auth.domain.OAuthToken;
+import ai.maestro.auth.domain.ProviderId;
+import ai.maestro.auth.domain.SavedAuthentication;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code refresh <provider>}: refresh now, even if the token is still valid. */
+@Command(name = "refresh", mixinStandardHelpOptions = true,
+        description = "Refresh the access token now (the refresh token rotates and is stored first).")
+final class RefreshCommand implements Callable<Integer> {
+    @ParentCommand
+    MaestroAuthCommand root;
+
+    @Parameters(index = "0", paramLabel = "<provider>", converter = ProviderConverter.class,
+            description = "openai or anthropic")
+    ProviderId provider;
+
+    @Override
+    public Integer call() {
+        CliContext context = root.context();
+        SavedAuthentication saved = context.get(AccessTokenService.class).refreshNow(provider);
+        OAuthToken token = (OAuthToken) saved.credential();
+        context.out().println("Refreshed the " + provider.displayName() + " token"
+                + token.expiresAt().map(at -> "; it expires " + Display.when(at) + " ("
+                + Display.relative(at, context.config().clock().instant()) + ")").orElse("") + ".");
+        return ExitCodes.OK;
+    }
+}

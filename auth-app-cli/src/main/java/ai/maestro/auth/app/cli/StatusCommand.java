@@ -1,0 +1,100 @@
+package ai.maestro.auth.app.cli;
+
+import ai.maestro.auth.application.service.OAuthService;
+import ai.maestro.auth.domain.CredentialSummary;
+import ai.maestro.auth.domain.OAuthToken;
+import ai.maestro.auth.domain.SavedAuthentication;
+import ai.maestro.auth.domain.error.CredentialStoreException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code status}: what is stored, without a secret. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "List stored credentials: provider, type, account, expiry, whether it can refresh. No secrets.",
+        footer = "Exit code 0 when something is stored, 3 when nothing is.")
+final class StatusCommand implements Callable<Integer> {
+    @ParentCommand
+    MaestroAuthCommand root;
+
+    @Option(names = "--json", description = "Print JSON instead of a table.")
+    boolean json;
+
+    /** One row, as shown. */
+    private record Row(String provider, String authType, String account, String plan, Instant expiresAt,
+                       boolean refreshable, String state) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        CliContext context = root.context();
+        OAuthService service = context.get(OAuthService.class);
+        Instant now = context.config().clock().instant();
+        List<Row> rows = service.list().stream().map(summary -> row(service, summary)).toList();
+        if (json) {
+            printJson(context.out(), rows, now);
+        } else if (rows.isEmpty()) {
+            context.out().println("Nothing is stored. Run: maestro-auth login openai");
+        } else {
+            printTable(context.out(), rows, now);
+        }
+        return rows.isEmpty() ? ExitCodes.NOT_LOGGED_IN : ExitCodes.OK;
+    }
+
+    private static Row row(OAuthService service, CredentialSummary summary) {
+        String provider = summary.provider().cliName();
+        String authType = summary.authType().name().toLowerCase(Locale.ROOT);
+        Instant expires = summary.expiresAt().orElse(null);
+        try {
+            Optional<SavedAuthentication> saved = service.find(summary.provider(), summary.authType());
+            Optional<OAuthToken> token = saved.map(SavedAuthentication::credential)
+                    .filter(OAuthToken.class::isInstance).map(OAuthToken.class::cast);
+            String account = token.flatMap(OAuthToken::idTokenClaims).flatMap(c -> c.emailIfKnown()).orElse(null);
+            String plan = token.flatMap(OAuthToken::idTokenClaims).flatMap(c -> c.planTypeIfKnown()).orElse(null);
+            String state = summary.reloginRequired() ? "log in again" : "ok";
+            return new Row(provider, authType, account, plan, expires, token.map(OAuthToken::isRefreshable)
+                    .orElse(false), state);
+        } catch (CredentialStoreException e) {
+            return new Row(provider, authType, null, null, expires, false,
+                    "unreadable" + e.keyId().map(id -> " (key " + id + ")").orElse(""));
+        }
+    }
+
+    private static void printTable(PrintWriter out, List<Row> rows, Instant now) {
+        String format = "%-10s %-8s %-28s %-22s %-12s %s%n";
+        out.printf(format, "PROVIDER", "AUTH", "ACCOUNT", "EXPIRES", "REFRESHABLE", "STATE");
+        for (Row row : rows) {
+            out.printf(format, row.provider(), row.authType(),
+                    row.account() == null ? "-" : row.account() + (row.plan() == null ? "" : " (" + row.plan() + ")"),
+                    row.expiresAt() == null ? "-" : Display.relative(row.expiresAt(), now),
+                    row.refreshable() ? "yes" : "no", row.state());
+        }
+    }
+
+    private static void printJson(PrintWriter out, List<Row> rows, Instant now) throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        ArrayNode array = mapper.createArrayNode();
+        for (Row row : rows) {
+            ObjectNode node = array.addObject().put("provider", row.provider()).put("auth_type", row.authType())
+                    .put("account", row.account()).put("plan", row.plan());
+            if (row.expiresAt() == null) {
+                node.putNull("expires_at").putNull("expires_in_seconds");
+            } else {
+                node.put("expires_at", row.expiresAt().toString())
+                        .put("expires_in_seconds", Duration.between(now, row.expiresAt()).toSeconds());
+            }
+            node.put("refreshable", row.refreshable()).put("state", row.state());
+        }
+        out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(array));
+    }
+}

@@ -1,0 +1,40 @@
+package ai.maestro.auth.app.cli;
+
+import ai.maestro.auth.application.service.AccessTokenService;
+import ai.maestro.auth.application.service.OAuthService;
+import ai.maestro.auth.domain.ApiKey;
+import ai.maestro.auth.domain.AuthType;
+import ai.maestro.auth.domain.ProviderId;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code token <provider>}: the one command that prints a secret, on purpose, for scripts. */
+@Command(name = "token", mixinStandardHelpOptions = true,
+        description = {"Print a valid access token (refreshed first when due), for scripts:",
+                "  curl -H \"Authorization: Bearer $(maestro-auth token openai)\" ..."})
+final class TokenCommand implements Callable<Integer> {
+    @ParentCommand
+    MaestroAuthCommand root;
+
+    @Parameters(index = "0", paramLabel = "<provider>", converter = ProviderConverter.class,
+            description = "openai or anthropic")
+    ProviderId provider;
+
+    @Option(names = "--api-key", description = "Print the stored API key (see `api-key`) instead.")
+    boolean apiKey;
+
+    @Override
+    public Integer call() {
+        CliContext context = root.context();
+        if (apiKey) {
+            ApiKey key = (ApiKey) context.get(OAuthService.class).require(provider, AuthType.API_KEY).credential();
+            context.out().println(key.key().reveal());
+        } else {
+            context.out().println(context.get(AccessTokenService.class).validAccessToken(provider).reveal());
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,28 @@
+package ai.maestro.auth.app.wiring;
+
+import ai.maestro.auth.adapter.out.http.HttpSettings;
+import ai.maestro.auth.adapter.out.http.OkHttpClients;
+import ai.maestro.auth.adapter.out.http.OkHttpTokenEndpoint;
+import ai.maestro.auth.application.port.out.TokenEndpointPort;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import java.time.Clock;
+import okhttp3.OkHttpClient;
+
+/** The token endpoint over OkHttp: one shared client (connection pool) for the whole process. */
+public final class HttpAdapterModule extends AbstractModule {
+
+    @Provides
+    @Singleton
+    OkHttpClient okHttpClient(HttpSettings settings) {
+        return OkHttpClients.create(settings);
+    }
+
+    @Provides
+    @Singleton
+    TokenEndpointPort tokenEndpoint(OkHttpClient client, ObjectMapper mapper, HttpSettings settings, Clock clock) {
+        return new OkHttpTokenEndpoint(client, mapper, settings, clock);
+    }
+}

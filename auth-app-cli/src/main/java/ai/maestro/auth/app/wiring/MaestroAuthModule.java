@@ -1,0 +1,81 @@
+package ai.maestro.auth.app.wiring;
+
+import ai.maestro.auth.adapter.out.http.HttpSettings;
+import ai.maestro.auth.adapter.out.persistence.PersistenceSettings;
+import ai.maestro.auth.application.port.out.CredentialStorePort;
+import ai.maestro.auth.application.port.out.TokenEndpointPort;
+import ai.maestro.auth.application.service.AccessTokenService;
+import ai.maestro.auth.application.service.OAuthService;
+import ai.maestro.auth.domain.config.ProviderConfigs;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import java.security.SecureRandom;
+import java.time.Clock;
+
+/**
+ * The whole of maestro-auth for an injector: {@code Guice.createInjector(new MaestroAuthModule(config))},
+ * then ask for {@link OAuthService} (logins) and {@link AccessTokenService} (valid tokens). Swap an
+ * adapter with {@code Modules.override(new MaestroAuthModule(config)).with(...)}.
+ */
+public final class MaestroAuthModule extends AbstractModule {
+    private final MaestroAuthConfig config;
+
+    public MaestroAuthModule(MaestroAuthConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    protected void configure() {
+        bind(MaestroAuthConfig.class).toInstance(config);
+        install(new HttpAdapterModule());
+        install(new PersistenceModule());
+    }
+
+    @Provides
+    ProviderConfigs providers() {
+        return config.providers();
+    }
+
+    @Provides
+    PersistenceSettings persistence() {
+        return config.persistence();
+    }
+
+    @Provides
+    HttpSettings http() {
+        return config.http();
+    }
+
+    @Provides
+    Clock clock() {
+        return config.clock();
+    }
+
+    @Provides
+    @Singleton
+    SecureRandom secureRandom() {
+        return new SecureRandom();
+    }
+
+    @Provides
+    @Singleton
+    ObjectMapper objectMapper() {
+        return new ObjectMapper();
+    }
+
+    @Provides
+    @Singleton
+    OAuthService oauthService(ProviderConfigs providers, TokenEndpointPort endpoint, CredentialStorePort store,
+                              Clock clock, SecureRandom random) {
+        return new OAuthService(providers, endpoint, store, clock, random, config.loginSessionLifetime());
+    }
+
+    @Provides
+    @Singleton
+    AccessTokenService accessTokenService(OAuthService logins, TokenEndpointPort endpoint, CredentialStorePort store,
+                                          Clock clock) {
+        return new AccessTokenService(logins, endpoint, store, clock, config.lifecycle());
+    }
+}

@@ -1,0 +1,29 @@
+package ai.maestro.auth.app.wiring;
+
+import ai.maestro.auth.adapter.out.persistence.CredentialStores;
+import ai.maestro.auth.adapter.out.persistence.JdbiCredentialStore;
+import ai.maestro.auth.adapter.out.persistence.PersistenceSettings;
+import ai.maestro.auth.application.port.out.CredentialStorePort;
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import java.security.SecureRandom;
+
+/**
+ * The encrypted credential store: embedded H2 in the data directory, or PostgreSQL when
+ * MAESTRO_AUTH_DB_URL is set. Opened lazily, on first use.
+ */
+public final class PersistenceModule extends AbstractModule {
+
+    @Provides
+    @Singleton
+    JdbiCredentialStore jdbiStore(MaestroAuthConfig config, PersistenceSettings settings, SecureRandom random) {
+        return CredentialStores.open(settings, config.environment(), random);
+    }
+
+    @Provides
+    @Singleton
+    CredentialStorePort credentialStore(JdbiCredentialStore store) {
+        return store;
+    }
+}
