@@ -26,6 +26,12 @@ class AdapterIsolationTest {
             .should().dependOnClassesThat().resideInAnyPackage(HTTP, CALLBACK, APP);
 
     @ArchTest
+    static final ArchRule wiringDoesNotDependOnTheCommands = noClasses()
+            .that().resideInAPackage("ai.maestro.auth.app.wiring..")
+            .should().dependOnClassesThat().resideInAPackage("ai.maestro.auth.app.cli..")
+            .because("the orchestrator embeds the wiring without the command line");
+
+    @ArchTest
     static final ArchRule adaptersAndDomainKnowNothingOfGuice = noClasses()
             .that().resideInAnyPackage(HTTP, CALLBACK, PERSISTENCE, "ai.maestro.auth.domain..",
                     "ai.maestro.auth.application..")

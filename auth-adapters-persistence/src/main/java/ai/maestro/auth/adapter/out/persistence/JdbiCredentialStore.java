@@ -143,18 +143,32 @@ public final class JdbiCredentialStore implements CredentialStorePort {
                 throw e;
             }
         }));
+        // Jdbi hands calls made on this thread inside the callback the same handle, so the work's
+        // saves join this transaction: they commit as the lock is released. A failure of the work
+        // must still commit (e.g. a credential marked for a new login), so it is carried out, not thrown.
+        RuntimeException[] failure = new RuntimeException[1];
+        T result;
         try {
-            return jdbi.inTransaction(h -> {
+            result = jdbi.inTransaction(h -> {
                 setLockTimeout(h, maxWait);
                 h.createQuery("SELECT provider FROM refresh_locks WHERE provider = :provider FOR UPDATE")
                         .bind("provider", provider.name()).mapTo(String.class).one();
-                return work.get();
+                try {
+                    return work.get();
+                } catch (RuntimeException e) {
+                    failure[0] = e;
+                    return null;
+                }
             });
         } catch (JdbiException e) {
             throw new CredentialStoreException("Another process held the " + provider.cliName()
                     + " refresh lock for longer than " + maxWait.toSeconds() + " s, or " + location
                     + " failed.", null, "Try again; if it persists, check the credential store.", e);
         }
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        return result;
     }
 
     /** Re-encrypts every row under the primary key; returns how many rows changed. */

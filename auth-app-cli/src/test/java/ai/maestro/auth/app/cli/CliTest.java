@@ -1,0 +1,361 @@
+package ai.maestro.auth.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.maestro.auth.domain.PkceParams;
+import ai.maestro.auth.testing.TestJwts;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import mockwebserver3.junit5.StartStop;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+    private static final String ID_TOKEN = TestJwts.openAiIdToken("ada@example.com", 1_900_000_000L, "acct-1", "plus");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @StartStop
+    private final MockWebServer tokenEndpoint = new MockWebServer();
+
+    @TempDir
+    Path home;
+
+    private final Map<String, String> env = new HashMap<>();
+    private final List<CliHarness> runs = new ArrayList<>();
+    private int callbackPort;
+
+    @BeforeEach
+    void environment() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            callbackPort = socket.getLocalPort();
+        }
+        env.put("MAESTRO_AUTH_HOME", home.toString());
+        env.put("MAESTRO_AUTH_ENCRYPTION_KEY", "test:" + Base64.getEncoder().encodeToString(new byte[32]));
+        env.put("OPENAI_OAUTH_TOKEN_ENDPOINT", tokenEndpoint.url("/oauth/token").toString());
+        env.put("OPENAI_OAUTH_REDIRECT_URI", "http://localhost:" + callbackPort + "/auth/callback");
+        env.put("ANTHROPIC_OAUTH_TOKEN_ENDPOINT", tokenEndpoint.url("/v1/oauth/token").toString());
+    }
+
+    /** No output of any command, except `token` on purpose, may contain a token. */
+    @AfterEach
+    void noOutputContainsASecret() {
+        for (CliHarness run : runs) {
+            String output = run.all();
+            for (String secret : List.of("AT-secret", "RT-secret", ID_TOKEN, "sk-secret")) {
+                if (!run.isTokenCommand) {
+                    assertFalse(output.contains(secret), "output shows a secret: " + output);
+                }
+            }
+        }
+    }
+
+    private CliHarness cli(String... args) {
+        CliHarness run = CliHarness.run(env, args);
+        run.isTokenCommand = args.length > 0 && args[0].equals("token");
+        runs.add(run);
+        if (args.length == 0 || !args[0].equals("login")) {
+            try {
+                run.exitCode();
+            } catch (Exception e) {
+                throw new AssertionError("the command did not finish", e);
+            }
+        }
+        return run;
+    }
+
+    private static MockResponse tokens(int n, int expiresIn) {
+        return new MockResponse.Builder().code(200).setHeader("Content-Type", "application/json")
+                .body("{\"access_token\":\"AT-secret-" + n + "\",\"refresh_token\":\"RT-secret-" + n + "\","
+                        + "\"id_token\":\"" + ID_TOKEN + "\",\"expires_in\":" + expiresIn + ",\"token_type\":\"Bearer\"}")
+                .build();
+    }
+
+    private static MockResponse error(int status, String body) {
+        return new MockResponse.Builder().code(status).setHeader("Content-Type", "application/json").body(body).build();
+    }
+
+    private static int browserGet(String url) throws Exception {
+        OkHttpClient browser = new OkHttpClient.Builder().retryOnConnectionFailure(false).build();
+        try (Response response = browser.newCall(new Request.Builder().url(url).build()).execute()) {
+            return response.code();
+        }
+    }
+
+    private void loginOpenAi() throws Exception {
+        tokenEndpoint.enqueue(tokens(1, 3600));
+        CliHarness login = cli("login", "openai", "--no-browser");
+        String url = login.authorizationUrl();
+        login.awaitWaiting();
+        login.type(url.replaceAll("^.*$", "") + "http://localhost:" + callbackPort + "/auth/callback?code=c1&state="
+                + CliHarness.query(url, "state"));
+        assertEquals(0, login.exitCode(), login.all());
+        tokenEndpoint.takeRequest();
+    }
+
+    @Test
+    void logsInThroughTheLoopbackReceiverDrivenByARealBrowserRequest() throws Exception {
+        tokenEndpoint.enqueue(tokens(1, 3600));
+        CliHarness login = cli("login", "openai", "--no-browser");
+        String url = login.authorizationUrl();
+        login.awaitWaiting();
+
+        int status = browserGet("http://127.0.0.1:" + callbackPort + "/auth/callback?code=the-code&state="
+                + CliHarness.query(url, "state"));
+
+        assertEquals(200, status);
+        assertEquals(0, login.exitCode(), login.all());
+        RecordedRequest exchange = tokenEndpoint.takeRequest();
+        String body = exchange.getBody().utf8();
+        assertTrue(body.contains("code=the-code"), body);
+        String verifier = body.replaceAll(".*code_verifier=([^&]+).*", "$1");
+        assertEquals(CliHarness.query(url, "code_challenge"), PkceParams.s256(verifier));
+        assertTrue(login.out().contains("Signed in to OpenAI as ada@example.com (plan: plus)."), login.out());
+        assertTrue(login.out().contains("refreshed automatically"), login.out());
+    }
+
+    @Test
+    void logsInByPastingTheCallbackUrlOnAHeadlessMachine() throws Exception {
+        loginOpenAi();
+
+        CliHarness status = cli("status");
+        assertEquals(0, status.exitCode());
+        assertTrue(status.out().contains("ada@example.com (plus)"), status.out());
+    }
+
+    @Test
+    void aPastedCallbackOfAnotherLoginIsRefusedAndTheLoginKeepsWaiting() throws Exception {
+        tokenEndpoint.enqueue(tokens(1, 3600));
+        CliHarness login = cli("login", "openai", "--no-browser");
+        String url = login.authorizationUrl();
+        login.awaitWaiting();
+
+        login.type("http://localhost:" + callbackPort + "/auth/callback?code=x&state=someone-elses-state-000");
+        Thread.sleep(200);
+        login.type("code=c2&state=" + CliHarness.query(url, "state"));
+
+        assertEquals(0, login.exitCode(), login.all());
+        assertTrue(login.err().contains("does not match this login"), login.err());
+        assertEquals(1, tokenEndpoint.getRequestCount());
+    }
+
+    @Test
+    void logsInToAnthropicByPastingCodeHashState() throws Exception {
+        tokenEndpoint.enqueue(new MockResponse.Builder().code(200).setHeader("Content-Type", "application/json")
+                .body("{\"access_token\":\"AT-secret-a\",\"refresh_token\":\"RT-secret-a\",\"expires_in\":28800}")
+                .build());
+        CliHarness login = cli("login", "anthropic", "--no-browser");
+        String url = login.authorizationUrl();
+
+        login.type("anthropic-code#" + CliHarness.query(url, "state"));
+
+        assertEquals(0, login.exitCode(), login.all());
+        JsonNode body = JSON.readTree(tokenEndpoint.takeRequest().getBody().utf8());
+        assertEquals("anthropic-code", body.path("code").asText());
+        assertEquals(CliHarness.query(url, "state"), body.path("state").asText());
+        assertTrue(login.out().contains("Signed in to Anthropic."), login.out());
+    }
+
+    @Test
+    void anthropicPasteWithAWrongStateFailsWithExitCode6AndStoresNothing() throws Exception {
+        CliHarness login = cli("login", "anthropic", "--no-browser");
+        login.authorizationUrl();
+
+        login.type("anthropic-code#forged-state-000000000000");
+
+        assertEquals(ExitCodes.LOGIN_FAILED, login.exitCode());
+        assertTrue(login.err().contains("does not match this login"), login.err());
+        assertEquals(0, tokenEndpoint.getRequestCount());
+        assertEquals(ExitCodes.NOT_LOGGED_IN, cli("status").exitCode());
+    }
+
+    @Test
+    void accessDeniedInTheBrowserEndsTheLoginWithExitCode6() throws Exception {
+        CliHarness login = cli("login", "openai", "--no-browser");
+        String url = login.authorizationUrl();
+        login.awaitWaiting();
+
+        browserGet("http://127.0.0.1:" + callbackPort + "/auth/callback?error=access_denied&state="
+                + CliHarness.query(url, "state"));
+
+        assertEquals(ExitCodes.LOGIN_FAILED, login.exitCode());
+        assertTrue(login.err().contains("access_denied"), login.err());
+    }
+
+    @Test
+    void aTimedOutLoginEndsWithExitCode6() throws Exception {
+        CliHarness login = cli("login", "openai", "--no-browser", "--timeout", "1");
+        assertEquals(ExitCodes.LOGIN_FAILED, login.exitCode());
+        assertTrue(login.err().contains("timed out"), login.err());
+    }
+
+    @Test
+    void aFailedExchangeIsExitCode5AndTheCodeIsNotResent() throws Exception {
+        tokenEndpoint.enqueue(error(503, "{\"error\":\"temporarily_unavailable\"}"));
+        CliHarness login = cli("login", "openai", "--no-browser");
+        String url = login.authorizationUrl();
+        login.awaitWaiting();
+        login.type("code=c&state=" + CliHarness.query(url, "state"));
+
+        assertEquals(ExitCodes.PROVIDER_UNAVAILABLE, login.exitCode());
+        assertEquals(1, tokenEndpoint.getRequestCount());
+    }
+
+    @Test
+    void statusPrintsTextAndJsonWithoutSecrets() throws Exception {
+        assertEquals(ExitCodes.NOT_LOGGED_IN, cli("status", "--json").exitCode());
+        loginOpenAi();
+
+        CliHarness text = cli("status");
+        CliHarness json = cli("status", "--json");
+
+        assertEquals(0, text.exitCode());
+        assertTrue(text.out().startsWith("PROVIDER"), text.out());
+        assertTrue(text.out().contains("openai"), text.out());
+        assertEquals(0, json.exitCode());
+        JsonNode rows = JSON.readTree(json.out());
+        assertEquals(1, rows.size());
+        assertEquals("openai", rows.get(0).path("provider").asText());
+        assertEquals("oauth", rows.get(0).path("auth_type").asText());
+        assertEquals("ada@example.com", rows.get(0).path("account").asText());
+        assertTrue(rows.get(0).path("refreshable").asBoolean());
+        assertTrue(rows.get(0).path("expires_in_seconds").asLong() > 3500);
+    }
+
+    @Test
+    void tokenPrintsTheAccessTokenAndRefreshesItWhenDue() throws Exception {
+        loginOpenAi();
+
+        CliHarness token = cli("token", "openai");
+        assertEquals(0, token.exitCode());
+        assertEquals("AT-secret-1", token.out().trim());
+        assertEquals(1, tokenEndpoint.getRequestCount());
+
+        env.put("MAESTRO_AUTH_REFRESH_SKEW_SECONDS", "7200");
+        tokenEndpoint.enqueue(tokens(2, 3600));
+        CliHarness refreshed = cli("token", "openai");
+        assertEquals(0, refreshed.exitCode(), refreshed.all());
+        assertEquals("AT-secret-2", refreshed.out().trim());
+        JsonNode body = JSON.readTree(tokenEndpoint.takeRequest().getBody().utf8());
+        assertEquals("RT-secret-1", body.path("refresh_token").asText());
+    }
+
+    @Test
+    void aReusedRefreshTokenSaysToLogInAgainWithExitCode4() throws Exception {
+        loginOpenAi();
+        tokenEndpoint.enqueue(error(401, "{\"error\":{\"message\":\"Your refresh token has already been used\","
+                + "\"type\":\"invalid_request_error\",\"code\":\"refresh_token_reused\"}}"));
+
+        CliHarness refresh = cli("refresh", "openai");
+
+        assertEquals(ExitCodes.RELOGIN_REQUIRED, refresh.exitCode());
+        assertTrue(refresh.err().contains("maestro-auth login openai"), refresh.err());
+        CliHarness status = cli("status");
+        assertEquals(0, status.exitCode());
+        assertTrue(status.out().contains("log in again"), status.out());
+    }
+
+    @Test
+    void refreshRotatesAndReportsTheNewExpiry() throws Exception {
+        loginOpenAi();
+        tokenEndpoint.enqueue(tokens(2, 7200));
+
+        CliHarness refresh = cli("refresh", "openai");
+
+        assertEquals(0, refresh.exitCode(), refresh.all());
+        assertTrue(refresh.out().startsWith("Refreshed the OpenAI token; it expires"), refresh.out());
+    }
+
+    @Test
+    void apiKeyIsExchangedStoredAndPrintedOnlyOnRequest() throws Exception {
+        loginOpenAi();
+        tokenEndpoint.enqueue(new MockResponse.Builder().code(200).body("{\"access_token\":\"sk-secret-key\"}").build());
+
+        CliHarness apiKey = cli("api-key", "openai");
+        assertEquals(0, apiKey.exitCode(), apiKey.all());
+        assertTrue(tokenEndpoint.takeRequest().getBody().utf8().contains("requested_token=openai-api-key"));
+
+        CliHarness print = cli("token", "openai", "--api-key");
+        assertEquals(0, print.exitCode());
+        assertEquals("sk-secret-key", print.out().trim());
+    }
+
+    @Test
+    void logoutDeletesAndSaysSoThenReportsNothingStored() throws Exception {
+        loginOpenAi();
+
+        assertEquals(0, cli("logout", "openai").exitCode());
+        CliHarness again = cli("logout", "openai");
+        assertEquals(ExitCodes.NOT_LOGGED_IN, again.exitCode());
+        assertTrue(again.out().contains("Nothing was stored"), again.out());
+    }
+
+    @Test
+    void tokenWithoutALoginIsExitCode3WithTheNextStep() throws Exception {
+        CliHarness token = cli("token", "anthropic");
+        assertEquals(ExitCodes.NOT_LOGGED_IN, token.exitCode());
+        assertEquals("maestro-auth: No sign-in is stored for anthropic. Run: maestro-auth login anthropic",
+                token.err().trim());
+    }
+
+    @Test
+    void anInvalidConfigurationIsExitCode7NamingTheVariable() throws Exception {
+        env.put("OPENAI_OAUTH_TOKEN_ENDPOINT", "http://auth.example.com/oauth/token");
+
+        CliHarness login = cli("login", "openai", "--no-browser");
+        CliHarness config = cli("config");
+
+        assertEquals(ExitCodes.CONFIGURATION, login.exitCode());
+        assertTrue(login.err().contains("OPENAI_OAUTH_TOKEN_ENDPOINT must use https"), login.err());
+        assertEquals(ExitCodes.CONFIGURATION, config.exitCode());
+        assertTrue(config.out().contains("(environment)"), config.out());
+    }
+
+    @Test
+    void configMasksTheEncryptionKeyAndPassword() throws Exception {
+        env.put("MAESTRO_AUTH_DB_PASSWORD", "hunter2");
+        CliHarness config = cli("config");
+        assertEquals(0, config.exitCode(), config.all());
+        assertFalse(config.out().contains("hunter2"));
+        assertFalse(config.out().contains(env.get("MAESTRO_AUTH_ENCRYPTION_KEY").substring(5)));
+        assertTrue(config.out().contains("OPENAI_OAUTH_CLIENT_ID"));
+    }
+
+    @Test
+    void aWrongEncryptionKeyIsExitCode8NamingTheKey() throws Exception {
+        loginOpenAi();
+        env.put("MAESTRO_AUTH_ENCRYPTION_KEY", "other:" + Base64.getEncoder().encodeToString(new byte[32]));
+
+        CliHarness token = cli("token", "openai");
+
+        assertEquals(ExitCodes.STORE, token.exitCode());
+        assertTrue(token.err().contains("'test'"), token.err());
+        assertFalse(token.err().contains("Exception"), "no stack trace without --verbose: " + token.err());
+    }
+
+    @Test
+    void usageErrorsAreExitCode2() throws Exception {
+        assertEquals(ExitCodes.USAGE, cli("login", "gemini").exitCode());
+        assertEquals(ExitCodes.USAGE, cli().exitCode());
+        assertEquals(0, cli("--version").exitCode());
+        CliHarness completion = cli("generate-completion");
+        assertEquals(0, completion.exitCode());
+        assertTrue(completion.out().contains("maestro-auth"));
+    }
+}
