@@ -8,7 +8,7 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /** Adapters plug into the domain's ports and know nothing of each other, of the CLI or of Guice. */
-@AnalyzeClasses(packages = "ai.maestro.auth", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(packages = "ai.maestro.auth", importOptions = {ImportOption.DoNotIncludeTests.class, ProductionCodeOnly.class})
 class AdapterIsolationTest {
     private static final String HTTP = "ai.maestro.auth.adapter.out.http..";
     private static final String CALLBACK = "ai.maestro.auth.adapter.in.callback..";

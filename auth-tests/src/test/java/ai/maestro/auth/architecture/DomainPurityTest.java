@@ -8,7 +8,7 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /** The domain and its application services depend on the JDK alone. */
-@AnalyzeClasses(packages = "ai.maestro.auth", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(packages = "ai.maestro.auth", importOptions = {ImportOption.DoNotIncludeTests.class, ProductionCodeOnly.class})
 class DomainPurityTest {
 
     @ArchTest

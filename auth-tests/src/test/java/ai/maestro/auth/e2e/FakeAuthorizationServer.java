@@ -1,0 +1,231 @@
+package ai.maestro.auth.e2e;
+
+import ai.maestro.auth.domain.PkceParams;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import okhttp3.HttpUrl;
+
+/**
+ * An authorization server on loopback that behaves like the real ones where it matters: it checks
+ * the PKCE verifier against the S256 challenge it saw, makes codes single-use and short-lived,
+ * issues JWT-shaped tokens with {@code exp}, rotates refresh tokens on every refresh and answers
+ * OpenAI's nested {@code refresh_token_reused} error on reuse. It speaks form (OpenAI) and JSON
+ * (Anthropic) and counts every grant.
+ */
+final class FakeAuthorizationServer extends Dispatcher implements AutoCloseable {
+    private record PendingCode(String challenge, String redirectUri, String clientId, String state, Instant issuedAt) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration CODE_LIFETIME = Duration.ofSeconds(60);
+
+    private final MockWebServer server = new MockWebServer();
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, PendingCode> codes = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> refreshTokens = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> idTokens = new ConcurrentHashMap<>();
+
+    final AtomicInteger authorizationCodeGrants = new AtomicInteger();
+    final AtomicInteger refreshGrants = new AtomicInteger();
+    final AtomicInteger reusedRefreshTokens = new AtomicInteger();
+    final AtomicInteger rejectedCodes = new AtomicInteger();
+    final AtomicInteger tokenExchanges = new AtomicInteger();
+
+    /** Lifetime of tokens issued by a code exchange and by a refresh. */
+    volatile Duration loginLifetime = Duration.ofHours(1);
+    volatile Duration refreshLifetime = Duration.ofHours(1);
+    /** Slows refreshes down so that racing callers really overlap. */
+    volatile Duration refreshLatency = Duration.ZERO;
+    /** Answers every refresh with this status (e.g. 503) while set. */
+    volatile int refreshFailureStatus = 0;
+
+    FakeAuthorizationServer() throws IOException {
+        server.setDispatcher(this);
+        server.start(java.net.InetAddress.getByName("127.0.0.1"), 0);
+    }
+
+    String authorizationEndpoint() {
+        return server.url("/oauth/authorize").toString();
+    }
+
+    String tokenEndpoint() {
+        return server.url("/oauth/token").toString();
+    }
+
+    /** Revokes every refresh token, as a password change or an admin would. */
+    void revokeAllRefreshTokens() {
+        refreshTokens.replaceAll((token, active) -> false);
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+        try {
+            String path = request.getUrl().encodedPath();
+            if (request.getMethod().equals("GET") && path.equals("/oauth/authorize")) {
+                return authorize(request.getUrl());
+            }
+            if (request.getMethod().equals("POST") && path.equals("/oauth/token")) {
+                return token(request);
+            }
+            return new MockResponse.Builder().code(404).build();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return json(503, Map.of("error", "temporarily_unavailable"));
+        } catch (IOException | RuntimeException e) {
+            return json(500, Map.of("error", "server_error", "error_description", e.getClass().getSimpleName()));
+        }
+    }
+
+    private MockResponse authorize(HttpUrl url) {
+        if (!"S256".equals(url.queryParameter("code_challenge_method")) || url.queryParameter("code_challenge") == null
+                || !"code".equals(url.queryParameter("response_type"))) {
+            return new MockResponse.Builder().code(400).body("PKCE S256 and response_type=code are required").build();
+        }
+        String code = "code-" + randomToken();
+        codes.put(code, new PendingCode(url.queryParameter("code_challenge"), url.queryParameter("redirect_uri"),
+                url.queryParameter("client_id"), url.queryParameter("state"), Instant.now()));
+        HttpUrl redirect = HttpUrl.get(url.queryParameter("redirect_uri")).newBuilder()
+                .addQueryParameter("code", code).addQueryParameter("state", url.queryParameter("state")).build();
+        return new MockResponse.Builder().code(302).setHeader("Location", redirect.toString()).build();
+    }
+
+    private MockResponse token(RecordedRequest request) throws IOException, InterruptedException {
+        String contentType = String.valueOf(request.getHeaders().get("Content-Type"));
+        String body = request.getBody() == null ? "" : request.getBody().utf8();
+        Map<String, String> fields = contentType.startsWith("application/json") ? jsonFields(body) : formFields(body);
+        switch (String.valueOf(fields.get("grant_type"))) {
+            case "authorization_code":
+                return exchangeCode(fields, contentType.startsWith("application/json"));
+            case "refresh_token":
+                return refresh(fields);
+            case "urn:ietf:params:oauth:grant-type:token-exchange":
+                return exchangeIdToken(fields);
+            default:
+                return json(400, Map.of("error", "unsupported_grant_type"));
+        }
+    }
+
+    private MockResponse exchangeCode(Map<String, String> fields, boolean json) {
+        PendingCode pending = codes.remove(String.valueOf(fields.get("code")));
+        boolean ok = pending != null
+                && Duration.between(pending.issuedAt(), Instant.now()).compareTo(CODE_LIFETIME) < 0
+                && pending.redirectUri().equals(fields.get("redirect_uri"))
+                && pending.clientId().equals(fields.get("client_id"))
+                && PkceParams.isValidVerifier(fields.get("code_verifier"))
+                && PkceParams.s256(fields.get("code_verifier")).equals(pending.challenge())
+                && (!json || pending.state().equals(fields.get("state")));
+        if (!ok) {
+            rejectedCodes.incrementAndGet();
+            return json(400, Map.of("error", "invalid_grant",
+                    "error_description", "code unknown, used, expired, or PKCE verification failed"));
+        }
+        authorizationCodeGrants.incrementAndGet();
+        return issue(loginLifetime, true);
+    }
+
+    private MockResponse refresh(Map<String, String> fields) throws InterruptedException {
+        if (!refreshLatency.isZero()) {
+            Thread.sleep(refreshLatency.toMillis());
+        }
+        if (refreshFailureStatus != 0) {
+            return json(refreshFailureStatus, Map.of("error", "temporarily_unavailable"));
+        }
+        String presented = String.valueOf(fields.get("refresh_token"));
+        Boolean active = refreshTokens.replace(presented, false);
+        if (active == null || !active) {
+            reusedRefreshTokens.incrementAndGet();
+            return json(401, Map.of("error", Map.of("message", "Your refresh token has already been used to generate"
+                    + " a new access token. Please try signing in again.", "type", "invalid_request_error",
+                    "param", "", "code", "refresh_token_reused")));
+        }
+        refreshGrants.incrementAndGet();
+        return issue(refreshLifetime, false);
+    }
+
+    private MockResponse exchangeIdToken(Map<String, String> fields) {
+        if (!idTokens.containsKey(String.valueOf(fields.get("subject_token")))
+                || !"openai-api-key".equals(fields.get("requested_token"))) {
+            return json(400, Map.of("error", "invalid_request"));
+        }
+        tokenExchanges.incrementAndGet();
+        return json(200, Map.of("access_token", "sk-fake-" + randomToken(), "token_type", "Bearer"));
+    }
+
+    private MockResponse issue(Duration lifetime, boolean withIdToken) {
+        long exp = Instant.now().plus(lifetime).getEpochSecond();
+        String refresh = "rt-" + randomToken();
+        refreshTokens.put(refresh, true);
+        Map<String, Object> body = new HashMap<>();
+        body.put("access_token", jwt("{\"sub\":\"user-1\",\"exp\":" + exp + ",\"jti\":\"" + randomToken() + "\"}"));
+        body.put("refresh_token", refresh);
+        body.put("expires_in", lifetime.toSeconds());
+        body.put("token_type", "Bearer");
+        if (withIdToken) {
+            String idToken = jwt("{\"email\":\"ada@example.com\",\"exp\":" + exp + ",\"https://api.openai.com/auth\":"
+                    + "{\"chatgpt_account_id\":\"acct-1\",\"chatgpt_plan_type\":\"plus\"}}");
+            idTokens.put(idToken, true);
+            body.put("id_token", idToken);
+        }
+        return json(200, body);
+    }
+
+    private String randomToken() {
+        byte[] bytes = new byte[16];
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static String jwt(String payload) {
+        Base64.Encoder encoder = Base64.getUrlEncoder().withoutPadding();
+        return encoder.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) + "."
+                + encoder.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + ".c2lnbmF0dXJl";
+    }
+
+    private static MockResponse json(int status, Object body) {
+        try {
+            return new MockResponse.Builder().code(status).setHeader("Content-Type", "application/json")
+                    .body(JSON.writeValueAsString(body)).build();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> jsonFields(String body) throws IOException {
+        Map<String, Object> raw = JSON.readValue(body, Map.class);
+        Map<String, String> out = new HashMap<>();
+        raw.forEach((k, v) -> out.put(k, v == null ? null : String.valueOf(v)));
+        return out;
+    }
+
+    private static Map<String, String> formFields(String body) {
+        Map<String, String> out = new HashMap<>();
+        for (String pair : body.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+}
