@@ -1,0 +1,106 @@
+package ai.maestro.auth.bench;
+
+import ai.maestro.auth.adapter.out.persistence.CredentialStores;
+import ai.maestro.auth.adapter.out.persistence.EncryptionKeys;
+import ai.maestro.auth.adapter.out.persistence.JdbiCredentialStore;
+import ai.maestro.auth.adapter.out.persistence.PersistenceSettings;
+import ai.maestro.auth.application.port.out.TokenEndpointPort;
+import ai.maestro.auth.application.service.AccessTokenService;
+import ai.maestro.auth.application.service.OAuthService;
+import ai.maestro.auth.application.service.TokenLifecyclePolicy;
+import ai.maestro.auth.domain.AuthorizationCode;
+import ai.maestro.auth.domain.AuthorizationSession;
+import ai.maestro.auth.domain.OAuthToken;
+import ai.maestro.auth.domain.ProviderId;
+import ai.maestro.auth.domain.SavedAuthentication;
+import ai.maestro.auth.domain.Secret;
+import ai.maestro.auth.domain.TokenResponse;
+import ai.maestro.auth.domain.config.ProviderConfig;
+import ai.maestro.auth.domain.config.ProviderConfigs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The hot path of {@link AccessTokenService#validAccessToken}: a valid token, cached, on a real
+ * H2 store (which the hot path must not touch). Goal: at most 1 microsecond median.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class AccessTokenBenchmark {
+    private AccessTokenService tokens;
+
+    /** The hot path must never reach the network; if it did, the benchmark would fail loudly. */
+    private static final TokenEndpointPort NO_NETWORK = new TokenEndpointPort() {
+        @Override
+        public TokenResponse exchangeAuthorizationCode(ProviderConfig c, AuthorizationSession s, AuthorizationCode a) {
+            throw new AssertionError("no exchange on the hot path");
+        }
+
+        @Override
+        public TokenResponse refresh(ProviderConfig config, Secret refreshToken) {
+            throw new AssertionError("no refresh on the hot path");
+        }
+
+        @Override
+        public TokenResponse exchangeIdTokenForApiKey(ProviderConfig config, Secret idToken) {
+            throw new AssertionError("no token exchange on the hot path");
+        }
+    };
+
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
+        SecureRandom random = new SecureRandom();
+        JdbiCredentialStore store = CredentialStores.open(
+                PersistenceSettings.embedded(Files.createTempDirectory("maestro-auth-bench")),
+                EncryptionKeys.parse(EncryptionKeys.generate(random), "bench"), random);
+        Instant now = Instant.now();
+        OAuthToken token = new OAuthToken(Secret.of("a".repeat(1400)), Optional.of(Secret.of("r".repeat(60))),
+                Optional.empty(), "Bearer", List.of("openid"), Optional.of(now.plus(Duration.ofDays(1))), now);
+        store.save(SavedAuthentication.fresh(ProviderId.OPENAI, token, now));
+        OAuthService logins = new OAuthService(ProviderConfigs.defaults(), NO_NETWORK, store, Clock.systemUTC(),
+                random, Duration.ofMinutes(5));
+        tokens = new AccessTokenService(logins, NO_NETWORK, store, Clock.systemUTC(),
+                TokenLifecyclePolicy.defaults().withoutBackgroundRefresh());
+        tokens.validAccessToken(ProviderId.OPENAI);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        tokens.close();
+    }
+
+    @Benchmark
+    public Secret validAccessToken() {
+        return tokens.validAccessToken(ProviderId.OPENAI);
+    }
+
+    @Benchmark
+    @Threads(2)
+    public Secret validAccessTokenTwoThreads() {
+        return tokens.validAccessToken(ProviderId.OPENAI);
+    }
+}
