@@ -56,6 +56,18 @@ public final class CallbackParser {
                 ? new Authorized(AuthorizationCode.of(text)) : rejected(Reason.MALFORMED);
     }
 
+    /**
+     * Like {@link #parse} but refuses a bare code: without a state nothing ties the code to this
+     * login, and a code pasted from someone else signs the user in to their account (login CSRF).
+     */
+    public static CallbackResult parseWithState(String input, AuthorizationSession session, Instant now) {
+        CallbackResult result = parse(input, session, now);
+        if (result instanceof Authorized && input != null && !input.contains("=") && !input.contains("#")) {
+            return rejected(Reason.MISSING_STATE);
+        }
+        return result;
+    }
+
     /** The raw query of a redirect (RFC 6749 §4.1.2): code and state both required. */
     public static CallbackResult fromQuery(String rawQuery, AuthorizationSession session, Instant now) {
         if (rawQuery == null || rawQuery.isEmpty()) {

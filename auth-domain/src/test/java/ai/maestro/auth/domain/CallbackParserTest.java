@@ -54,6 +54,13 @@ class CallbackParserTest {
     }
 
     @Test
+    void theStrictFormRefusesABareCodeButKeepsTheOthers() {
+        assertEquals(Reason.MISSING_STATE, reasonOf(CallbackParser.parseWithState("abc-DEF_123", SESSION, NOW)));
+        assertEquals("c", codeOf(CallbackParser.parseWithState("c#" + STATE, SESSION, NOW)));
+        assertEquals("c", codeOf(CallbackParser.parseWithState("code=c&state=" + STATE, SESSION, NOW)));
+    }
+
+    @Test
     void rejectsCallbackWhoseStateDiffers() {
         assertEquals(Reason.STATE_MISMATCH, reasonOf(CallbackParser.parse(
                 "http://localhost:1455/auth/callback?code=x&state=" + STATE.replace('x', 'y'), SESSION, NOW)));

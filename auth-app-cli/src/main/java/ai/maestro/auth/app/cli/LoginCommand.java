@@ -94,9 +94,22 @@ final class LoginCommand implements Callable<Integer> {
         LoopbackCallbackReceiver receiver = startReceiver(session, clock, timeout, port);
         Thread paste = readPastedCallbacks(context, session, receiver);
         ScheduledExecutorService status = showStatus(context, clock.instant().plus(timeout));
+        // Ctrl-C: free the port at once and leave the terminal on a clean line.
+        Thread onInterrupt = new Thread(() -> {
+            status.shutdownNow();
+            receiver.close();
+            context.err().println(System.lineSeparator() + "Login cancelled; nothing was stored.");
+            context.err().flush();
+        }, "maestro-auth-cancel");
+        Runtime.getRuntime().addShutdownHook(onInterrupt);
         try {
             return receiver.await();
         } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(onInterrupt);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook is already running.
+            }
             status.shutdownNow();
             paste.interrupt();
             receiver.close();
@@ -131,7 +144,8 @@ final class LoginCommand implements Callable<Integer> {
                     if (line.isBlank()) {
                         continue;
                     }
-                    CallbackResult result = CallbackParser.parse(line, session, context.config().clock().instant());
+                    CallbackResult result = CallbackParser.parseWithState(line, session,
+                            context.config().clock().instant());
                     if (result instanceof CallbackResult.Authorized authorized) {
                         receiver.result().complete(authorized.code());
                     } else if (((CallbackResult.Rejected) result).error() instanceof AuthorizationDeniedException denied) {

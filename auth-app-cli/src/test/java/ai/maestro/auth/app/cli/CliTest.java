@@ -147,11 +147,13 @@ class CliTest {
         login.awaitWaiting();
 
         login.type("http://localhost:" + callbackPort + "/auth/callback?code=x&state=someone-elses-state-000");
-        Thread.sleep(200);
+        login.type("a-bare-code-without-state");
+        Thread.sleep(300);
         login.type("code=c2&state=" + CliHarness.query(url, "state"));
 
         assertEquals(0, login.exitCode(), login.all());
         assertTrue(login.err().contains("does not match this login"), login.err());
+        assertTrue(login.err().contains("carries no state"), login.err());
         assertEquals(1, tokenEndpoint.getRequestCount());
     }
 

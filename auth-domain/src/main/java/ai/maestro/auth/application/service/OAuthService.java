@@ -62,9 +62,12 @@ public final class OAuthService {
         return new LoginAttempt(session, AuthorizationRequest.build(config, session));
     }
 
-    /** Completes a login from pasted text (redirect URL, query, CODE#STATE or code). */
+    /**
+     * Completes a login from pasted text: the redirect URL, its query, or CODE#STATE. A bare code is
+     * refused, since only the state ties a pasted code to this login.
+     */
     public SavedAuthentication completeLogin(AuthorizationSession session, String pastedCallback) {
-        AuthorizationCode code = CallbackParser.parse(pastedCallback, session, clock.instant()).codeOrThrow();
+        AuthorizationCode code = CallbackParser.parseWithState(pastedCallback, session, clock.instant()).codeOrThrow();
         return completeLogin(session, code);
     }
 
