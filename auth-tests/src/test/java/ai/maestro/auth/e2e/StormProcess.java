@@ -4,6 +4,7 @@ import ai.maestro.auth.app.wiring.MaestroAuthConfig;
 import ai.maestro.auth.app.wiring.MaestroAuthModule;
 import ai.maestro.auth.application.service.AccessTokenService;
 import ai.maestro.auth.domain.ProviderId;
+import ai.maestro.auth.testing.Storm;
 import com.google.inject.Guice;
 import java.io.FileInputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,15 +13,9 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -60,30 +55,17 @@ public final class StormProcess {
         while (!Files.exists(go)) {
             Thread.sleep(5);
         }
-        Set<String> seen = ConcurrentHashMap.newKeySet();
         AtomicInteger failures = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
-            Thread thread = new Thread(runnable);
-            thread.setDaemon(true);
-            return thread;
+        Set<String> seen = Storm.run(threads, calls, () -> {
+            try {
+                return fingerprint(tokens.validAccessToken(ProviderId.OPENAI).reveal());
+            } catch (RuntimeException e) {
+                failures.incrementAndGet();
+                System.out.println("FAILURE " + e.getClass().getSimpleName() + ": " + e.getMessage());
+                return "failed";
+            }
         });
-        List<Future<?>> futures = new java.util.ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            futures.add(pool.submit(() -> {
-                for (int i = 0; i < calls; i++) {
-                    try {
-                        seen.add(fingerprint(tokens.validAccessToken(ProviderId.OPENAI).reveal()));
-                    } catch (RuntimeException e) {
-                        failures.incrementAndGet();
-                        System.out.println("FAILURE " + e.getClass().getSimpleName() + ": " + e.getMessage());
-                    }
-                }
-            }));
-        }
-        for (Future<?> future : futures) {
-            future.get(120, TimeUnit.SECONDS);
-        }
-        pool.shutdown();
+        seen.remove("failed");
         seen.forEach(token -> System.out.println("TOKEN " + token));
         System.out.println("FAILURES " + failures.get());
     }

@@ -19,6 +19,7 @@ import ai.maestro.auth.domain.ProviderId;
 import ai.maestro.auth.domain.SavedAuthentication;
 import ai.maestro.auth.domain.error.ProviderUnavailableException;
 import ai.maestro.auth.domain.error.ReloginRequiredException;
+import ai.maestro.auth.testing.Storm;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import java.io.FileOutputStream;
@@ -39,11 +40,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -151,24 +147,7 @@ class TokenLifecycleE2ETest {
         login(injector);
         AccessTokenService tokens = injector.getInstance(AccessTokenService.class);
 
-        Set<String> seen = ConcurrentHashMap.newKeySet();
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<?>> futures = new ArrayList<>();
-        for (int t = 0; t < 8; t++) {
-            futures.add(pool.submit(() -> {
-                go.await();
-                for (int i = 0; i < 200; i++) {
-                    seen.add(tokens.validAccessToken(ProviderId.OPENAI).reveal());
-                }
-                return null;
-            }));
-        }
-        go.countDown();
-        for (Future<?> future : futures) {
-            future.get(60, TimeUnit.SECONDS);
-        }
-        pool.shutdown();
+        Set<String> seen = Storm.run(8, 200, () -> tokens.validAccessToken(ProviderId.OPENAI).reveal());
 
         assertEquals(1, fake.refreshGrants.get());
         assertEquals(0, fake.reusedRefreshTokens.get());

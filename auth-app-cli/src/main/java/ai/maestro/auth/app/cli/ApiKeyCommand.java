@@ -4,7 +4,7 @@ import ai.maestro.auth.application.service.OAuthService;
 import ai.maestro.auth.domain.ProviderId;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code api-key openai}: token exchange of the id_token for an API key. */
@@ -15,18 +15,17 @@ final class ApiKeyCommand implements Callable<Integer> {
     @ParentCommand
     MaestroAuthCommand root;
 
-    @Parameters(index = "0", paramLabel = "<provider>", converter = ProviderConverter.class,
-            description = "openai (Anthropic has no such exchange)")
-    ProviderId provider;
+    @Mixin
+    ProviderParameter target;
 
     @Override
     public Integer call() {
         CliContext context = root.context();
-        if (provider != ProviderId.OPENAI) {
+        if (target.provider != ProviderId.OPENAI) {
             context.err().println("maestro-auth: only OpenAI exchanges an id_token for an API key.");
             return ExitCodes.USAGE;
         }
-        context.get(OAuthService.class).obtainApiKey(provider);
+        context.get(OAuthService.class).obtainApiKey(target.provider);
         context.out().println("An OpenAI API key is stored (auth type API_KEY). Print it with: "
                 + "maestro-auth token openai --api-key");
         return ExitCodes.OK;

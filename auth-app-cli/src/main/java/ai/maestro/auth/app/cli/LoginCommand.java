@@ -26,8 +26,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code login <provider>}: the browser flow, ending with an encrypted token in the store. */
@@ -42,9 +42,8 @@ final class LoginCommand implements Callable<Integer> {
     @ParentCommand
     MaestroAuthCommand root;
 
-    @Parameters(index = "0", paramLabel = "<provider>", converter = ProviderConverter.class,
-            description = "openai or anthropic")
-    ProviderId provider;
+    @Mixin
+    ProviderParameter target;
 
     @Option(names = "--no-browser", description = "Print the address instead of opening a browser.")
     boolean noBrowser;
@@ -62,11 +61,11 @@ final class LoginCommand implements Callable<Integer> {
         CliContext context = root.context();
         PrintWriter out = context.out();
         OAuthService service = context.get(OAuthService.class);
-        ProviderConfig config = service.configs().get(provider);
-        OAuthService.LoginAttempt attempt = service.startLogin(provider);
+        ProviderConfig config = service.configs().get(target.provider);
+        OAuthService.LoginAttempt attempt = service.startLogin(target.provider);
         String url = attempt.request().uri().toString();
 
-        out.println("Sign in to " + provider.displayName() + " in your browser:");
+        out.println("Sign in to " + target.provider.displayName() + " in your browser:");
         out.println();
         out.println("  " + url);
         out.println();
@@ -79,7 +78,7 @@ final class LoginCommand implements Callable<Integer> {
         SavedAuthentication saved = config.redirectsToLoopback()
                 ? service.completeLogin(attempt.session(), waitForCallback(context, attempt.session()))
                 : service.completeLogin(attempt.session(), askForPastedCode(context));
-        context.get(AccessTokenService.class).forget(provider);
+        context.get(AccessTokenService.class).forget(target.provider);
         printSignedIn(context, saved);
         return ExitCodes.OK;
     }
@@ -189,7 +188,7 @@ final class LoginCommand implements Callable<Integer> {
     }
 
     private String askForPastedCode(CliContext context) {
-        context.out().println("After you approve, " + provider.displayName()
+        context.out().println("After you approve, " + target.provider.displayName()
                 + " shows a code. Paste it here (CODE#STATE) and press Enter:");
         context.out().flush();
         try {
@@ -207,7 +206,7 @@ final class LoginCommand implements Callable<Integer> {
         PrintWriter out = context.out();
         OAuthToken token = (OAuthToken) saved.credential();
         String who = token.idTokenClaims().map(LoginCommand::describe).orElse("");
-        out.println("Signed in to " + provider.displayName() + who + ".");
+        out.println("Signed in to " + target.provider.displayName() + who + ".");
         Instant now = context.config().clock().instant();
         out.println(token.expiresAt()
                 .map(at -> "The access token expires " + Display.when(at) + " (" + Display.relative(at, now) + ")"

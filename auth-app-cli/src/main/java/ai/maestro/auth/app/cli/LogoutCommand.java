@@ -5,10 +5,10 @@ import ai.maestro.auth.application.service.OAuthService;
 import ai.maestro.auth.domain.ProviderId;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code logout <provider>}: delete what is stored for the provider. */
+/** {@code logout <provider>}: delete what is stored for the target.provider. */
 @Command(name = "logout", mixinStandardHelpOptions = true,
         description = "Delete the stored credentials (OAuth tokens and API key) of a provider.",
         footer = "Exit code 0 when something was deleted, 3 when nothing was stored.")
@@ -16,17 +16,16 @@ final class LogoutCommand implements Callable<Integer> {
     @ParentCommand
     MaestroAuthCommand root;
 
-    @Parameters(index = "0", paramLabel = "<provider>", converter = ProviderConverter.class,
-            description = "openai or anthropic")
-    ProviderId provider;
+    @Mixin
+    ProviderParameter target;
 
     @Override
     public Integer call() {
         CliContext context = root.context();
-        boolean deleted = context.get(OAuthService.class).logout(provider);
-        context.get(AccessTokenService.class).forget(provider);
-        context.out().println(deleted ? "Logged out of " + provider.displayName() + "; its stored credentials are deleted."
-                : "Nothing was stored for " + provider.displayName() + ".");
+        boolean deleted = context.get(OAuthService.class).logout(target.provider);
+        context.get(AccessTokenService.class).forget(target.provider);
+        context.out().println(deleted ? "Logged out of " + target.provider.displayName() + "; its stored credentials are deleted."
+                : "Nothing was stored for " + target.provider.displayName() + ".");
         return deleted ? ExitCodes.OK : ExitCodes.NOT_LOGGED_IN;
     }
 }

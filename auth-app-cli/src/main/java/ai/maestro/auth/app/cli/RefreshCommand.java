@@ -6,7 +6,7 @@ import ai.maestro.auth.domain.ProviderId;
 import ai.maestro.auth.domain.SavedAuthentication;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code refresh <provider>}: refresh now, even if the token is still valid. */
@@ -16,16 +16,15 @@ final class RefreshCommand implements Callable<Integer> {
     @ParentCommand
     MaestroAuthCommand root;
 
-    @Parameters(index = "0", paramLabel = "<provider>", converter = ProviderConverter.class,
-            description = "openai or anthropic")
-    ProviderId provider;
+    @Mixin
+    ProviderParameter target;
 
     @Override
     public Integer call() {
         CliContext context = root.context();
-        SavedAuthentication saved = context.get(AccessTokenService.class).refreshNow(provider);
+        SavedAuthentication saved = context.get(AccessTokenService.class).refreshNow(target.provider);
         OAuthToken token = (OAuthToken) saved.credential();
-        context.out().println("Refreshed the " + provider.displayName() + " token"
+        context.out().println("Refreshed the " + target.provider.displayName() + " token"
                 + token.expiresAt().map(at -> "; it expires " + Display.when(at) + " ("
                 + Display.relative(at, context.config().clock().instant()) + ")").orElse("") + ".");
         return ExitCodes.OK;

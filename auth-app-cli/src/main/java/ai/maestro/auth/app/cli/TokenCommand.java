@@ -7,8 +7,8 @@ import ai.maestro.auth.domain.AuthType;
 import ai.maestro.auth.domain.ProviderId;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code token <provider>}: the one command that prints a secret, on purpose, for scripts. */
@@ -19,9 +19,8 @@ final class TokenCommand implements Callable<Integer> {
     @ParentCommand
     MaestroAuthCommand root;
 
-    @Parameters(index = "0", paramLabel = "<provider>", converter = ProviderConverter.class,
-            description = "openai or anthropic")
-    ProviderId provider;
+    @Mixin
+    ProviderParameter target;
 
     @Option(names = "--api-key", description = "Print the stored API key (see `api-key`) instead.")
     boolean apiKey;
@@ -30,10 +29,10 @@ final class TokenCommand implements Callable<Integer> {
     public Integer call() {
         CliContext context = root.context();
         if (apiKey) {
-            ApiKey key = (ApiKey) context.get(OAuthService.class).require(provider, AuthType.API_KEY).credential();
+            ApiKey key = (ApiKey) context.get(OAuthService.class).require(target.provider, AuthType.API_KEY).credential();
             context.out().println(key.key().reveal());
         } else {
-            context.out().println(context.get(AccessTokenService.class).validAccessToken(provider).reveal());
+            context.out().println(context.get(AccessTokenService.class).validAccessToken(target.provider).reveal());
         }
         return ExitCodes.OK;
     }

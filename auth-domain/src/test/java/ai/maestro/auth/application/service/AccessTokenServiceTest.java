@@ -19,20 +19,14 @@ import ai.maestro.auth.domain.error.ReloginRequiredException;
 import ai.maestro.auth.testing.InMemoryCredentialStore;
 import ai.maestro.auth.testing.MutableClock;
 import ai.maestro.auth.testing.ScriptedTokenEndpoint;
+import ai.maestro.auth.testing.Storm;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -99,24 +93,7 @@ class AccessTokenServiceTest {
             }
             return new TokenResponse(Map.of("access_token", "at-new", "refresh_token", "rt-new", "expires_in", 3600));
         });
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        CountDownLatch go = new CountDownLatch(1);
-        Set<String> seen = ConcurrentHashMap.newKeySet();
-        List<Future<?>> futures = new ArrayList<>();
-        for (int t = 0; t < 8; t++) {
-            futures.add(pool.submit(() -> {
-                go.await();
-                for (int i = 0; i < 200; i++) {
-                    seen.add(tokens.validAccessToken(ProviderId.OPENAI).reveal());
-                }
-                return null;
-            }));
-        }
-        go.countDown();
-        for (Future<?> f : futures) {
-            f.get(30, TimeUnit.SECONDS);
-        }
-        pool.shutdown();
+        Set<String> seen = Storm.run(8, 200, () -> tokens.validAccessToken(ProviderId.OPENAI).reveal());
 
         assertEquals(1, endpoint.calls.size());
         assertEquals(Set.of("at-new"), seen);
