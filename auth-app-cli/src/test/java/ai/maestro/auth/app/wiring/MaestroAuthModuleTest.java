@@ -1,0 +1,73 @@
+package ai.maestro.auth.app.wiring;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.maestro.auth.adapter.out.persistence.JdbiCredentialStore;
+import ai.maestro.auth.application.port.out.CredentialStorePort;
+import ai.maestro.auth.application.service.AccessTokenService;
+import ai.maestro.auth.application.service.OAuthService;
+import ai.maestro.auth.domain.OAuthToken;
+import ai.maestro.auth.domain.ProviderId;
+import ai.maestro.auth.domain.SavedAuthentication;
+import ai.maestro.auth.domain.Secret;
+import ai.maestro.auth.testing.InMemoryCredentialStore;
+import com.google.inject.AbstractModule;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.util.Modules;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** How the orchestrator embeds maestro-auth. */
+class MaestroAuthModuleTest {
+    @TempDir
+    Path home;
+
+    private MaestroAuthConfig config() {
+        return MaestroAuthConfig.fromEnvironment(Map.of("MAESTRO_AUTH_HOME", home.resolve("data").toString()));
+    }
+
+    @Test
+    void buildsTheServicesWithOneSharedStoreAndOpensNothingUntilAsked() {
+        Injector injector = Guice.createInjector(new MaestroAuthModule(config()));
+        assertTrue(Files.notExists(home.resolve("data")), "building the injector must not open the store");
+
+        OAuthService logins = injector.getInstance(OAuthService.class);
+        AccessTokenService tokens = injector.getInstance(AccessTokenService.class);
+
+        assertSame(logins, injector.getInstance(OAuthService.class));
+        assertSame(tokens, injector.getInstance(AccessTokenService.class));
+        assertSame(injector.getInstance(JdbiCredentialStore.class), injector.getInstance(CredentialStorePort.class));
+        assertTrue(logins.startLogin(ProviderId.OPENAI).request().uri().toString()
+                .startsWith("https://auth.openai.com/oauth/authorize?"));
+        assertTrue(Files.exists(home.resolve("data").resolve("credentials.mv.db")));
+    }
+
+    @Test
+    void anAdapterIsSwappedWithModulesOverride() {
+        InMemoryCredentialStore memory = new InMemoryCredentialStore();
+        Injector injector = Guice.createInjector(Modules.override(new MaestroAuthModule(config()))
+                .with(new AbstractModule() {
+                    @Override
+                    protected void configure() {
+                        bind(CredentialStorePort.class).toInstance(memory);
+                    }
+                }));
+        Instant now = Instant.now();
+        memory.save(SavedAuthentication.fresh(ProviderId.ANTHROPIC, new OAuthToken(Secret.of("from-memory"),
+                Optional.empty(), Optional.empty(), "Bearer", List.of(), Optional.of(now.plusSeconds(3600)), now), now));
+
+        Secret token = injector.getInstance(AccessTokenService.class).validAccessToken(ProviderId.ANTHROPIC);
+
+        assertEquals("from-memory", token.reveal());
+        assertTrue(Files.notExists(home.resolve("data")), "the overridden store is never opened");
+    }
+}
