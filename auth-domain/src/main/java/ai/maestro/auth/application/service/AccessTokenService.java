@@ -14,6 +14,7 @@ import ai.maestro.auth.domain.error.NotLoggedInException;
 import ai.maestro.auth.domain.error.ProviderUnavailableException;
 import ai.maestro.auth.domain.error.ReloginRequiredException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -170,7 +171,7 @@ public final class AccessTokenService implements AutoCloseable {
         }
         OAuthToken token = (OAuthToken) row.credential();
         if (token.refreshToken().isEmpty()) {
-            if (token.isUsableAt(now, java.time.Duration.ZERO)) {
+            if (token.isUsableAt(now, Duration.ZERO)) {
                 return cache(row);
             }
             throw new ReloginRequiredException(provider, null, "the token expired and no refresh token was issued");
@@ -183,7 +184,7 @@ public final class AccessTokenService implements AutoCloseable {
             markForRelogin(row, e);
             throw e;
         } catch (ProviderUnavailableException e) {
-            if (token.isUsableAt(now, java.time.Duration.ZERO)) {
+            if (need != Need.FORCED && token.isUsableAt(now, Duration.ZERO)) {
                 // Still valid: serve it for a while and try again later rather than fail the caller.
                 return new Cached(row, token, minimum(now.plus(policy.transientRetryDelay()),
                         token.expiresAt().orElse(Instant.MAX)));

@@ -179,6 +179,17 @@ class AccessTokenServiceTest {
     }
 
     @Test
+    void aForcedRefreshReportsATransientFailureInsteadOfPretending() {
+        stored("at-0", "rt-0", Duration.ofHours(1));
+        endpoint.answering(() -> {
+            throw new ProviderUnavailableException("HTTP 503", null, null);
+        });
+
+        assertThrows(ProviderUnavailableException.class, () -> tokens.refreshNow(ProviderId.OPENAI));
+        assertEquals("at-0", tokens.validAccessToken(ProviderId.OPENAI).reveal());
+    }
+
+    @Test
     void theBackgroundRefresherRefreshesTokensDueSoon() {
         stored("at-0", "rt-0", Duration.ofMinutes(8));
         tokens.validAccessToken(ProviderId.OPENAI);
