@@ -14,7 +14,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -64,9 +63,9 @@ public final class LoopbackCallbackReceiver implements AutoCloseable {
     public static LoopbackCallbackReceiver start(AuthorizationSession session, Clock clock, Duration timeout, int port) {
         HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 8);
-        } catch (BindException e) {
-            throw new CallbackPortInUseException(port, e);
+            // 127.0.0.1 exactly (RFC 8252 §7.3), whatever the JVM's address preference.
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port),
+                    8);
         } catch (IOException e) {
             throw new CallbackPortInUseException(port, e);
         }

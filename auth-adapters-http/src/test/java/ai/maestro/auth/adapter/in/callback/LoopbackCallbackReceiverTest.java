@@ -83,6 +83,8 @@ class LoopbackCallbackReceiverTest {
             assertThrows(IOException.class, () -> send(request));
         }
         assertEquals(404, get("/").status());
+        Request ipv6 = new Request.Builder().url("http://[::1]:" + receiver.port() + "/").build();
+        assertThrows(IOException.class, () -> send(ipv6));
     }
 
     @Test
@@ -167,7 +169,7 @@ class LoopbackCallbackReceiverTest {
 
     @Test
     void aBusyPortIsAClearErrorThatNamesThePortAndTheWayOut() throws Exception {
-        try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             CallbackPortInUseException error = assertThrows(CallbackPortInUseException.class,
                     () -> LoopbackCallbackReceiver.start(session(), Clock.systemUTC(), Duration.ofSeconds(5),
                             busy.getLocalPort()));
