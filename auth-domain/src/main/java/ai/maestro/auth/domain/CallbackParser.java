@@ -27,6 +27,18 @@ public final class CallbackParser {
 
     /** Pasted text, in any of the accepted forms. A bare code has no state to check: the user vouches for it. */
     public static CallbackResult parse(String input, AuthorizationSession session, Instant now) {
+        return parse(input, session, now, true);
+    }
+
+    /**
+     * Like {@link #parse} but refuses a bare code: without a state nothing ties the code to this
+     * login, and a code pasted from someone else signs the user in to their account (login CSRF).
+     */
+    public static CallbackResult parseWithState(String input, AuthorizationSession session, Instant now) {
+        return parse(input, session, now, false);
+    }
+
+    private static CallbackResult parse(String input, AuthorizationSession session, Instant now, boolean bareCode) {
         if (input == null || input.isBlank() || input.length() > MAX_INPUT) {
             return rejected(Reason.MALFORMED);
         }
@@ -52,20 +64,10 @@ public final class CallbackParser {
         if (session.isExpiredAt(now)) {
             return rejected(Reason.SESSION_EXPIRED);
         }
-        return AuthorizationCode.isWellFormed(text)
-                ? new Authorized(AuthorizationCode.of(text)) : rejected(Reason.MALFORMED);
-    }
-
-    /**
-     * Like {@link #parse} but refuses a bare code: without a state nothing ties the code to this
-     * login, and a code pasted from someone else signs the user in to their account (login CSRF).
-     */
-    public static CallbackResult parseWithState(String input, AuthorizationSession session, Instant now) {
-        CallbackResult result = parse(input, session, now);
-        if (result instanceof Authorized && input != null && !input.contains("=") && !input.contains("#")) {
-            return rejected(Reason.MISSING_STATE);
+        if (!AuthorizationCode.isWellFormed(text)) {
+            return rejected(Reason.MALFORMED);
         }
-        return result;
+        return bareCode ? new Authorized(AuthorizationCode.of(text)) : rejected(Reason.MISSING_STATE);
     }
 
     /** The raw query of a redirect (RFC 6749 §4.1.2): code and state both required. */

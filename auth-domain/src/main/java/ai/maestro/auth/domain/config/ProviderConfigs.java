@@ -73,10 +73,11 @@ public final class ProviderConfigs {
         ProviderSettings effective = new ProviderSettings(provider, clientId, authorize, token, redirect, scopes, extras);
         settings.put(provider, effective);
         sources.put(provider, List.copyOf(used));
-        List<ConfigProblem> found = ProviderConfigValidator.problems(effective);
-        problems.put(provider, found);
-        if (found.isEmpty()) {
+        try {
             valid.put(provider, ProviderConfig.from(effective));
+            problems.put(provider, List.of());
+        } catch (ConfigurationException invalid) {
+            problems.put(provider, invalid.problems());
         }
     }
 
