@@ -39,7 +39,10 @@ public final class AccessTokenService implements AutoCloseable {
     private enum Need { ON_DEMAND, EARLY, FORCED }
 
     /** A token as cached: {@code refreshAt} is when it enters the skew window (or when to retry). */
-    private record Cached(SavedAuthentication row, OAuthToken token, Instant refreshAt) {
+    private record Cached(SavedAuthentication row, Instant refreshAt) {
+        OAuthToken token() {
+            return (OAuthToken) row.credential();
+        }
     }
 
     private final OAuthService logins;
@@ -186,7 +189,7 @@ public final class AccessTokenService implements AutoCloseable {
         } catch (ProviderUnavailableException e) {
             if (need != Need.FORCED && token.isUsableAt(now, Duration.ZERO)) {
                 // Still valid: serve it for a while and try again later rather than fail the caller.
-                return new Cached(row, token, minimum(now.plus(policy.transientRetryDelay()),
+                return new Cached(row, minimum(now.plus(policy.transientRetryDelay()),
                         token.expiresAt().orElse(Instant.MAX)));
             }
             throw e;
@@ -224,7 +227,7 @@ public final class AccessTokenService implements AutoCloseable {
     private Cached cache(SavedAuthentication row) {
         OAuthToken token = (OAuthToken) row.credential();
         Instant refreshAt = token.expiresAt().map(at -> at.minus(policy.skew())).orElse(Instant.MAX);
-        return new Cached(row, token, refreshAt);
+        return new Cached(row, refreshAt);
     }
 
     private static Instant minimum(Instant a, Instant b) {

@@ -141,7 +141,7 @@ public final class OkHttpTokenEndpoint implements TokenEndpointPort {
                     .tag(OkHttpClients.SendTracker.class, tracker)
                     .build();
             Optional<Duration> retryAfter;
-            AttemptFailure failure;
+            RuntimeException failure;
             try (Response response = client.newCall(request).execute()) {
                 if (response.isSuccessful()) {
                     return success(response);
@@ -151,7 +151,7 @@ public final class OkHttpTokenEndpoint implements TokenEndpointPort {
                     throw error.toException(config.provider());
                 }
                 retryAfter = RetryPolicy.parseRetryAfter(response.header("Retry-After"), clock.instant());
-                failure = new AttemptFailure(error.toException(config.provider()));
+                failure = error.toException(config.provider());
             } catch (IOException e) {
                 boolean reached = tracker.requestMayHaveReachedServer();
                 ProviderUnavailableException unavailable = new ProviderUnavailableException(
@@ -163,23 +163,21 @@ public final class OkHttpTokenEndpoint implements TokenEndpointPort {
                     throw unavailable;
                 }
                 retryAfter = Optional.empty();
-                failure = new AttemptFailure(unavailable);
+                failure = unavailable;
             }
-            Duration delay = retry.delayAfter(attempt, retryAfter).orElseThrow(failure::error);
+            RuntimeException lastFailure = failure;
+            Duration delay = retry.delayAfter(attempt, retryAfter).orElseThrow(() -> lastFailure);
             pause(delay, failure);
         }
     }
 
-    /** The failure of one attempt, thrown if no further attempt is made. */
-    private record AttemptFailure(RuntimeException error) {
-    }
-
-    private void pause(Duration delay, AttemptFailure failure) {
+    /** Waits before the next attempt; if interrupted, the last attempt's failure is the answer. */
+    private void pause(Duration delay, RuntimeException failure) {
         try {
             sleeper.sleep(delay);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw failure.error();
+            throw failure;
         }
     }
 

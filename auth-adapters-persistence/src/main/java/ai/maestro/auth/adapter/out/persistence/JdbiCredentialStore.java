@@ -18,6 +18,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
@@ -171,17 +172,18 @@ public final class JdbiCredentialStore implements CredentialStorePort {
         return result;
     }
 
-    /** Re-encrypts every row under the primary key; returns how many rows changed. */
+    /** Re-encrypts every row not yet under the primary key; returns how many rows changed. */
     public int rekey() {
+        List<Map.Entry<ProviderId, AuthType>> stale = guard(() -> jdbi.withHandle(h -> h.createQuery(
+                        "SELECT provider, auth_type FROM saved_authentications WHERE key_id <> :primary")
+                .bind("primary", cipher.primaryKeyId())
+                .map((rs, ctx) -> Map.entry(ProviderId.valueOf(rs.getString("provider")),
+                        AuthType.valueOf(rs.getString("auth_type"))))
+                .list()));
         int changed = 0;
-        for (CredentialSummary row : list()) {
-            Optional<SavedAuthentication> current = find(row.provider(), row.authType());
-            String keyId = guard(() -> jdbi.withHandle(h -> h.createQuery("SELECT key_id FROM saved_authentications"
-                            + " WHERE provider = :provider AND auth_type = :authType")
-                    .bind("provider", row.provider().name()).bind("authType", row.authType().name())
-                    .mapTo(String.class).findOne())).orElse(null);
-            if (current.isPresent() && !cipher.primaryKeyId().equals(keyId)
-                    && save(current.get()) instanceof SaveResult.Saved) {
+        for (Map.Entry<ProviderId, AuthType> row : stale) {
+            Optional<SavedAuthentication> current = find(row.getKey(), row.getValue());
+            if (current.isPresent() && save(current.get()) instanceof SaveResult.Saved) {
                 changed++;
             }
         }
