@@ -2,25 +2,16 @@ package ai.maestro.auth.app.cli;
 
 import ai.maestro.auth.application.service.OAuthService;
 import ai.maestro.auth.domain.ProviderId;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code api-key openai}: token exchange of the id_token for an API key. */
 @Command(name = "api-key", mixinStandardHelpOptions = true,
         description = {"Exchange the stored id_token for an API key (OpenAI) and store it encrypted.",
                 "Print it with: maestro-auth token openai --api-key"})
-final class ApiKeyCommand implements Callable<Integer> {
-    @ParentCommand
-    MaestroAuthCommand root;
-
-    @Mixin
-    ProviderParameter target;
-
+final class ApiKeyCommand extends ProviderSubcommand {
     @Override
     public Integer call() {
-        CliContext context = root.context();
+        CliContext context = context();
         if (target.provider != ProviderId.OPENAI) {
             context.err().println("maestro-auth: only OpenAI exchanges an id_token for an API key.");
             return ExitCodes.USAGE;

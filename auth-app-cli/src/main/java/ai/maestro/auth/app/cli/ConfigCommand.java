@@ -8,23 +8,18 @@ import ai.maestro.auth.domain.config.ProviderConfigs;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code config}: the effective settings and where each came from. */
 @Command(name = "config", mixinStandardHelpOptions = true,
         description = "Show the effective configuration and where each value comes from. Secrets are masked.",
         footer = "Exit code 7 when a setting is invalid.")
-final class ConfigCommand implements Callable<Integer> {
+final class ConfigCommand extends Subcommand {
     private static final String FORMAT = "  %-40s %-45s %s%n";
-
-    @ParentCommand
-    MaestroAuthCommand root;
 
     @Override
     public Integer call() {
-        CliContext context = root.context();
+        CliContext context = context();
         PrintWriter out = context.out();
         ProviderConfigs providers = context.config().providers();
         for (ProviderId provider : ProviderId.values()) {

@@ -21,14 +21,11 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code login <provider>}: the browser flow, ending with an encrypted token in the store. */
 @Command(name = "login", mixinStandardHelpOptions = true,
@@ -36,14 +33,8 @@ import picocli.CommandLine.ParentCommand;
                 "", "OpenAI returns the browser to http://localhost:1455. Without a browser here, open the address "
                 + "on another machine and paste the address it ends on.",
                 "", "Anthropic shows a CODE#STATE string: paste it."})
-final class LoginCommand implements Callable<Integer> {
+final class LoginCommand extends ProviderSubcommand {
     private static final char[] SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏".toCharArray();
-
-    @ParentCommand
-    MaestroAuthCommand root;
-
-    @Mixin
-    ProviderParameter target;
 
     @Option(names = "--no-browser", description = "Print the address instead of opening a browser.")
     boolean noBrowser;
@@ -58,7 +49,7 @@ final class LoginCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CliContext context = root.context();
+        CliContext context = context();
         PrintWriter out = context.out();
         OAuthService service = context.get(OAuthService.class);
         ProviderConfig config = service.configs().get(target.provider);

@@ -3,25 +3,16 @@ package ai.maestro.auth.app.cli;
 import ai.maestro.auth.application.service.AccessTokenService;
 import ai.maestro.auth.application.service.OAuthService;
 import ai.maestro.auth.domain.ProviderId;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code logout <provider>}: delete what is stored for the target.provider. */
 @Command(name = "logout", mixinStandardHelpOptions = true,
         description = "Delete the stored credentials (OAuth tokens and API key) of a provider.",
         footer = "Exit code 0 when something was deleted, 3 when nothing was stored.")
-final class LogoutCommand implements Callable<Integer> {
-    @ParentCommand
-    MaestroAuthCommand root;
-
-    @Mixin
-    ProviderParameter target;
-
+final class LogoutCommand extends ProviderSubcommand {
     @Override
     public Integer call() {
-        CliContext context = root.context();
+        CliContext context = context();
         boolean deleted = context.get(OAuthService.class).logout(target.provider);
         context.get(AccessTokenService.class).forget(target.provider);
         context.out().println(deleted ? "Logged out of " + target.provider.displayName() + "; its stored credentials are deleted."

@@ -4,24 +4,15 @@ import ai.maestro.auth.application.service.AccessTokenService;
 import ai.maestro.auth.domain.OAuthToken;
 import ai.maestro.auth.domain.ProviderId;
 import ai.maestro.auth.domain.SavedAuthentication;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code refresh <provider>}: refresh now, even if the token is still valid. */
 @Command(name = "refresh", mixinStandardHelpOptions = true,
         description = "Refresh the access token now (the refresh token rotates and is stored first).")
-final class RefreshCommand implements Callable<Integer> {
-    @ParentCommand
-    MaestroAuthCommand root;
-
-    @Mixin
-    ProviderParameter target;
-
+final class RefreshCommand extends ProviderSubcommand {
     @Override
     public Integer call() {
-        CliContext context = root.context();
+        CliContext context = context();
         SavedAuthentication saved = context.get(AccessTokenService.class).refreshNow(target.provider);
         OAuthToken token = (OAuthToken) saved.credential();
         context.out().println("Refreshed the " + target.provider.displayName() + " token"

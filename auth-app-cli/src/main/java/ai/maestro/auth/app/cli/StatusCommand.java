@@ -14,19 +14,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code status}: what is stored, without a secret. */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "List stored credentials: provider, type, account, expiry, whether it can refresh. No secrets.",
         footer = "Exit code 0 when something is stored, 3 when nothing is.")
-final class StatusCommand implements Callable<Integer> {
-    @ParentCommand
-    MaestroAuthCommand root;
-
+final class StatusCommand extends Subcommand {
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 
@@ -37,7 +32,7 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CliContext context = root.context();
+        CliContext context = context();
         OAuthService service = context.get(OAuthService.class);
         Instant now = context.config().clock().instant();
         List<Row> rows = service.list().stream().map(summary -> row(service, summary)).toList();

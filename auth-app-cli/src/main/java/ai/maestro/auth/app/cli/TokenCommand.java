@@ -5,29 +5,20 @@ import ai.maestro.auth.application.service.OAuthService;
 import ai.maestro.auth.domain.ApiKey;
 import ai.maestro.auth.domain.AuthType;
 import ai.maestro.auth.domain.ProviderId;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code token <provider>}: the one command that prints a secret, on purpose, for scripts. */
 @Command(name = "token", mixinStandardHelpOptions = true,
         description = {"Print a valid access token (refreshed first when due), for scripts:",
                 "  curl -H \"Authorization: Bearer $(maestro-auth token openai)\" ..."})
-final class TokenCommand implements Callable<Integer> {
-    @ParentCommand
-    MaestroAuthCommand root;
-
-    @Mixin
-    ProviderParameter target;
-
+final class TokenCommand extends ProviderSubcommand {
     @Option(names = "--api-key", description = "Print the stored API key (see `api-key`) instead.")
     boolean apiKey;
 
     @Override
     public Integer call() {
-        CliContext context = root.context();
+        CliContext context = context();
         if (apiKey) {
             ApiKey key = (ApiKey) context.get(OAuthService.class).require(target.provider, AuthType.API_KEY).credential();
             context.out().println(key.key().reveal());
