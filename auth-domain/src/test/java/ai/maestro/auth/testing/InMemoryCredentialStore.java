@@ -27,6 +27,8 @@ public final class InMemoryCredentialStore implements CredentialStorePort {
     private final Map<ProviderId, ReentrantLock> locks = new ConcurrentHashMap<>();
     public final AtomicInteger reads = new AtomicInteger();
     public final AtomicInteger writes = new AtomicInteger();
+    public final AtomicInteger changeStampReads = new AtomicInteger();
+    private final AtomicInteger changes = new AtomicInteger();
 
     @Override
     public Optional<SavedAuthentication> find(ProviderId provider, AuthType authType) {
@@ -45,12 +47,23 @@ public final class InMemoryCredentialStore implements CredentialStorePort {
         SavedAuthentication stored = candidate.withVersion(currentVersion + 1);
         rows.put(key, stored);
         writes.incrementAndGet();
+        changes.incrementAndGet();
         return new SaveResult.Saved(stored);
     }
 
     @Override
     public boolean delete(ProviderId provider, AuthType authType) {
-        return rows.remove(new Key(provider, authType)) != null;
+        boolean deleted = rows.remove(new Key(provider, authType)) != null;
+        if (deleted) {
+            changes.incrementAndGet();
+        }
+        return deleted;
+    }
+
+    @Override
+    public long changeStamp() {
+        changeStampReads.incrementAndGet();
+        return changes.get();
     }
 
     @Override

@@ -27,6 +27,12 @@ import okhttp3.HttpUrl;
  * (Anthropic) and counts every grant.
  */
 final class FakeAuthorizationServer extends Dispatcher implements AutoCloseable {
+    /** The refresh tokens of one login: only {@code current} is accepted, until the family is revoked. */
+    private static final class Family {
+        volatile String current;
+        volatile boolean revoked;
+    }
+
     private record PendingCode(String challenge, String redirectUri, String clientId, String state, Instant issuedAt) {
     }
 
@@ -36,7 +42,8 @@ final class FakeAuthorizationServer extends Dispatcher implements AutoCloseable 
     private final MockWebServer server = new MockWebServer();
     private final SecureRandom random = new SecureRandom();
     private final Map<String, PendingCode> codes = new ConcurrentHashMap<>();
-    private final Map<String, Boolean> refreshTokens = new ConcurrentHashMap<>();
+    /** Every refresh token ever issued, to the login (family) it belongs to. */
+    private final Map<String, Family> refreshTokens = new ConcurrentHashMap<>();
     private final Map<String, Boolean> idTokens = new ConcurrentHashMap<>();
 
     final AtomicInteger authorizationCodeGrants = new AtomicInteger();
@@ -52,6 +59,24 @@ final class FakeAuthorizationServer extends Dispatcher implements AutoCloseable 
     volatile Duration refreshLatency = Duration.ZERO;
     /** Answers every refresh with this status (e.g. 503) while set. */
     volatile int refreshFailureStatus = 0;
+    /**
+     * RFC 9700 §4.14.2 reuse detection: a second use of any refresh token revokes its whole login,
+     * the newest token too, so one duplicate refresh logs the user out.
+     */
+    volatile boolean familyRevocation = true;
+    /** The email the next login's id_token names. */
+    volatile String email = "ada@example.com";
+    /** When the last refresh answer was handed to the server (System.nanoTime), for crash classification. */
+    final java.util.concurrent.atomic.AtomicLong lastRefreshAnsweredNanos = new java.util.concurrent.atomic.AtomicLong();
+    /**
+     * Asked when a refresh request arrives, before it is looked at (a test may hold it there); false
+     * answers it 503 without rotating anything, as a server does for a client that is gone.
+     */
+    volatile java.util.function.BooleanSupplier refreshArrives = () -> true;
+    /** Runs once a refresh has rotated, just before its answer is sent (a test may break things there). */
+    volatile Runnable refreshAnswered = () -> { };
+    /** When the last refresh request arrived (System.nanoTime). */
+    final java.util.concurrent.atomic.AtomicLong lastRefreshArrivedNanos = new java.util.concurrent.atomic.AtomicLong();
 
     FakeAuthorizationServer() throws IOException {
         server.setDispatcher(this);
@@ -68,8 +93,20 @@ final class FakeAuthorizationServer extends Dispatcher implements AutoCloseable 
 
     /** Revokes every refresh token, as a password change or an admin would. */
     void revokeAllRefreshTokens() {
-        refreshTokens.replaceAll((token, active) -> false);
+        refreshTokens.values().forEach(family -> family.revoked = true);
     }
+
+    /** Whether this refresh token would be accepted now. */
+    boolean accepts(String refreshToken) {
+        Family family = refreshTokens.get(refreshToken);
+        return family != null && !family.revoked && refreshToken.equals(family.current);
+    }
+
+    /** The access token of the last grant. */
+    volatile String lastAccessToken;
+
+    /** Logins whose refresh token family was revoked by reuse detection. */
+    final AtomicInteger revokedFamilies = new AtomicInteger();
 
     @Override
     public void close() {
@@ -139,26 +176,40 @@ final class FakeAuthorizationServer extends Dispatcher implements AutoCloseable 
                     "error_description", "code unknown, used, expired, or PKCE verification failed"));
         }
         authorizationCodeGrants.incrementAndGet();
-        return issue(loginLifetime, true);
+        return issue(loginLifetime, true, new Family());
     }
 
     private MockResponse refresh(Map<String, String> fields) throws InterruptedException {
+        lastRefreshArrivedNanos.set(System.nanoTime());
         if (!refreshLatency.isZero()) {
             Thread.sleep(refreshLatency.toMillis());
+        }
+        if (!refreshArrives.getAsBoolean()) {
+            return json(503, Map.of("error", "temporarily_unavailable"));
         }
         if (refreshFailureStatus != 0) {
             return json(refreshFailureStatus, Map.of("error", "temporarily_unavailable"));
         }
         String presented = String.valueOf(fields.get("refresh_token"));
-        Boolean active = refreshTokens.replace(presented, false);
-        if (active == null || !active) {
-            reusedRefreshTokens.incrementAndGet();
-            return json(401, Map.of("error", Map.of("message", "Your refresh token has already been used to generate"
-                    + " a new access token. Please try signing in again.", "type", "invalid_request_error",
-                    "param", "", "code", "refresh_token_reused")));
+        Family family = refreshTokens.get(presented);
+        MockResponse answer;
+        synchronized (this) {
+            if (family == null || family.revoked || !presented.equals(family.current)) {
+                reusedRefreshTokens.incrementAndGet();
+                if (family != null && familyRevocation && !family.revoked) {
+                    family.revoked = true;
+                    revokedFamilies.incrementAndGet();
+                }
+                return json(401, Map.of("error", Map.of("message", "Your refresh token has already been used to"
+                        + " generate a new access token. Please try signing in again.", "type",
+                        "invalid_request_error", "param", "", "code", "refresh_token_reused")));
+            }
+            refreshGrants.incrementAndGet();
+            answer = issue(refreshLifetime, false, family);
         }
-        refreshGrants.incrementAndGet();
-        return issue(refreshLifetime, false);
+        refreshAnswered.run();
+        lastRefreshAnsweredNanos.set(System.nanoTime());
+        return answer;
     }
 
     private MockResponse exchangeIdToken(Map<String, String> fields) {
@@ -170,17 +221,20 @@ final class FakeAuthorizationServer extends Dispatcher implements AutoCloseable 
         return json(200, Map.of("access_token", "sk-fake-" + randomToken(), "token_type", "Bearer"));
     }
 
-    private MockResponse issue(Duration lifetime, boolean withIdToken) {
+    private MockResponse issue(Duration lifetime, boolean withIdToken, Family family) {
         long exp = Instant.now().plus(lifetime).getEpochSecond();
         String refresh = "rt-" + randomToken();
-        refreshTokens.put(refresh, true);
+        family.current = refresh;
+        refreshTokens.put(refresh, family);
         Map<String, Object> body = new HashMap<>();
-        body.put("access_token", jwt("{\"sub\":\"user-1\",\"exp\":" + exp + ",\"jti\":\"" + randomToken() + "\"}"));
+        String access = jwt("{\"sub\":\"user-1\",\"exp\":" + exp + ",\"jti\":\"" + randomToken() + "\"}");
+        lastAccessToken = access;
+        body.put("access_token", access);
         body.put("refresh_token", refresh);
         body.put("expires_in", lifetime.toSeconds());
         body.put("token_type", "Bearer");
         if (withIdToken) {
-            String idToken = jwt("{\"email\":\"ada@example.com\",\"exp\":" + exp + ",\"https://api.openai.com/auth\":"
+            String idToken = jwt("{\"email\":\"" + email + "\",\"exp\":" + exp + ",\"https://api.openai.com/auth\":"
                     + "{\"chatgpt_account_id\":\"acct-1\",\"chatgpt_plan_type\":\"plus\"}}");
             idTokens.put(idToken, true);
             body.put("id_token", idToken);

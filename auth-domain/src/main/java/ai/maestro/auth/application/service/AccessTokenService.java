@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -25,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Hands out a valid access token on demand. The hot path reads a per-provider cache entry and
@@ -45,6 +47,9 @@ public final class AccessTokenService implements AutoCloseable {
         }
     }
 
+    /** How often the store's change stamp is looked at, at most. */
+    static final Duration CHANGE_CHECK_INTERVAL = Duration.ofSeconds(1);
+
     private final OAuthService logins;
     private final TokenEndpointPort tokenEndpoint;
     private final CredentialStorePort store;
@@ -52,6 +57,10 @@ public final class AccessTokenService implements AutoCloseable {
     private final TokenLifecyclePolicy policy;
     private final Map<ProviderId, Cached> cache = new ConcurrentHashMap<>();
     private final Map<ProviderId, CompletableFuture<Cached>> inFlight = new ConcurrentHashMap<>();
+    private final AtomicBoolean checkingForChanges = new AtomicBoolean();
+    private volatile long nextChangeCheck = Long.MIN_VALUE;
+    private long lastStamp;
+    private boolean stampKnown;
     private volatile ScheduledExecutorService background;
 
     public AccessTokenService(OAuthService logins, TokenEndpointPort tokenEndpoint, CredentialStorePort store,
@@ -65,11 +74,59 @@ public final class AccessTokenService implements AutoCloseable {
 
     /** A token valid beyond the skew window, refreshing it first when needed. */
     public Secret validAccessToken(ProviderId provider) {
+        Instant now = clock.instant();
+        if (now.toEpochMilli() >= nextChangeCheck) {
+            noticeOtherProcesses(now);
+        }
         Cached cached = cache.get(provider);
-        if (cached != null && clock.instant().isBefore(cached.refreshAt())) {
+        if (cached != null && now.isBefore(cached.refreshAt())) {
             return cached.token().accessToken();
         }
         return singleFlight(provider, Need.ON_DEMAND).token().accessToken();
+    }
+
+    /**
+     * At most once per {@link #CHANGE_CHECK_INTERVAL}, on one caller's thread: when the store's change
+     * stamp moved, cached tokens are checked against their rows, so a logout, a new login or a relogin
+     * mark written by another process is honoured within about a second. Other callers never wait.
+     */
+    private void noticeOtherProcesses(Instant now) {
+        if (!checkingForChanges.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            nextChangeCheck = now.plus(CHANGE_CHECK_INTERVAL).toEpochMilli();
+            if (cache.isEmpty()) {
+                return;
+            }
+            // The stamp is read before the rows: a write after this reading moves it again.
+            long stamp = store.changeStamp();
+            if (stampKnown && stamp == lastStamp) {
+                return;
+            }
+            for (ProviderId provider : cache.keySet()) {
+                revalidate(provider);
+            }
+            lastStamp = stamp;
+            stampKnown = true;
+        } catch (AuthException e) {
+            // The store cannot be reached: keep serving the cache, look again in a second.
+        } finally {
+            checkingForChanges.set(false);
+        }
+    }
+
+    private void revalidate(ProviderId provider) {
+        Cached old = cache.get(provider);
+        if (old == null) {
+            return;
+        }
+        Optional<SavedAuthentication> row = store.find(provider, AuthType.OAUTH);
+        if (row.isEmpty() || row.get().reloginRequired().isPresent()) {
+            cache.remove(provider, old);
+        } else if (row.get().version() != old.row().version() || !row.get().createdAt().equals(old.row().createdAt())) {
+            cache.replace(provider, old, cache(row.get()));
+        }
     }
 
     /** Refreshes now even if the token is still valid (unless another process just did). */
@@ -105,6 +162,7 @@ public final class AccessTokenService implements AutoCloseable {
     }
 
     void refreshDueTokens() {
+        noticeOtherProcesses(clock.instant());
         Instant soon = clock.instant().plus(policy.backgroundLead());
         for (Map.Entry<ProviderId, Cached> entry : cache.entrySet()) {
             if (!soon.isBefore(entry.getValue().refreshAt())) {
@@ -179,23 +237,30 @@ public final class AccessTokenService implements AutoCloseable {
             }
             throw new ReloginRequiredException(provider, null, "the token expired and no refresh token was issued");
         }
+        // A place for the rotated token must exist before the old refresh token is spent.
+        store.prepareRotation(provider);
         OAuthToken fresh;
         try {
             fresh = tokenEndpoint.refresh(logins.configs().get(provider), token.refreshToken().get())
                     .validate(clock.instant());
         } catch (ReloginRequiredException e) {
+            store.abandonRotation(provider);
             markForRelogin(row, e);
             throw e;
         } catch (ProviderUnavailableException e) {
+            store.abandonRotation(provider);
             if (need != Need.FORCED && token.isUsableAt(now, Duration.ZERO)) {
                 // Still valid: serve it for a while and try again later rather than fail the caller.
                 return new Cached(row, minimum(now.plus(policy.transientRetryDelay()),
                         token.expiresAt().orElse(Instant.MAX)));
             }
             throw e;
+        } catch (RuntimeException e) {
+            store.abandonRotation(provider);
+            throw e;
         }
-        // Persist the rotated refresh token before anyone uses the new access token.
-        SaveResult saved = store.save(row.replacedBy(token.refreshedBy(fresh), clock.instant()));
+        // The rotated refresh token is durable before anyone uses the new access token.
+        SaveResult saved = store.commitRotation(row.replacedBy(token.refreshedBy(fresh), clock.instant()));
         if (saved instanceof SaveResult.Saved ok) {
             return cache(ok.stored());
         }

@@ -193,6 +193,8 @@ class AccessTokenServiceTest {
     void theBackgroundRefresherRefreshesTokensDueSoon() {
         stored("at-0", "rt-0", Duration.ofMinutes(8));
         tokens.validAccessToken(ProviderId.OPENAI);
+        // Its first look at the change stamp checks the cached row once.
+        tokens.refreshDueTokens();
         int reads = store.reads.get();
 
         tokens.refreshDueTokens();
@@ -211,5 +213,53 @@ class AccessTokenServiceTest {
         clock.advance(Duration.ofMinutes(4));
         assertThrows(ReloginRequiredException.class, () -> tokens.validAccessToken(ProviderId.OPENAI));
         assertTrue(endpoint.calls.isEmpty());
+    }
+
+    @Test
+    void aLogoutByAnotherProcessIsHonouredWithinASecond() {
+        stored("at-0", "rt-0", Duration.ofHours(1));
+        assertEquals("at-0", tokens.validAccessToken(ProviderId.OPENAI).reveal());
+        clock.advance(Duration.ofSeconds(1));
+        tokens.validAccessToken(ProviderId.OPENAI);
+
+        store.delete(ProviderId.OPENAI, AuthType.OAUTH);
+        assertEquals("at-0", tokens.validAccessToken(ProviderId.OPENAI).reveal(), "within the second: the cache");
+        clock.advance(Duration.ofSeconds(1));
+
+        assertThrows(NotLoggedInException.class, () -> tokens.validAccessToken(ProviderId.OPENAI));
+    }
+
+    @Test
+    void aNewLoginByAnotherProcessReplacesTheCachedToken() {
+        stored("at-0", "rt-0", Duration.ofHours(1));
+        tokens.validAccessToken(ProviderId.OPENAI);
+        SavedAuthentication row = store.find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow();
+        OAuthToken other = new OAuthToken(Secret.of("at-other"), Optional.of(Secret.of("rt-other")), Optional.empty(),
+                "Bearer", List.of(), Optional.of(clock.instant().plus(Duration.ofHours(1))), clock.instant());
+        store.save(row.replacedBy(other, clock.instant()));
+        clock.advance(Duration.ofSeconds(1));
+
+        assertEquals("at-other", tokens.validAccessToken(ProviderId.OPENAI).reveal());
+        assertTrue(endpoint.calls.isEmpty());
+    }
+
+    @Test
+    void anUnchangedStampCostsOneStampReadASecondAndNoRowRead() {
+        stored("at-0", "rt-0", Duration.ofHours(1));
+        tokens.validAccessToken(ProviderId.OPENAI);
+        clock.advance(Duration.ofSeconds(1));
+        tokens.validAccessToken(ProviderId.OPENAI);
+        int reads = store.reads.get();
+        int stampReads = store.changeStampReads.get();
+
+        for (int second = 0; second < 5; second++) {
+            clock.advance(Duration.ofSeconds(1));
+            for (int i = 0; i < 100; i++) {
+                tokens.validAccessToken(ProviderId.OPENAI);
+            }
+        }
+
+        assertEquals(reads, store.reads.get());
+        assertEquals(stampReads + 5, store.changeStampReads.get());
     }
 }

@@ -30,10 +30,18 @@ public final class CredentialStores {
     }
 
     public static JdbiCredentialStore open(PersistenceSettings settings, EncryptionKeys keys, SecureRandom random) {
+        boolean postgres = settings.jdbcUrl().isPresent();
         DataSource dataSource = settings.jdbcUrl().map(url -> postgres(url, settings)).orElseGet(() -> h2(settings));
         Jdbi jdbi = Jdbi.create(dataSource);
+        StoreAccess access = postgres ? new PostgresAccess(dataSource, settings.describe())
+                : new EmbeddedAccess(settings.dataDirectory());
         try {
-            Migrations.migrate(jdbi, settings.jdbcUrl().isPresent());
+            access.access(() -> {
+                Migrations.migrate(jdbi, postgres);
+                return null;
+            });
+        } catch (CredentialStoreException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new CredentialStoreException("The credential store (" + settings.describe() + ") cannot be opened: "
                     + e.getClass().getSimpleName() + ".", null,
@@ -42,20 +50,27 @@ public final class CredentialStores {
         if (settings.jdbcUrl().isEmpty()) {
             restrictDatabaseFiles(settings.dataDirectory());
         }
-        return new JdbiCredentialStore(jdbi, new CredentialCipher(keys, random), new CredentialCodec(new ObjectMapper()),
-                settings.describe(), settings.jdbcUrl().isPresent());
+        ObjectMapper json = new ObjectMapper();
+        CredentialCipher cipher = new CredentialCipher(keys, random);
+        CredentialCodec codec = new CredentialCodec(json);
+        prepareDataDirectory(settings.dataDirectory());
+        return new JdbiCredentialStore(jdbi, access, new RotationJournal(settings.dataDirectory(), cipher, codec, json),
+                cipher, codec, settings.describe());
     }
 
     /**
-     * H2 in mixed mode: the first process opens the file and serves it on loopback, later ones
-     * connect through it, so the CLI and a running orchestrator share one store. The database stays
-     * open for the life of the process (DB_CLOSE_DELAY=-1), so a call never pays for reopening it.
+     * H2 in plain embedded mode, opened per operation under {@link EmbeddedAccess}'s file lock and
+     * closed when its connection closes: no server, no port, no process depends on another. No
+     * shutdown hook (DB_CLOSE_ON_EXIT=FALSE): nothing is open at exit, and H2's own hook could spin
+     * on a full disk. WRITE_DELAY=0 writes each commit before it returns, so a full disk fails the
+     * statement instead of losing an acknowledged commit at close. Closing compacts for at most
+     * MAX_COMPACT_TIME ms.
      */
     static DataSource h2(PersistenceSettings settings) {
         prepareDataDirectory(settings.dataDirectory());
         JdbcDataSource dataSource = new JdbcDataSource();
         dataSource.setURL("jdbc:h2:file:" + settings.embeddedDatabaseFile()
-                + ";AUTO_SERVER=TRUE;DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000");
+                + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;LOCK_TIMEOUT=10000;MAX_COMPACT_TIME=20");
         dataSource.setUser("maestro");
         dataSource.setPassword("");
         return dataSource;

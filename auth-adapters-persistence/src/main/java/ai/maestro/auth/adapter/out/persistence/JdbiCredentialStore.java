@@ -31,15 +31,21 @@ public final class JdbiCredentialStore implements CredentialStorePort {
     private static final String COLUMNS = "provider, auth_type, credentials, key_id, expires_at, created_at, updated_at,"
             + " version, relogin_reason, relogin_since";
 
+    /** How long a rotated token set is retried against a failing database before it is left in the journal. */
+    static final Duration ROTATION_SAVE_WINDOW = Duration.ofSeconds(8);
+
     private final Jdbi jdbi;
+    private final StoreAccess access;
+    private final RotationJournal journal;
     private final CredentialCipher cipher;
     private final CredentialCodec codec;
     private final String location;
-    private final boolean postgres;
 
-    JdbiCredentialStore(Jdbi jdbi, CredentialCipher cipher, CredentialCodec codec, String location, boolean postgres) {
+    JdbiCredentialStore(Jdbi jdbi, StoreAccess access, RotationJournal journal, CredentialCipher cipher,
+                        CredentialCodec codec, String location) {
         this.jdbi = jdbi;
-        this.postgres = postgres;
+        this.access = access;
+        this.journal = journal;
         this.cipher = cipher;
         this.codec = codec;
         this.location = location;
@@ -75,6 +81,7 @@ public final class JdbiCredentialStore implements CredentialStorePort {
                         candidate, ciphertext).bind("expected", candidate.version()).execute();
             }
             if (rows == 1) {
+                bumpChangeStamp(h);
                 return new SaveResult.Saved(candidate.withVersion(next));
             }
             return new SaveResult.Conflict(currentVersion(h, candidate.provider(), candidate.authType()));
@@ -116,9 +123,26 @@ public final class JdbiCredentialStore implements CredentialStorePort {
 
     @Override
     public boolean delete(ProviderId provider, AuthType authType) {
-        return guard(() -> jdbi.withHandle(h -> h.createUpdate(
-                        "DELETE FROM saved_authentications WHERE provider = :provider AND auth_type = :authType")
-                .bind("provider", provider.name()).bind("authType", authType.name()).execute() > 0));
+        return guard(() -> jdbi.withHandle(h -> {
+            boolean deleted = h.createUpdate(
+                            "DELETE FROM saved_authentications WHERE provider = :provider AND auth_type = :authType")
+                    .bind("provider", provider.name()).bind("authType", authType.name()).execute() > 0;
+            if (deleted) {
+                bumpChangeStamp(h);
+            }
+            return deleted;
+        }));
+    }
+
+    /** Every write moves the stamp, so other processes learn of logouts and logins without decrypting. */
+    private static void bumpChangeStamp(Handle h) {
+        h.execute("UPDATE store_changes SET stamp = stamp + 1 WHERE id = 1");
+    }
+
+    @Override
+    public long changeStamp() {
+        return guard(() -> jdbi.withHandle(h -> h.createQuery("SELECT stamp FROM store_changes WHERE id = 1")
+                .mapTo(Long.class).one()));
     }
 
     @Override
@@ -134,42 +158,114 @@ public final class JdbiCredentialStore implements CredentialStorePort {
 
     @Override
     public <T> T withRefreshLock(ProviderId provider, Duration maxWait, Supplier<T> work) {
-        guard(() -> jdbi.withHandle(h -> {
-            try {
-                return h.execute("INSERT INTO refresh_locks (provider) VALUES (?)", provider.name());
-            } catch (JdbiException e) {
-                if (isUniqueViolation(e)) {
-                    return 0;
-                }
-                throw e;
-            }
-        }));
-        // Jdbi hands calls made on this thread inside the callback the same handle, so the work's
-        // saves join this transaction: they commit as the lock is released. A failure of the work
-        // must still commit (e.g. a credential marked for a new login), so it is carried out, not thrown.
-        RuntimeException[] failure = new RuntimeException[1];
-        T result;
+        return access.withRefreshLock(provider, maxWait, () -> {
+            // A rotation a crashed or cut-off process left in the journal goes in before anyone reads
+            // the row, or its (spent) refresh token would be sent again.
+            applyJournal(provider);
+            return work.get();
+        });
+    }
+
+    @Override
+    public void prepareRotation(ProviderId provider) {
+        journal.reserve(provider);
+    }
+
+    @Override
+    public void abandonRotation(ProviderId provider) {
+        journal.clear(provider);
+    }
+
+    /**
+     * The journal first (durable as soon as it returns), then the row, on connections of its own,
+     * retried for a while when the database fails. When it keeps failing, the tokens stay in the
+     * journal and the caller gets a {@link CredentialStoreException}: nothing reports success
+     * before the new refresh token is durable.
+     */
+    @Override
+    public SaveResult commitRotation(SavedAuthentication candidate) {
+        boolean journaled;
         try {
-            result = jdbi.inTransaction(h -> {
-                setLockTimeout(h, maxWait);
-                h.createQuery("SELECT provider FROM refresh_locks WHERE provider = :provider FOR UPDATE")
-                        .bind("provider", provider.name()).mapTo(String.class).one();
-                try {
-                    return work.get();
-                } catch (RuntimeException e) {
-                    failure[0] = e;
-                    return null;
+            journal.record(candidate);
+            journaled = true;
+        } catch (IOException e) {
+            journaled = false;
+        }
+        long deadline = System.nanoTime() + ROTATION_SAVE_WINDOW.toNanos();
+        long pause = 50;
+        for (int attempt = 0; ; attempt++) {
+            try {
+                SaveResult result = save(candidate);
+                if (result instanceof SaveResult.Saved) {
+                    // Read back through a new open: H2 can acknowledge a commit that a full disk then
+                    // keeps from reaching the file. Only what a fresh read returns lets the journal go.
+                    result = ownWrite(candidate).<SaveResult>map(SaveResult.Saved::new).orElseThrow(() ->
+                            new CredentialStoreException("The credential store (" + location + ") acknowledged"
+                                    + " the refreshed tokens but does not return them.", null, "Check its disk.",
+                                    null));
+                } else if (attempt > 0) {
+                    // A lost acknowledgement: the earlier attempt may have committed.
+                    result = ownWrite(candidate).<SaveResult>map(SaveResult.Saved::new).orElse(result);
                 }
-            });
-        } catch (JdbiException e) {
-            throw new CredentialStoreException("Another process held the " + provider.cliName()
-                    + " refresh lock for longer than " + maxWait.toSeconds() + " s, or " + location
-                    + " failed.", null, "Try again; if it persists, check the credential store.", e);
+                journal.clear(candidate.provider());
+                return result;
+            } catch (CredentialStoreException e) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw rotationNotStored(candidate.provider(), journaled, e);
+                }
+                sleep(pause);
+                pause = Math.min(pause * 2, 1000);
+            }
         }
-        if (failure[0] != null) {
-            throw failure[0];
+    }
+
+    private Optional<SavedAuthentication> ownWrite(SavedAuthentication candidate) {
+        return find(candidate.provider(), candidate.authType())
+                .filter(row -> row.version() == candidate.version() + 1)
+                .filter(row -> sameCredential(row, candidate));
+    }
+
+    private boolean sameCredential(SavedAuthentication a, SavedAuthentication b) {
+        byte[] first = codec.encode(a.credential());
+        byte[] second = codec.encode(b.credential());
+        try {
+            return java.security.MessageDigest.isEqual(first, second);
+        } finally {
+            Arrays.fill(first, (byte) 0);
+            Arrays.fill(second, (byte) 0);
         }
-        return result;
+    }
+
+    private CredentialStoreException rotationNotStored(ProviderId provider, boolean journaled, RuntimeException e) {
+        if (journaled) {
+            return new CredentialStoreException("The credential store (" + location + ") failed while saving the"
+                    + " refreshed " + provider.cliName() + " tokens; they are kept encrypted in "
+                    + journal.file(provider) + " until the store takes them.", null,
+                    "Fix the store (database up? disk space?), then run `maestro-auth token " + provider.cliName()
+                    + "`, which puts them in.", e);
+        }
+        return new CredentialStoreException("The refreshed " + provider.cliName() + " tokens could not be saved:"
+                + " the credential store (" + location + ") and the data directory both failed.", null,
+                "Fix the store and the disk, then run `maestro-auth login " + provider.cliName() + "`.", e);
+    }
+
+    /** Applies a rotation left in the journal (CAS on the version it was refreshed from), then forgets it. */
+    void applyJournal(ProviderId provider) {
+        Optional<SavedAuthentication> pending = journal.pending(provider);
+        if (pending.isPresent()) {
+            // A conflict means the row moved on (a newer login, or this very record applied before).
+            save(pending.get());
+        }
+        journal.clear(provider);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CredentialStoreException("Interrupted while saving the refreshed tokens.", null, "Try again.", e);
+        }
     }
 
     /** Re-encrypts every row not yet under the primary key; returns how many rows changed. */
@@ -225,15 +321,6 @@ public final class JdbiCredentialStore implements CredentialStorePort {
                 .mapTo(Long.class).findOne().orElse(0L);
     }
 
-    private void setLockTimeout(Handle h, Duration maxWait) {
-        long millis = Math.max(1, maxWait.toMillis());
-        if (postgres) {
-            h.execute("SET LOCAL lock_timeout = '" + millis + "ms'");
-        } else {
-            h.execute("SET LOCK_TIMEOUT " + millis);
-        }
-    }
-
     private static OffsetDateTime utc(Instant instant) {
         return instant.atOffset(ZoneOffset.UTC);
     }
@@ -245,7 +332,7 @@ public final class JdbiCredentialStore implements CredentialStorePort {
 
     private <T> T guard(Supplier<T> work) {
         try {
-            return work.get();
+            return access.access(work);
         } catch (JdbiException e) {
             if (e.getCause() instanceof CredentialStoreException store) {
                 throw store;

@@ -35,4 +35,32 @@ public interface CredentialStorePort {
      * {@link ai.maestro.auth.domain.error.CredentialStoreException}.
      */
     <T> T withRefreshLock(ProviderId provider, Duration maxWait, Supplier<T> work);
+
+    /**
+     * A number every write (save, delete) changes. Two equal readings mean nothing changed in
+     * between, so a process can notice another's logout or login without reading rows.
+     */
+    long changeStamp();
+
+    /**
+     * Called under the refresh lock before the refresh token is spent: makes sure the rotated
+     * credential will have a durable place (e.g. reserves journal space), or throws
+     * {@link ai.maestro.auth.domain.error.CredentialStoreException} so that nothing is spent.
+     */
+    default void prepareRotation(ProviderId provider) {
+    }
+
+    /**
+     * Saves a rotated credential, like {@link #save}, but durably first and persistently: a failing
+     * database is retried for a bounded time, and a rotation that cannot reach the store is kept
+     * where the next holder of the refresh lock applies it. Throws
+     * {@link ai.maestro.auth.domain.error.CredentialStoreException} when it is not in the store.
+     */
+    default SaveResult commitRotation(SavedAuthentication candidate) {
+        return save(candidate);
+    }
+
+    /** The refresh did not produce a credential: releases what {@link #prepareRotation} took. */
+    default void abandonRotation(ProviderId provider) {
+    }
 }

@@ -1,0 +1,114 @@
+package ai.maestro.auth.adapter.out.persistence;
+
+import ai.maestro.auth.domain.error.CredentialStoreException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * Exclusive locks on files in the data directory, across processes (an OS lock, which the kernel
+ * drops when its process exits or is killed, so no process depends on another's lifetime) and
+ * across the threads of this JVM (OS locks belong to the whole process). Reentrant per thread.
+ */
+final class FileLocks {
+    private static final Map<Path, ReentrantLock> IN_THIS_JVM = new ConcurrentHashMap<>();
+    private static final long POLL_MILLIS = 5;
+
+    private FileLocks() {
+    }
+
+    /**
+     * Runs {@code work} holding the lock on {@code file}; waits at most {@code maxWait}, then throws
+     * {@link CredentialStoreException} saying that {@code what} was held that long.
+     */
+    static <T> T withLock(Path file, Duration maxWait, String what, Supplier<T> work) {
+        ReentrantLock local = IN_THIS_JVM.computeIfAbsent(file.toAbsolutePath().normalize(), p -> new ReentrantLock());
+        if (local.isHeldByCurrentThread()) {
+            return work.get();
+        }
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        try {
+            if (!local.tryLock(maxWait.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw heldTooLong(what, maxWait, file);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CredentialStoreException("Interrupted while waiting for " + what + ".", null,
+                    "Try again.", e);
+        }
+        try (FileChannel channel = open(file)) {
+            FileLock lock = acquire(channel, deadline, what, maxWait, file);
+            try {
+                return work.get();
+            } finally {
+                release(lock);
+            }
+        } catch (IOException e) {
+            throw new CredentialStoreException("The lock file " + file + " cannot be used: " + e.getClass()
+                    .getSimpleName() + ".", null, "Check that you own " + file.getParent()
+                    + " and that its disk is not full.", e);
+        } finally {
+            local.unlock();
+        }
+    }
+
+    private static FileChannel open(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            try {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (java.nio.file.FileAlreadyExistsException raced) {
+                // Another process created it first: the same file serves.
+            } catch (UnsupportedOperationException notPosix) {
+                Files.createFile(file);
+            }
+        }
+        return FileChannel.open(file, StandardOpenOption.WRITE);
+    }
+
+    private static FileLock acquire(FileChannel channel, long deadline, String what, Duration maxWait, Path file)
+            throws IOException {
+        while (true) {
+            FileLock lock = channel.tryLock();
+            if (lock != null) {
+                return lock;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw heldTooLong(what, maxWait, file);
+            }
+            try {
+                Thread.sleep(POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CredentialStoreException("Interrupted while waiting for " + what + ".", null, "Try again.", e);
+            }
+        }
+    }
+
+    private static void release(FileLock lock) {
+        try {
+            lock.release();
+        } catch (IOException closing) {
+            // Closing the channel releases it too.
+        }
+    }
+
+    private static CredentialStoreException heldTooLong(String what, Duration maxWait, Path file) {
+        return new CredentialStoreException("Another maestro-auth process held " + what + " for longer than "
+                + seconds(maxWait) + ".", null, "Try again; if it persists, look for a stuck maestro-auth"
+                + " process (e.g. `fuser " + file + "`).", null);
+    }
+
+    private static String seconds(Duration duration) {
+        return duration.toMillis() < 1000 ? duration.toMillis() + " ms" : duration.toSeconds() + " s";
+    }
+}

@@ -1,0 +1,93 @@
+package ai.maestro.auth.adapter.out.persistence;
+
+import ai.maestro.auth.domain.ProviderId;
+import ai.maestro.auth.domain.error.CredentialStoreException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+
+/**
+ * PostgreSQL, shared by processes on many machines. The refresh lock is a row lock
+ * ({@code SELECT ... FOR UPDATE} on {@code refresh_locks}) held by a connection of its own: the
+ * work's reads and writes go through other connections, so losing the lock's session (a restart,
+ * a dropped connection) cannot take the rotated tokens with it.
+ */
+final class PostgresAccess implements StoreAccess {
+    /** SQLSTATE lock_not_available: lock_timeout expired. */
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
+
+    private final DataSource dataSource;
+    private final String location;
+
+    PostgresAccess(DataSource dataSource, String location) {
+        this.dataSource = dataSource;
+        this.location = location;
+    }
+
+    @Override
+    public <T> T access(Supplier<T> operation) {
+        return operation.get();
+    }
+
+    @Override
+    public <T> T withRefreshLock(ProviderId provider, Duration maxWait, Supplier<T> work) {
+        Connection lock = acquire(provider, maxWait);
+        try {
+            return work.get();
+        } finally {
+            try (lock) {
+                lock.rollback();
+            } catch (SQLException sessionAlreadyGone) {
+                // The server ended the session, which released the row lock with it.
+            }
+        }
+    }
+
+    private Connection acquire(ProviderId provider, Duration maxWait) {
+        Connection connection = null;
+        try {
+            connection = dataSource.getConnection();
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("INSERT INTO refresh_locks (provider) SELECT '" + provider.name() + "'"
+                        + " WHERE NOT EXISTS (SELECT 1 FROM refresh_locks WHERE provider = '" + provider.name() + "')");
+            } catch (SQLException raced) {
+                // Another process inserted the row at the same moment (unique violation): it exists now.
+            }
+            connection.setAutoCommit(false);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SET LOCAL lock_timeout = '" + Math.max(1, maxWait.toMillis()) + "ms'");
+            }
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT provider FROM refresh_locks WHERE provider = ? FOR UPDATE")) {
+                select.setString(1, provider.name());
+                select.executeQuery().close();
+            }
+            return connection;
+        } catch (SQLException e) {
+            closeQuietly(connection);
+            if (LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+                throw new CredentialStoreException("Another maestro-auth process held the " + provider.cliName()
+                        + " refresh lock for longer than " + maxWait.toSeconds() + " s.", null,
+                        "Try again; if it persists, look for a stuck process in pg_stat_activity"
+                        + " (application_name maestro-auth).", e);
+            }
+            throw new CredentialStoreException("The credential store (" + location + ") cannot be used: "
+                    + e.getClass().getSimpleName() + " (SQLSTATE " + e.getSQLState() + ").", null,
+                    "Check that the database is reachable and MAESTRO_AUTH_DB_URL is right; nothing was changed.", e);
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // Already broken.
+            }
+        }
+    }
+}

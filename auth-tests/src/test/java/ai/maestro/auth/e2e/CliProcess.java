@@ -1,0 +1,163 @@
+package ai.maestro.auth.e2e;
+
+import ai.maestro.auth.app.cli.Main;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The real {@code maestro-auth} main class in a child JVM, as the launcher script runs it: it starts,
+ * does one command and exits (or is killed). Output is collected on a thread so the child never blocks.
+ */
+final class CliProcess implements AutoCloseable {
+    private final Process process;
+    private final StringBuffer out = new StringBuffer();
+    private final StringBuffer err = new StringBuffer();
+
+    private CliProcess(Process process) {
+        this.process = process;
+        drain(process.getInputStream(), out);
+        drain(process.getErrorStream(), err);
+    }
+
+    static CliProcess start(Map<String, String> env, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-Xlog:disable",
+                "-XX:SharedArchiveFile=" + archive(), "-cp", classPath(),
+                Main.class.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().keySet().removeIf(k -> k.startsWith("MAESTRO_AUTH") || k.startsWith("OPENAI_OAUTH")
+                || k.startsWith("ANTHROPIC_OAUTH"));
+        builder.environment().putAll(env);
+        return new CliProcess(builder.start());
+    }
+
+    /**
+     * The CLI's jars from this JVM's class path: class-data sharing refuses directories, and the CLI
+     * needs none of the test classes.
+     */
+    private static String classPath() {
+        return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(entry -> entry.endsWith(".jar"))
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /**
+     * A class-data-sharing archive of the CLI, as the launcher script keeps one: written once per
+     * test run by a first command, it roughly halves every later start on this 2-core machine.
+     */
+    private static synchronized Path archive() throws IOException {
+        if (archive == null) {
+            Path file = Files.createTempFile("maestro-auth-cli", ".jsa");
+            Path home = Files.createTempDirectory("maestro-auth-archive");
+            Files.delete(file);
+            file.toFile().deleteOnExit();
+            ProcessBuilder builder = new ProcessBuilder(java(), "-XX:TieredStopAtLevel=1", "-Xlog:disable",
+                    "-XX:ArchiveClassesAtExit=" + file, "-cp", classPath(),
+                    Main.class.getName(), "token", "openai").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            builder.environment().put("MAESTRO_AUTH_HOME", home.toString());
+            try {
+                builder.start().waitFor(120, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            archive = file;
+        }
+        return archive;
+    }
+
+    private static Path archive;
+
+    private static void drain(InputStream in, StringBuffer into) {
+        Thread thread = new Thread(() -> {
+            byte[] buffer = new byte[4096];
+            try {
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    into.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+                }
+            } catch (IOException closed) {
+                // The process is gone.
+            }
+        }, "cli-output");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Waits for the exit code; fails the test when the process does not end in time. */
+    int exitCode(long seconds) throws InterruptedException {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("maestro-auth did not end within " + seconds + " s: " + all());
+        }
+        // Let the output threads take the last bytes.
+        Thread.sleep(20);
+        return process.exitValue();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** SIGKILL: no shutdown hook, no finally block runs. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    void type(String line) throws IOException {
+        OutputStream stdin = process.getOutputStream();
+        stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        stdin.flush();
+    }
+
+    String out() {
+        return out.toString();
+    }
+
+    String err() {
+        return err.toString();
+    }
+
+    String all() {
+        return "[stdout] " + out + " [stderr] " + err;
+    }
+
+    /** Waits until the authorization URL is printed and returns it. */
+    String authorizationUrl() throws InterruptedException {
+        Pattern url = Pattern.compile("(https?://\\S+/oauth/authorize\\?\\S+)");
+        for (int i = 0; i < 600; i++) {
+            Matcher matcher = url.matcher(out);
+            if (matcher.find()) {
+                return matcher.group(1);
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError("maestro-auth ended before printing a URL: " + all());
+            }
+            Thread.sleep(25);
+        }
+        throw new AssertionError("no authorization URL printed: " + all());
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+}

@@ -1,0 +1,92 @@
+package ai.maestro.auth.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What users do: several `maestro-auth token openai` started at once after the access token is
+ * due, each a real process that starts, refreshes or waits, prints and exits. The server revokes a
+ * whole login on any reuse of a refresh token (RFC 9700 §4.14.2), so one duplicate refresh would
+ * log the user out.
+ */
+class CliStormTest {
+    @TempDir
+    Path home;
+    private SharedStoreFixture machine;
+
+    @BeforeEach
+    void start() throws Exception {
+        machine = new SharedStoreFixture(home);
+        // Every login is already inside the 300 s refresh skew, so every `token` wants a refresh.
+        machine.fake.loginLifetime = Duration.ofSeconds(60);
+        machine.fake.refreshLatency = Duration.ofMillis(400);
+    }
+
+    @AfterEach
+    void stop() {
+        machine.close();
+    }
+
+    @Test
+    void embeddedStoreTwentyRoundsOfFourProcesses() throws Exception {
+        storm(20, 4);
+    }
+
+    @Test
+    void embeddedStoreFiveRoundsOfEightProcesses() throws Exception {
+        storm(5, 8);
+    }
+
+    @Test
+    void postgresTwentyRoundsOfFourProcesses() throws Exception {
+        machine.onPostgres();
+        storm(20, 4);
+    }
+
+    @Test
+    void postgresFiveRoundsOfEightProcesses() throws Exception {
+        machine.onPostgres();
+        storm(5, 8);
+    }
+
+    private void storm(int rounds, int processes) throws Exception {
+        FakeAuthorizationServer fake = machine.fake;
+        List<String> failures = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            machine.cliLogin();
+            int grantsBefore = fake.refreshGrants.get();
+            List<CliProcess> storm = new ArrayList<>();
+            for (int i = 0; i < processes; i++) {
+                storm.add(CliProcess.start(machine.env, "token", "openai"));
+            }
+            Set<String> printed = new HashSet<>();
+            for (CliProcess process : storm) {
+                int code = process.exitCode(120);
+                if (code != 0) {
+                    failures.add("round " + round + ": exit " + code + " " + process.all());
+                } else {
+                    printed.add(process.out().trim());
+                }
+            }
+            assertEquals(List.of(), failures, "processes that failed");
+            assertEquals(1, fake.refreshGrants.get() - grantsBefore, "refresh grants in round " + round);
+            assertEquals(Set.of(fake.lastAccessToken), printed, "every process prints the refreshed token");
+        }
+        System.out.printf("CLI storm (%s): %d rounds x %d processes, %d refresh grants, %d reused, %d logins"
+                + " revoked, %d processes failed%n", machine.env.containsKey("MAESTRO_AUTH_DB_URL") ? "postgres"
+                : "embedded", rounds, processes, fake.refreshGrants.get(), fake.reusedRefreshTokens.get(),
+                fake.revokedFamilies.get(), failures.size());
+        assertEquals(0, fake.reusedRefreshTokens.get(), "refresh_token_reused answers");
+        assertEquals(0, fake.revokedFamilies.get(), "logins revoked by reuse detection");
+    }
+}

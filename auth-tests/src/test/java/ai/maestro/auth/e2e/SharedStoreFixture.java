@@ -1,0 +1,136 @@
+package ai.maestro.auth.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.maestro.auth.adapter.in.callback.LoopbackCallbackReceiver;
+import ai.maestro.auth.app.wiring.MaestroAuthConfig;
+import ai.maestro.auth.app.wiring.MaestroAuthModule;
+import ai.maestro.auth.application.port.out.CredentialStorePort;
+import ai.maestro.auth.application.service.OAuthService;
+import ai.maestro.auth.domain.AuthType;
+import ai.maestro.auth.domain.OAuthToken;
+import ai.maestro.auth.domain.ProviderId;
+import ai.maestro.auth.domain.SavedAuthentication;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.time.Duration;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The environment of a user's machine for the shared-store tests: a fake authorization server with
+ * reuse detection, a data directory, and (when asked) a private PostgreSQL schema. Logins go through
+ * the real CLI in a child process, so the test's JVM never holds the store open.
+ */
+final class SharedStoreFixture implements AutoCloseable {
+    final FakeAuthorizationServer fake;
+    final Map<String, String> env = new HashMap<>();
+    final Path data;
+
+    SharedStoreFixture(Path home) throws Exception {
+        fake = new FakeAuthorizationServer();
+        int callbackPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            callbackPort = socket.getLocalPort();
+        }
+        data = home.resolve("data");
+        env.put("MAESTRO_AUTH_HOME", data.toString());
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        env.put("MAESTRO_AUTH_ENCRYPTION_KEY", "e2e:" + Base64.getEncoder().encodeToString(key));
+        env.put("OPENAI_OAUTH_AUTHORIZATION_ENDPOINT", fake.authorizationEndpoint());
+        env.put("OPENAI_OAUTH_TOKEN_ENDPOINT", fake.tokenEndpoint());
+        env.put("OPENAI_OAUTH_REDIRECT_URI", "http://localhost:" + callbackPort + "/auth/callback");
+    }
+
+    /** Moves the store to a new schema of the PostgreSQL server CI provides; skips the test without one. */
+    SharedStoreFixture onPostgres() throws Exception {
+        String url = System.getenv("MAESTRO_AUTH_TEST_PG_URL");
+        Assumptions.assumeTrue(url != null && !url.isBlank(),
+                "PostgreSQL test skipped: set MAESTRO_AUTH_TEST_PG_URL (CI sets it)");
+        String user = System.getenv().getOrDefault("MAESTRO_AUTH_TEST_PG_USER", "postgres");
+        String schema = "maestro_e2e_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection connection = DriverManager.getConnection(url, user, "")) {
+            connection.createStatement().execute("CREATE SCHEMA " + schema);
+        }
+        env.put("MAESTRO_AUTH_DB_URL", url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema);
+        env.put("MAESTRO_AUTH_DB_USER", user);
+        return this;
+    }
+
+    /** After {@link #onPostgres()}: reach the server through {@code proxy} instead. */
+    SharedStoreFixture through(TcpProxy proxy) {
+        env.put("MAESTRO_AUTH_DB_URL", env.get("MAESTRO_AUTH_DB_URL")
+                .replaceFirst("//[^/]+/", "//127.0.0.1:" + proxy.port() + "/"));
+        return this;
+    }
+
+    /** The PostgreSQL server's host and port, from the URL CI provides. */
+    static String[] postgresHostPort() {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("//([^:/]+):?(\\d*)/")
+                .matcher(System.getenv("MAESTRO_AUTH_TEST_PG_URL"));
+        if (!m.find()) {
+            throw new IllegalStateException("unexpected MAESTRO_AUTH_TEST_PG_URL");
+        }
+        return new String[] {m.group(1), m.group(2).isEmpty() ? "5432" : m.group(2)};
+    }
+
+    /** `maestro-auth login openai --no-browser` in a child process; the test plays the browser and pastes. */
+    void cliLogin() throws Exception {
+        try (CliProcess login = CliProcess.start(env, "login", "openai", "--no-browser", "--timeout", "60")) {
+            String url = login.authorizationUrl();
+            OkHttpClient browser = new OkHttpClient.Builder().followRedirects(false).build();
+            String location;
+            try (Response redirect = browser.newCall(new Request.Builder().url(url).build()).execute()) {
+                location = redirect.header("Location");
+            }
+            login.type(location);
+            assertEquals(0, login.exitCode(60), login.all());
+        }
+    }
+
+    /** maestro-auth as an embedding program wires it, in this JVM (which opens the store per operation). */
+    Injector injector() {
+        return Guice.createInjector(new MaestroAuthModule(MaestroAuthConfig.fromEnvironment(env)));
+    }
+
+    /** A login in this JVM: authorize at the fake, follow its redirect to a loopback receiver, exchange. */
+    SavedAuthentication login(Injector injector) throws Exception {
+        OAuthService logins = injector.getInstance(OAuthService.class);
+        OAuthService.LoginAttempt attempt = logins.startLogin(ProviderId.OPENAI);
+        try (LoopbackCallbackReceiver receiver = LoopbackCallbackReceiver.start(attempt.session(), Clock.systemUTC(),
+                Duration.ofSeconds(30))) {
+            OkHttpClient browser = new OkHttpClient.Builder().followRedirects(true).build();
+            try (Response page = browser.newCall(new Request.Builder().url(attempt.request().uri().toString())
+                    .build()).execute()) {
+                assertEquals(200, page.code());
+            }
+            return logins.completeLogin(attempt.session(), receiver.await());
+        }
+    }
+
+    /** The refresh token the store holds now, after any journaled rotation was applied. */
+    String storedRefreshToken(Injector injector) {
+        CredentialStorePort store = injector.getInstance(CredentialStorePort.class);
+        return store.withRefreshLock(ProviderId.OPENAI, Duration.ofSeconds(30), () -> ((OAuthToken) store
+                .find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow().credential()).refreshToken().orElseThrow()
+                .reveal());
+    }
+
+    @Override
+    public void close() {
+        fake.close();
+    }
+}
