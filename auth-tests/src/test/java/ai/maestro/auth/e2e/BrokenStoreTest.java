@@ -15,28 +15,22 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The store breaks in the middle of a refresh, after the provider rotated the refresh token: the
  * rotation must survive (the next refresh succeeds while the server revokes a login on any reuse),
  * and every failure ends in bounded time with exit 8.
  */
-class BrokenStoreTest {
-    @TempDir
-    Path home;
-    private SharedStoreFixture machine;
+class BrokenStoreTest extends OnAUsersMachine {
     private Path mounted;
 
     @BeforeEach
-    void start() throws Exception {
-        machine = new SharedStoreFixture(home);
+    void shortLogins() {
         machine.fake.loginLifetime = Duration.ofSeconds(60);
     }
 
     @AfterEach
-    void stop() throws Exception {
-        machine.close();
+    void unmount() throws Exception {
         if (mounted != null) {
             new ProcessBuilder("umount", "-l", mounted.toString()).start().waitFor(10, TimeUnit.SECONDS);
         }
@@ -81,16 +75,8 @@ class BrokenStoreTest {
 
             machine.fake.refreshAnswered = () -> { };
             proxy.restore();
-            try (CliProcess token = CliProcess.start(machine.env, "token", "openai")) {
-                assertEquals(0, token.exitCode(60), token.all());
-                assertEquals(rotated, token.out().trim(), "the journaled rotation is served");
-            }
-            try (CliProcess refresh = CliProcess.start(machine.env, "refresh", "openai")) {
-                assertEquals(0, refresh.exitCode(60), refresh.all());
-            }
+            assertTheRotationIsServedAndRefreshes(rotated);
         }
-        assertEquals(2, machine.fake.refreshGrants.get());
-        assertEquals(0, machine.fake.reusedRefreshTokens.get());
     }
 
     @Test
@@ -137,9 +123,14 @@ class BrokenStoreTest {
 
         machine.fake.refreshAnswered = () -> { };
         Files.delete(filler[0]);
+        assertTheRotationIsServedAndRefreshes(rotated);
+    }
+
+    /** After the store is back: `token` serves the rotated token (from the journal if need be), `refresh` works. */
+    private void assertTheRotationIsServedAndRefreshes(String rotated) throws Exception {
         try (CliProcess token = CliProcess.start(machine.env, "token", "openai")) {
             assertEquals(0, token.exitCode(60), token.all());
-            assertEquals(rotated, token.out().trim(), "the journaled rotation is served");
+            assertEquals(rotated, token.out().trim(), "the rotated token is served");
         }
         try (CliProcess refresh = CliProcess.start(machine.env, "refresh", "openai")) {
             assertEquals(0, refresh.exitCode(60), refresh.all());

@@ -2,16 +2,13 @@ package ai.maestro.auth.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What users do: several `maestro-auth token openai` started at once after the access token is
@@ -19,22 +16,13 @@ import org.junit.jupiter.api.io.TempDir;
  * whole login on any reuse of a refresh token (RFC 9700 §4.14.2), so one duplicate refresh would
  * log the user out.
  */
-class CliStormTest {
-    @TempDir
-    Path home;
-    private SharedStoreFixture machine;
+class CliStormTest extends OnAUsersMachine {
 
     @BeforeEach
-    void start() throws Exception {
-        machine = new SharedStoreFixture(home);
+    void slowRefreshesAndShortLogins() {
         // Every login is already inside the 300 s refresh skew, so every `token` wants a refresh.
         machine.fake.loginLifetime = Duration.ofSeconds(60);
         machine.fake.refreshLatency = Duration.ofMillis(400);
-    }
-
-    @AfterEach
-    void stop() {
-        machine.close();
     }
 
     @Test

@@ -16,27 +16,16 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Processes sharing the embedded store are killed with SIGKILL at the worst moments. */
-class ProcessDeathTest {
-    @TempDir
-    Path home;
-    private SharedStoreFixture machine;
+class ProcessDeathTest extends OnAUsersMachine {
 
     @BeforeEach
-    void start() throws Exception {
-        machine = new SharedStoreFixture(home);
+    void shortLogins() {
         machine.fake.loginLifetime = Duration.ofSeconds(60);
-    }
-
-    @AfterEach
-    void stop() {
-        machine.close();
     }
 
     @Test
@@ -141,7 +130,7 @@ class ProcessDeathTest {
         FakeAuthorizationServer fake = machine.fake;
         fake.refreshLatency = Duration.ofMillis(300);
         Injector injector = machine.injector();
-        machine.login(injector);
+        SharedStoreFixture.login(injector);
         Random random = new Random(20261130L);
         int killedInFlight = 0;
         int lostInFlight = 0;
@@ -184,7 +173,7 @@ class ProcessDeathTest {
                     lostInFlight += lost ? 1 : 0;
                 }
                 if (lost) {
-                    machine.login(injector);
+                    SharedStoreFixture.login(injector);
                 }
             }
         }

@@ -1,6 +1,7 @@
 package ai.maestro.auth.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.maestro.auth.adapter.in.callback.LoopbackCallbackReceiver;
 import ai.maestro.auth.app.wiring.MaestroAuthConfig;
@@ -107,7 +108,7 @@ final class SharedStoreFixture implements AutoCloseable {
     }
 
     /** A login in this JVM: authorize at the fake, follow its redirect to a loopback receiver, exchange. */
-    SavedAuthentication login(Injector injector) throws Exception {
+    static SavedAuthentication login(Injector injector) throws Exception {
         OAuthService logins = injector.getInstance(OAuthService.class);
         OAuthService.LoginAttempt attempt = logins.startLogin(ProviderId.OPENAI);
         try (LoopbackCallbackReceiver receiver = LoopbackCallbackReceiver.start(attempt.session(), Clock.systemUTC(),
@@ -116,6 +117,7 @@ final class SharedStoreFixture implements AutoCloseable {
             try (Response page = browser.newCall(new Request.Builder().url(attempt.request().uri().toString())
                     .build()).execute()) {
                 assertEquals(200, page.code());
+                assertTrue(page.body().string().contains("Signed in to OpenAI"));
             }
             return logins.completeLogin(attempt.session(), receiver.await());
         }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.maestro.auth.adapter.in.callback.LoopbackCallbackReceiver;
 import ai.maestro.auth.adapter.out.http.HttpSettings;
 import ai.maestro.auth.app.wiring.MaestroAuthConfig;
 import ai.maestro.auth.app.wiring.MaestroAuthModule;
@@ -29,7 +28,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -90,19 +88,7 @@ class TokenLifecycleE2ETest {
 
     /** The whole browser flow: authorize at the fake, follow its redirect to our loopback receiver, exchange. */
     private static SavedAuthentication login(Injector injector) throws Exception {
-        OAuthService logins = injector.getInstance(OAuthService.class);
-        OAuthService.LoginAttempt attempt = logins.startLogin(ProviderId.OPENAI);
-        try (LoopbackCallbackReceiver receiver = LoopbackCallbackReceiver.start(attempt.session(), Clock.systemUTC(),
-                Duration.ofSeconds(30))) {
-            OkHttpClient browser = new OkHttpClient.Builder().followRedirects(true).build();
-            try (Response page = browser.newCall(new Request.Builder().url(attempt.request().uri().toString())
-                    .build()).execute()) {
-                assertEquals(200, page.code());
-                assertTrue(page.body().string().contains("Signed in to OpenAI"));
-            }
-            AuthorizationCode code = receiver.await();
-            return logins.completeLogin(attempt.session(), code);
-        }
+        return SharedStoreFixture.login(injector);
     }
 
     @Test

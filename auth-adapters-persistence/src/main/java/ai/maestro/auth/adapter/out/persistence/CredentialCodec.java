@@ -21,6 +21,16 @@ final class CredentialCodec {
         this.mapper = mapper;
     }
 
+    /** The row's credential encoded and encrypted for its (provider, auth type); the plaintext is wiped. */
+    byte[] seal(CredentialCipher cipher, ai.maestro.auth.domain.SavedAuthentication row) {
+        byte[] plaintext = encode(row.credential());
+        try {
+            return cipher.encrypt(row.provider(), row.authType(), plaintext);
+        } finally {
+            java.util.Arrays.fill(plaintext, (byte) 0);
+        }
+    }
+
     byte[] encode(Credential credential) {
         ObjectNode node = mapper.createObjectNode().put("v", 1);
         if (credential instanceof OAuthToken token) {

@@ -1,20 +1,30 @@
 package ai.maestro.auth.adapter.out.persistence;
 
 import ai.maestro.auth.domain.ProviderId;
+import ai.maestro.auth.domain.error.CredentialStoreException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Supplier;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * The embedded H2 file, shared by processes that come and go: each operation opens the database
  * in plain embedded mode under an OS lock on {@code credentials.lock} and closes it again, so no
  * process serves the file to another (no TCP server, nothing to lose when one exits) and every
  * commit is on disk before the lock is released. Refreshes are serialised by a second OS lock
- * per provider, held across the token request, which a killed process drops at once.
+ * per provider, held across the token request, which a killed process drops at once. The change
+ * stamp is a counter in {@code changes.stamp}, read without opening the database.
  */
 final class EmbeddedAccess implements StoreAccess {
     /** Operations are milliseconds long; this only bounds a stuck or runaway process. */
     static final Duration OPERATION_WAIT = Duration.ofSeconds(20);
+
+    private static final String STAMP_FILE = "changes.stamp";
 
     private final Path directory;
 
@@ -26,6 +36,37 @@ final class EmbeddedAccess implements StoreAccess {
     public <T> T access(Supplier<T> operation) {
         return FileLocks.withLock(directory.resolve("credentials.lock"), OPERATION_WAIT, "the credential store",
                 operation);
+    }
+
+    @Override
+    public void changed(Handle handle) {
+        // Under the store lock, so increments never race; page cache survives a killed process.
+        Path file = directory.resolve(STAMP_FILE);
+        try {
+            long next = readStamp(file) + 1;
+            Files.write(OwnerOnlyFiles.ensure(file), ByteBuffer.allocate(Long.BYTES).putLong(next).array());
+        } catch (IOException e) {
+            throw new CredentialStoreException("The change stamp " + file + " cannot be written.", null,
+                    "Check that you own " + directory + " and that its disk is not full.", e);
+        }
+    }
+
+    @Override
+    public long changeStamp(Jdbi jdbi) {
+        return readStamp(directory.resolve(STAMP_FILE));
+    }
+
+    private static long readStamp(Path file) {
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            // A read torn by a concurrent write just looks like a change, which costs one re-check.
+            return bytes.length == Long.BYTES ? ByteBuffer.wrap(bytes).getLong() : bytes.length == 0 ? 0 : -1;
+        } catch (NoSuchFileException never) {
+            return 0;
+        } catch (IOException e) {
+            throw new CredentialStoreException("The change stamp " + file + " cannot be read.", null,
+                    "Check that you own " + file.getParent() + ".", e);
+        }
     }
 
     @Override

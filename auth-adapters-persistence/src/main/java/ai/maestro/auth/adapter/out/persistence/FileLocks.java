@@ -4,10 +4,8 @@ import ai.maestro.auth.domain.error.CredentialStoreException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -63,16 +61,7 @@ final class FileLocks {
     }
 
     private static FileChannel open(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            try {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (java.nio.file.FileAlreadyExistsException raced) {
-                // Another process created it first: the same file serves.
-            } catch (UnsupportedOperationException notPosix) {
-                Files.createFile(file);
-            }
-        }
-        return FileChannel.open(file, StandardOpenOption.WRITE);
+        return FileChannel.open(OwnerOnlyFiles.ensure(file), StandardOpenOption.WRITE);
     }
 
     private static FileLock acquire(FileChannel channel, long deadline, String what, Duration maxWait, Path file)

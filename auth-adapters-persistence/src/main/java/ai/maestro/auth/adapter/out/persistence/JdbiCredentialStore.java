@@ -61,13 +61,7 @@ public final class JdbiCredentialStore implements CredentialStorePort {
 
     @Override
     public SaveResult save(SavedAuthentication candidate) {
-        byte[] plaintext = codec.encode(candidate.credential());
-        byte[] ciphertext;
-        try {
-            ciphertext = cipher.encrypt(candidate.provider(), candidate.authType(), plaintext);
-        } finally {
-            Arrays.fill(plaintext, (byte) 0);
-        }
+        byte[] ciphertext = codec.seal(cipher, candidate);
         long next = candidate.version() + 1;
         return guard(() -> jdbi.withHandle(h -> {
             int rows;
@@ -135,14 +129,13 @@ public final class JdbiCredentialStore implements CredentialStorePort {
     }
 
     /** Every write moves the stamp, so other processes learn of logouts and logins without decrypting. */
-    private static void bumpChangeStamp(Handle h) {
-        h.execute("UPDATE store_changes SET stamp = stamp + 1 WHERE id = 1");
+    private void bumpChangeStamp(Handle h) {
+        access.changed(h);
     }
 
     @Override
     public long changeStamp() {
-        return guard(() -> jdbi.withHandle(h -> h.createQuery("SELECT stamp FROM store_changes WHERE id = 1")
-                .mapTo(Long.class).one()));
+        return translate(() -> access.changeStamp(jdbi));
     }
 
     @Override
@@ -286,6 +279,11 @@ public final class JdbiCredentialStore implements CredentialStorePort {
         return changed;
     }
 
+    /** For tests in this package that leave a rotation behind as a crashed process would. */
+    RotationJournal journal() {
+        return journal;
+    }
+
     /** For tests in this package that inspect the raw rows. */
     Jdbi jdbi() {
         return jdbi;
@@ -331,8 +329,12 @@ public final class JdbiCredentialStore implements CredentialStorePort {
     }
 
     private <T> T guard(Supplier<T> work) {
+        return translate(() -> access.access(work));
+    }
+
+    private <T> T translate(Supplier<T> work) {
         try {
-            return access.access(work);
+            return work.get();
         } catch (JdbiException e) {
             if (e.getCause() instanceof CredentialStoreException store) {
                 throw store;

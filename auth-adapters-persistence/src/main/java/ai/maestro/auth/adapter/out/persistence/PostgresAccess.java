@@ -9,6 +9,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * PostgreSQL, shared by processes on many machines. The refresh lock is a row lock
@@ -31,6 +33,17 @@ final class PostgresAccess implements StoreAccess {
     @Override
     public <T> T access(Supplier<T> operation) {
         return operation.get();
+    }
+
+    @Override
+    public void changed(Handle handle) {
+        handle.execute("UPDATE store_changes SET stamp = stamp + 1 WHERE id = 1");
+    }
+
+    @Override
+    public long changeStamp(Jdbi jdbi) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT stamp FROM store_changes WHERE id = 1").mapTo(Long.class)
+                .one());
     }
 
     @Override

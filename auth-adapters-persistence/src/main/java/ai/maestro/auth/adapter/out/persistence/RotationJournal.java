@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
@@ -65,13 +64,7 @@ final class RotationJournal {
 
     /** Makes {@code candidate} (to be saved over its {@code version()}) durable: written and forced to disk. */
     void record(SavedAuthentication candidate) throws IOException {
-        byte[] plaintext = codec.encode(candidate.credential());
-        byte[] ciphertext;
-        try {
-            ciphertext = cipher.encrypt(candidate.provider(), candidate.authType(), plaintext);
-        } finally {
-            Arrays.fill(plaintext, (byte) 0);
-        }
+        byte[] ciphertext = codec.seal(cipher, candidate);
         ObjectNode record = json.createObjectNode().put("state", "recorded")
                 .put("version", candidate.version())
                 .put("createdAt", candidate.createdAt().toEpochMilli())
@@ -126,14 +119,7 @@ final class RotationJournal {
     }
 
     private void write(ProviderId provider, byte[] content) throws IOException {
-        Path file = file(provider);
-        if (!Files.exists(file)) {
-            try {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (UnsupportedOperationException notPosix) {
-                Files.createFile(file);
-            }
-        }
+        Path file = OwnerOnlyFiles.ensure(file(provider));
         // Overwrite in place, padded to the reserved size: the blocks were allocated by reserve(), so
         // recording the answer needs no new space.
         ByteBuffer buffer = ByteBuffer.allocate(Math.max(RESERVED_BYTES, content.length + 1));

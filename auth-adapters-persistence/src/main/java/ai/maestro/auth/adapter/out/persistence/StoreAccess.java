@@ -3,6 +3,8 @@ package ai.maestro.auth.adapter.out.persistence;
 import ai.maestro.auth.domain.ProviderId;
 import java.time.Duration;
 import java.util.function.Supplier;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
 
 /** How this process reaches the database and serialises refreshes with the other processes sharing it. */
 interface StoreAccess {
@@ -11,4 +13,10 @@ interface StoreAccess {
 
     /** Runs {@code work} holding the refresh lock of {@code provider}; waits at most {@code maxWait}. */
     <T> T withRefreshLock(ProviderId provider, Duration maxWait, Supplier<T> work);
+
+    /** Inside an operation whose write succeeded on {@code handle}: moves the change stamp. */
+    void changed(Handle handle);
+
+    /** The change stamp now; cheap, since a running orchestrator reads it once a second. */
+    long changeStamp(Jdbi jdbi);
 }

@@ -266,4 +266,67 @@ abstract class CredentialStoreContract {
                 "SELECT COUNT(*) FROM maestro_auth_schema_version").mapTo(Integer.class).one());
         assertEquals(Migrations.SCRIPTS.size(), recorded);
     }
+
+    @Test
+    void aRotationLeftInTheJournalGoesInBeforeTheNextRefreshLockHolderReads() throws Exception {
+        JdbiCredentialStore store = store();
+        SavedAuthentication row = ((SaveResult.Saved) store.save(fresh(ProviderId.OPENAI, token("at-1", "rt-1"))))
+                .stored();
+        // A process recorded the provider's answer, then died before the database write.
+        store.prepareRotation(ProviderId.OPENAI);
+        store.journal().record(row.replacedBy(token("at-2", "rt-2"), NOW));
+
+        SavedAuthentication seen = store.withRefreshLock(ProviderId.OPENAI, Duration.ofSeconds(5),
+                () -> store.find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow());
+
+        assertEquals("rt-2", ((OAuthToken) seen.credential()).refreshToken().orElseThrow().reveal());
+        assertEquals(row.version() + 1, seen.version());
+        assertFalse(java.nio.file.Files.exists(store.journal().file(ProviderId.OPENAI)));
+    }
+
+    @Test
+    void aJournaledRotationOlderThanTheRowIsDropped() throws Exception {
+        JdbiCredentialStore store = store();
+        SavedAuthentication row = ((SaveResult.Saved) store.save(fresh(ProviderId.OPENAI, token("at-1", "rt-1"))))
+                .stored();
+        store.journal().record(row.replacedBy(token("at-2", "rt-2"), NOW));
+        // A new login wrote over the row meanwhile: it is newer than the journaled rotation.
+        store.save(row.replacedBy(token("at-login", "rt-login"), NOW));
+
+        OAuthToken seen = store.withRefreshLock(ProviderId.OPENAI, Duration.ofSeconds(5),
+                () -> (OAuthToken) store.find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow().credential());
+
+        assertEquals("rt-login", seen.refreshToken().orElseThrow().reveal());
+        assertFalse(java.nio.file.Files.exists(store.journal().file(ProviderId.OPENAI)));
+    }
+
+    @Test
+    void aTornOrMerelyReservedJournalIsIgnored() throws Exception {
+        JdbiCredentialStore store = store();
+        store.save(fresh(ProviderId.OPENAI, token("at-1", "rt-1")));
+        java.nio.file.Files.writeString(store.journal().file(ProviderId.OPENAI), "{\"state\":\"recorded\",\"vers");
+
+        assertEquals("rt-1", store.withRefreshLock(ProviderId.OPENAI, Duration.ofSeconds(5), () -> ((OAuthToken) store
+                .find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow().credential()).refreshToken().orElseThrow()
+                .reveal()));
+        store.prepareRotation(ProviderId.OPENAI);
+        assertEquals(1, store.withRefreshLock(ProviderId.OPENAI, Duration.ofSeconds(5), () -> store
+                .find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow().version()));
+    }
+
+    @Test
+    void everyWriteMovesTheChangeStampAndReadsDoNot() {
+        JdbiCredentialStore store = store();
+        long before = store.changeStamp();
+        SavedAuthentication row = ((SaveResult.Saved) store.save(fresh(ProviderId.OPENAI, token("a", "r")))).stored();
+        long afterInsert = store.changeStamp();
+        store.find(ProviderId.OPENAI, AuthType.OAUTH);
+        store.list();
+        assertEquals(afterInsert, store.changeStamp());
+        store.save(row.replacedBy(token("b", "r"), NOW));
+        long afterUpdate = store.changeStamp();
+        store.delete(ProviderId.OPENAI, AuthType.OAUTH);
+
+        assertTrue(before != afterInsert && afterInsert != afterUpdate && afterUpdate != store.changeStamp());
+    }
 }

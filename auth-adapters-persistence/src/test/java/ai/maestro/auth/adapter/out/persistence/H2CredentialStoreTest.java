@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.maestro.auth.domain.AuthType;
 import ai.maestro.auth.domain.OAuthToken;
 import ai.maestro.auth.domain.ProviderId;
+import ai.maestro.auth.domain.SaveResult;
+import ai.maestro.auth.domain.SavedAuthentication;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,5 +110,24 @@ class H2CredentialStoreTest extends CredentialStoreContract {
         var row = store.find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow();
         assertEquals(2L * perProcess, row.version());
         assertEquals("count-" + (2 * perProcess), ((OAuthToken) row.credential()).accessToken().reveal());
+    }
+
+    @Test
+    void theFileStaysSmallThoughEveryOperationOpensAndClosesIt() throws Exception {
+        JdbiCredentialStore store = store();
+        SavedAuthentication row = ((SaveResult.Saved) store.save(fresh(ProviderId.OPENAI, token("a".repeat(1500),
+                "r")))).stored();
+        for (int i = 0; i < 600; i++) {
+            try {
+                row = ((SaveResult.Saved) store.save(row.replacedBy(token("a".repeat(1500) + i, "r"),
+                        TestStores.NOW))).stored();
+            } catch (RuntimeException e) {
+                throw new AssertionError("write " + i + " at " + Files.size(home.resolve("data")
+                        .resolve("credentials.mv.db")) + " bytes", e);
+            }
+        }
+
+        long size = Files.size(home.resolve("data").resolve("credentials.mv.db"));
+        assertTrue(size < 2 * CredentialStores.COMPACT_ABOVE_BYTES, size + " bytes");
     }
 }
