@@ -122,7 +122,7 @@ class ProcessDeathTest extends OnAUsersMachine {
 
     /**
      * 50 `refresh` processes, each SIGKILLed 0–500 ms after its request reached the server (which
-     * answers after 300 ms). A kill before the answer is a rotation no client can keep; a kill after
+     * answers after 300 ms), and 20 more killed 300–350 ms after, just after the answer. A kill before the answer is a rotation no client can keep; a kill after
      * it must lose nothing. Either way the store must open and refresh afterwards.
      */
     @Test
@@ -138,7 +138,8 @@ class ProcessDeathTest extends OnAUsersMachine {
         int lostAfterAnswer = 0;
         int completed = 0;
         List<String> lostAfter = new ArrayList<>();
-        for (int iteration = 0; iteration < 50; iteration++) {
+        // 50 kills anywhere in 0-500 ms, then 20 aimed at the few ms after the answer (300-350 ms).
+        for (int iteration = 0; iteration < 70; iteration++) {
             long arrivedBefore = fake.lastRefreshArrivedNanos.get();
             try (CliProcess refresh = CliProcess.start(machine.env, "refresh", "openai")) {
                 for (int i = 0; i < 3000 && fake.lastRefreshArrivedNanos.get() == arrivedBefore && refresh.isAlive(); i++) {
@@ -146,7 +147,7 @@ class ProcessDeathTest extends OnAUsersMachine {
                 }
                 assertTrue(fake.lastRefreshArrivedNanos.get() != arrivedBefore, "no refresh reached the server: "
                         + refresh.all());
-                long delay = random.nextInt(501);
+                long delay = iteration < 50 ? random.nextInt(501) : 300 + random.nextInt(51);
                 Thread.sleep(delay);
                 long answeredBefore = fake.lastRefreshAnsweredNanos.get();
                 boolean alive = refresh.isAlive();

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
-import org.jdbi.v3.core.ConnectionFactory;
 import org.jdbi.v3.core.Jdbi;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -39,8 +38,10 @@ public final class CredentialStores {
             jdbi = Jdbi.create(dataSource);
             access = new PostgresAccess(dataSource, settings.describe());
         } else {
-            jdbi = Jdbi.create(h2(settings));
-            access = new EmbeddedAccess(settings.dataDirectory());
+            Jdbi embedded = Jdbi.create(h2(settings));
+            jdbi = embedded;
+            access = new EmbeddedAccess(settings.dataDirectory(),
+                    () -> embedded.useHandle(h -> h.execute("SHUTDOWN COMPACT")));
         }
         try {
             access.access(() -> {
@@ -71,34 +72,17 @@ public final class CredentialStores {
      * shutdown hook (DB_CLOSE_ON_EXIT=FALSE): nothing is open at exit, and H2's own hook could spin
      * on a full disk. WRITE_DELAY=0 writes each commit before it returns, so a full disk fails the
      * statement instead of losing an acknowledged commit at close. Closing does not compact (that
-     * would cost every operation milliseconds) until the file has grown past {@link #COMPACT_ABOVE_BYTES}.
+     * would cost every operation milliseconds); {@link EmbeddedAccess} rewrites the file once it has
+     * grown instead.
      */
-    static ConnectionFactory h2(PersistenceSettings settings) {
+    static DataSource h2(PersistenceSettings settings) {
         prepareDataDirectory(settings.dataDirectory());
-        JdbcDataSource everyday = h2Source(settings, 0);
-        JdbcDataSource compacting = h2Source(settings, 2000);
-        Path file = Path.of(settings.embeddedDatabaseFile() + ".mv.db");
-        return () -> (sizeOf(file) > COMPACT_ABOVE_BYTES ? compacting : everyday).getConnection();
-    }
-
-    /** A few rows take tens of KB once compacted; uncompacted, each write leaves a chunk behind. */
-    static final long COMPACT_ABOVE_BYTES = 1024 * 1024;
-
-    private static JdbcDataSource h2Source(PersistenceSettings settings, int maxCompactMillis) {
         JdbcDataSource dataSource = new JdbcDataSource();
         dataSource.setURL("jdbc:h2:file:" + settings.embeddedDatabaseFile()
-                + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;LOCK_TIMEOUT=10000;MAX_COMPACT_TIME=" + maxCompactMillis);
+                + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;LOCK_TIMEOUT=10000;MAX_COMPACT_TIME=0");
         dataSource.setUser("maestro");
         dataSource.setPassword("");
         return dataSource;
-    }
-
-    private static long sizeOf(Path file) {
-        try {
-            return Files.size(file);
-        } catch (IOException absent) {
-            return 0;
-        }
     }
 
     static DataSource postgres(String url, PersistenceSettings settings) {

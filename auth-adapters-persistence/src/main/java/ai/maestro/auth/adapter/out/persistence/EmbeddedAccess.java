@@ -26,16 +26,35 @@ final class EmbeddedAccess implements StoreAccess {
 
     private static final String STAMP_FILE = "changes.stamp";
 
-    private final Path directory;
+    /** Each write leaves a chunk behind; a few rows take tens of KB once the file is rewritten. */
+    static final long COMPACT_ABOVE_BYTES = 1024 * 1024;
 
-    EmbeddedAccess(Path directory) {
+    private final Path directory;
+    private final Runnable compact;
+
+    /** {@code compact} rewrites the database file to its live data (a few ms for a few rows). */
+    EmbeddedAccess(Path directory, Runnable compact) {
         this.directory = directory;
+        this.compact = compact;
     }
 
     @Override
     public <T> T access(Supplier<T> operation) {
-        return FileLocks.withLock(directory.resolve("credentials.lock"), OPERATION_WAIT, "the credential store",
-                operation);
+        return FileLocks.withLock(directory.resolve("credentials.lock"), OPERATION_WAIT, "the credential store", () -> {
+            T result = operation.get();
+            compactWhenGrown();
+            return result;
+        });
+    }
+
+    private void compactWhenGrown() {
+        try {
+            if (Files.size(directory.resolve("credentials.mv.db")) > COMPACT_ABOVE_BYTES) {
+                compact.run();
+            }
+        } catch (IOException | RuntimeException e) {
+            // The operation succeeded; a later one compacts (H2 rewrites into a new file, then swaps).
+        }
     }
 
     @Override

@@ -128,6 +128,6 @@ class H2CredentialStoreTest extends CredentialStoreContract {
         }
 
         long size = Files.size(home.resolve("data").resolve("credentials.mv.db"));
-        assertTrue(size < 2 * CredentialStores.COMPACT_ABOVE_BYTES, size + " bytes");
+        assertTrue(size < 2 * EmbeddedAccess.COMPACT_ABOVE_BYTES, size + " bytes");
     }
 }
