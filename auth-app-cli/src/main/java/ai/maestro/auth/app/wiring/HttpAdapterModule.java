@@ -3,6 +3,11 @@ package ai.maestro.auth.app.wiring;
 import ai.maestro.auth.adapter.out.http.HttpSettings;
 import ai.maestro.auth.adapter.out.http.OkHttpClients;
 import ai.maestro.auth.adapter.out.http.OkHttpTokenEndpoint;
+import ai.maestro.auth.adapter.out.http.ProviderApiClient;
+import ai.maestro.auth.adapter.out.http.ProviderApiSettings;
+import ai.maestro.auth.adapter.out.http.ProviderInterceptors;
+import ai.maestro.auth.application.service.AccessTokenService;
+import ai.maestro.auth.application.service.OAuthService;
 import ai.maestro.auth.application.port.out.TokenEndpointPort;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.inject.AbstractModule;
@@ -11,13 +16,36 @@ import com.google.inject.Singleton;
 import java.time.Clock;
 import okhttp3.OkHttpClient;
 
-/** The token endpoint over OkHttp: one shared client (connection pool) for the whole process. */
+/**
+ * The token endpoint and the providers' APIs over OkHttp: one shared client (connection pool) for
+ * the whole process.
+ */
 public final class HttpAdapterModule extends AbstractModule {
 
     @Provides
     @Singleton
     OkHttpClient okHttpClient(HttpSettings settings) {
         return OkHttpClients.create(settings);
+    }
+
+    @Provides
+    @Singleton
+    ProviderApiSettings providerApis(MaestroAuthConfig config) {
+        return ProviderApiSettings.fromEnvironment(config.environment());
+    }
+
+    /** {@code injector.getInstance(ProviderInterceptors.class).interceptorFor(ProviderId.OPENAI)}. */
+    @Provides
+    @Singleton
+    ProviderInterceptors providerInterceptors(AccessTokenService tokens, OAuthService logins, ProviderApiSettings apis,
+                                              HttpSettings settings) {
+        return new ProviderInterceptors(tokens, logins, apis, settings);
+    }
+
+    @Provides
+    @Singleton
+    ProviderApiClient providerApiClient(OkHttpClient client, ProviderInterceptors interceptors, ObjectMapper mapper) {
+        return new ProviderApiClient(client, interceptors, mapper);
     }
 
     @Provides

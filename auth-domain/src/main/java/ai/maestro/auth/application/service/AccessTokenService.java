@@ -37,8 +37,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class AccessTokenService implements AutoCloseable {
 
-    /** Why a refresh is considered: a caller needs a token, the refresher runs early, or a refresh is forced. */
-    private enum Need { ON_DEMAND, EARLY, FORCED }
+    /**
+     * Why a refresh is considered: a caller needs a token, the refresher runs early, a refresh is
+     * forced, or the provider rejected a token (refresh unless the store already holds another).
+     */
+    private enum Need { ON_DEMAND, EARLY, FORCED, REJECTED }
 
     /** A token as cached: {@code refreshAt} is when it enters the skew window (or when to retry). */
     private record Cached(SavedAuthentication row, Instant refreshAt) {
@@ -72,17 +75,43 @@ public final class AccessTokenService implements AutoCloseable {
         this.policy = Objects.requireNonNull(policy, "policy");
     }
 
-    /** A token valid beyond the skew window, refreshing it first when needed. */
+    /** An access token valid beyond the skew window, refreshing it first when needed. */
     public Secret validAccessToken(ProviderId provider) {
+        return validToken(provider).accessToken();
+    }
+
+    /** The whole token set behind {@link #validAccessToken} (e.g. for the id_token's account id); same hot path. */
+    public OAuthToken validToken(ProviderId provider) {
         Instant now = clock.instant();
         if (now.toEpochMilli() >= nextChangeCheck) {
             noticeOtherProcesses(now);
         }
         Cached cached = cache.get(provider);
         if (cached != null && now.isBefore(cached.refreshAt())) {
-            return cached.token().accessToken();
+            return cached.token();
         }
-        return singleFlight(provider, Need.ON_DEMAND).token().accessToken();
+        return singleFlight(provider, Need.ON_DEMAND, null).token();
+    }
+
+    /**
+     * The provider answered 401 to {@code rejected}. Another process may have refreshed already, so
+     * the store is read first; only if it still holds the rejected token is it refreshed, once per
+     * process however many callers were rejected together (single-flight). Throws
+     * {@link ReloginRequiredException} when the grant is dead.
+     */
+    public OAuthToken afterRejection(ProviderId provider, Secret rejected) {
+        Objects.requireNonNull(rejected, "rejected");
+        Cached cached = cache.get(provider);
+        if (cached != null && !cached.token().accessToken().equals(rejected)
+                && clock.instant().isBefore(cached.refreshAt())) {
+            return cached.token();
+        }
+        OAuthToken token = singleFlight(provider, Need.REJECTED, rejected).token();
+        if (token.accessToken().equals(rejected)) {
+            // It joined a refresh started for another reason, which kept the token: ask once more.
+            token = singleFlight(provider, Need.REJECTED, rejected).token();
+        }
+        return token;
     }
 
     /**
@@ -131,7 +160,7 @@ public final class AccessTokenService implements AutoCloseable {
 
     /** Refreshes now even if the token is still valid (unless another process just did). */
     public SavedAuthentication refreshNow(ProviderId provider) {
-        return singleFlight(provider, Need.FORCED).row();
+        return singleFlight(provider, Need.FORCED, null).row();
     }
 
     /** Drops the cached token, e.g. after a logout in this process. */
@@ -167,7 +196,7 @@ public final class AccessTokenService implements AutoCloseable {
         for (Map.Entry<ProviderId, Cached> entry : cache.entrySet()) {
             if (!soon.isBefore(entry.getValue().refreshAt())) {
                 try {
-                    singleFlight(entry.getKey(), Need.EARLY);
+                    singleFlight(entry.getKey(), Need.EARLY, null);
                 } catch (AuthException e) {
                     // The next caller gets the same typed error; the refresher only tries to be early.
                 }
@@ -176,14 +205,14 @@ public final class AccessTokenService implements AutoCloseable {
     }
 
     /** One refresh per provider at a time in this process; every other caller waits for its result. */
-    private Cached singleFlight(ProviderId provider, Need need) {
+    private Cached singleFlight(ProviderId provider, Need need, Secret rejected) {
         CompletableFuture<Cached> mine = new CompletableFuture<>();
         CompletableFuture<Cached> running = inFlight.putIfAbsent(provider, mine);
         if (running != null) {
             return await(running);
         }
         try {
-            Cached result = obtain(provider, need);
+            Cached result = obtain(provider, need, rejected);
             cache.put(provider, result);
             mine.complete(result);
             return result;
@@ -213,21 +242,29 @@ public final class AccessTokenService implements AutoCloseable {
         }
     }
 
-    private Cached obtain(ProviderId provider, Need need) {
+    private Cached obtain(ProviderId provider, Need need, Secret rejected) {
         Instant now = clock.instant();
         SavedAuthentication seen = current(provider);
         // Another process may have refreshed already: a fresh row in the store makes a refresh unnecessary.
-        if (need != Need.FORCED && isFresh(seen, now, need)) {
+        if (need == Need.REJECTED ? holdsAnother(seen, rejected) && isFresh(seen, now, need)
+                : need != Need.FORCED && isFresh(seen, now, need)) {
             return cache(seen);
         }
-        return store.withRefreshLock(provider, policy.refreshLockWait(), () -> refreshLocked(provider, seen, need));
+        return store.withRefreshLock(provider, policy.refreshLockWait(),
+                () -> refreshLocked(provider, seen, need, rejected));
     }
 
-    private Cached refreshLocked(ProviderId provider, SavedAuthentication seen, Need need) {
+    private static boolean holdsAnother(SavedAuthentication row, Secret rejected) {
+        return !((OAuthToken) row.credential()).accessToken().equals(rejected);
+    }
+
+    private Cached refreshLocked(ProviderId provider, SavedAuthentication seen, Need need, Secret rejected) {
         Instant now = clock.instant();
         SavedAuthentication row = current(provider);
-        boolean someoneElseRefreshed = row.version() != seen.version();
-        if (isFresh(row, now, need) && (need != Need.FORCED || someoneElseRefreshed)) {
+        boolean someoneElseRefreshed = need == Need.REJECTED ? holdsAnother(row, rejected)
+                : row.version() != seen.version();
+        boolean mustRefresh = need == Need.FORCED || need == Need.REJECTED;
+        if (isFresh(row, now, need) && (!mustRefresh || someoneElseRefreshed)) {
             return cache(row);
         }
         OAuthToken token = (OAuthToken) row.credential();
@@ -249,7 +286,7 @@ public final class AccessTokenService implements AutoCloseable {
             throw e;
         } catch (ProviderUnavailableException e) {
             store.abandonRotation(provider);
-            if (need != Need.FORCED && token.isUsableAt(now, Duration.ZERO)) {
+            if (!mustRefresh && token.isUsableAt(now, Duration.ZERO)) {
                 // Still valid: serve it for a while and try again later rather than fail the caller.
                 return new Cached(row, minimum(now.plus(policy.transientRetryDelay()),
                         token.expiresAt().orElse(Instant.MAX)));

@@ -262,4 +262,30 @@ class AccessTokenServiceTest {
         assertEquals(reads, store.reads.get());
         assertEquals(stampReads + 5, store.changeStampReads.get());
     }
+
+    @Test
+    void aRejectedTokenStillInTheStoreIsRefreshedOnce() {
+        stored("at-0", "rt-0", Duration.ofHours(1));
+        tokens.validAccessToken(ProviderId.OPENAI);
+
+        assertEquals("at-1", tokens.afterRejection(ProviderId.OPENAI, Secret.of("at-0")).accessToken().reveal());
+        assertEquals("at-1", tokens.afterRejection(ProviderId.OPENAI, Secret.of("at-0")).accessToken().reveal());
+
+        assertEquals(1, endpoint.calls.size());
+        assertEquals("rt-1", storedToken().refreshToken().orElseThrow().reveal());
+    }
+
+    @Test
+    void aRejectedTokenAnotherProcessAlreadyReplacedIsNotRefreshed() {
+        stored("at-0", "rt-0", Duration.ofHours(1));
+        tokens.validAccessToken(ProviderId.OPENAI);
+        SavedAuthentication row = store.find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow();
+        OAuthToken theirs = new OAuthToken(Secret.of("at-theirs"), Optional.of(Secret.of("rt-theirs")),
+                Optional.empty(), "Bearer", List.of(), Optional.of(clock.instant().plus(Duration.ofHours(1))),
+                clock.instant());
+        store.save(row.replacedBy(theirs, clock.instant()));
+
+        assertEquals("at-theirs", tokens.afterRejection(ProviderId.OPENAI, Secret.of("at-0")).accessToken().reveal());
+        assertTrue(endpoint.calls.isEmpty());
+    }
 }

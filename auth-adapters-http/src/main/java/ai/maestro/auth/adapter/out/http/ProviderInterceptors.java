@@ -1,0 +1,75 @@
+package ai.maestro.auth.adapter.out.http;
+
+import ai.maestro.auth.application.service.AccessTokenService;
+import ai.maestro.auth.application.service.OAuthService;
+import ai.maestro.auth.domain.ApiKey;
+import ai.maestro.auth.domain.AuthType;
+import ai.maestro.auth.domain.ProviderId;
+import ai.maestro.auth.domain.Secret;
+import ai.maestro.auth.domain.config.QueryParameter;
+import java.net.URI;
+import java.util.Objects;
+import java.util.function.Supplier;
+import okhttp3.Interceptor;
+
+/** Hands embedders the {@link ProviderAuthInterceptor} for a provider; obtain it from the Guice module. */
+public final class ProviderInterceptors {
+    private final AccessTokenService tokens;
+    private final OAuthService logins;
+    private final ProviderApiSettings apis;
+    private final HttpSettings http;
+
+    public ProviderInterceptors(AccessTokenService tokens, OAuthService logins, ProviderApiSettings apis,
+                                HttpSettings http) {
+        this.tokens = Objects.requireNonNull(tokens, "tokens");
+        this.logins = Objects.requireNonNull(logins, "logins");
+        this.apis = Objects.requireNonNull(apis, "apis");
+        this.http = Objects.requireNonNull(http, "http");
+    }
+
+    /** The sign-in when one is stored, else the stored API key, else the sign-in (which then reports it is missing). */
+    public Interceptor interceptorFor(ProviderId provider) {
+        boolean onlyApiKey = logins.find(provider, AuthType.OAUTH).isEmpty()
+                && logins.find(provider, AuthType.API_KEY).isPresent();
+        return interceptorFor(provider, onlyApiKey ? AuthType.API_KEY : AuthType.OAUTH);
+    }
+
+    public Interceptor interceptorFor(ProviderId provider, AuthType type) {
+        if (type == AuthType.API_KEY) {
+            return new ProviderAuthInterceptor(provider, new ProviderAuthInterceptor.ApiKeyScheme(apiKey(provider)));
+        }
+        return new ProviderAuthInterceptor(provider, new ProviderAuthInterceptor.SignIn(tokens,
+                originator(provider), http.userAgent()));
+    }
+
+    /** Where requests with that credential go: the ChatGPT backend for an OpenAI sign-in, the API for a key. */
+    public URI baseUrl(ProviderId provider, AuthType type) {
+        if (provider == ProviderId.OPENAI) {
+            return type == AuthType.API_KEY ? apis.openAiApiBase() : apis.chatGptBase();
+        }
+        return URI.create("https://api.anthropic.com/v1");
+    }
+
+    ProviderApiSettings apis() {
+        return apis;
+    }
+
+    /** The stored key, read once on first use. */
+    private Supplier<Secret> apiKey(ProviderId provider) {
+        Secret[] key = new Secret[1];
+        return () -> {
+            synchronized (key) {
+                if (key[0] == null) {
+                    key[0] = ((ApiKey) logins.require(provider, AuthType.API_KEY).credential()).key();
+                }
+                return key[0];
+            }
+        };
+    }
+
+    private String originator(ProviderId provider) {
+        return logins.configs().get(provider).extraAuthorizationParameters().stream()
+                .filter(p -> p.name().equals("originator")).map(QueryParameter::value).findFirst()
+                .orElse("maestro_auth");
+    }
+}

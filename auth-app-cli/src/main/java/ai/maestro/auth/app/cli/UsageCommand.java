@@ -1,0 +1,98 @@
+package ai.maestro.auth.app.cli;
+
+import ai.maestro.auth.adapter.out.http.ProviderApiClient;
+import ai.maestro.auth.adapter.out.http.UsageReport;
+import ai.maestro.auth.domain.ProviderId;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code usage openai}: the sign-in's plan, rate-limit windows and credits. */
+@Command(name = "usage", mixinStandardHelpOptions = true,
+        description = "Show the OpenAI sign-in's plan, its rate-limit windows (used %, reset) and credits.")
+final class UsageCommand extends ProviderSubcommand {
+    private static final int BAR = 20;
+    private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("EEE HH:mm");
+
+    @Option(names = "--json", description = "Print JSON instead of bars.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        CliContext context = context();
+        if (target.provider != ProviderId.OPENAI) {
+            context.err().println("maestro-auth: only the OpenAI sign-in reports usage; try"
+                    + " `maestro-auth verify " + target.provider.cliName() + "`.");
+            return ExitCodes.USAGE;
+        }
+        UsageReport report = context.get(ProviderApiClient.class).usage();
+        Instant now = context.config().clock().instant();
+        if (json) {
+            context.out().println(toJson(context.get(ObjectMapper.class), report));
+        } else {
+            print(context.out(), report, now, ZoneId.systemDefault());
+        }
+        return ExitCodes.OK;
+    }
+
+    static void print(PrintWriter out, UsageReport report, Instant now, ZoneId zone) {
+        out.println("Plan: " + report.planType().map(UsageCommand::safe).orElse("unknown"));
+        if (report.windows().isEmpty()) {
+            out.println("Rate limits: unknown");
+        }
+        for (UsageReport.Window window : report.windows()) {
+            String name = window.length().map(UsageCommand::windowName)
+                    .orElse(window.name() + " window");
+            String used = window.usedPercent().isPresent()
+                    ? bar(window.usedPercent().getAsDouble()) + String.format(" %3.0f%% used",
+                    Math.min(100, Math.max(0, window.usedPercent().getAsDouble())))
+                    : "[" + " ".repeat(BAR) + "]  unknown";
+            String resets = window.resetsAt().map(at -> "resets " + LOCAL.format(at.atZone(zone)) + " ("
+                    + Display.relative(at, now) + ")").orElse("reset unknown");
+            out.printf("%-17s %s, %s%n", name, used, resets);
+        }
+        out.println("Credits: " + report.creditsBalance().map(UsageCommand::safe).orElse("unknown"));
+    }
+
+    private static String bar(double percent) {
+        int filled = (int) Math.round(Math.min(100, Math.max(0, percent)) / 100 * BAR);
+        return "[" + "#".repeat(filled) + ".".repeat(BAR - filled) + "]";
+    }
+
+    private static String toJson(ObjectMapper mapper, UsageReport report) {
+        ObjectNode root = mapper.createObjectNode();
+        root.put("plan_type", report.planType().orElse(null));
+        var windows = root.putArray("windows");
+        for (UsageReport.Window window : report.windows()) {
+            ObjectNode node = windows.addObject().put("name", window.name());
+            if (window.usedPercent().isPresent()) {
+                node.put("used_percent", window.usedPercent().getAsDouble());
+            } else {
+                node.putNull("used_percent");
+            }
+            node.put("limit_window_seconds", window.length().map(d -> d.toSeconds()).orElse(null));
+            node.put("resets_at", window.resetsAt().map(Instant::toString).orElse(null));
+        }
+        root.put("credits_balance", report.creditsBalance().orElse(null));
+        return root.toString();
+    }
+
+    /** What came from the provider is shown without control characters. */
+    private static String safe(String text) {
+        return text.replaceAll("\\p{Cntrl}", "?");
+    }
+
+    /** "5 h window", "7 days window": the window's length as people name it. */
+    private static String windowName(java.time.Duration length) {
+        long hours = length.toHours();
+        if (length.toSeconds() % 86400 == 0) {
+            return length.toDays() + (length.toDays() == 1 ? " day" : " days") + " window";
+        }
+        return length.toSeconds() % 3600 == 0 ? hours + " h window" : Display.span(length) + " window";
+    }
+}
