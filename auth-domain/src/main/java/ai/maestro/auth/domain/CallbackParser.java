@@ -102,6 +102,10 @@ public final class CallbackParser {
             return rejected(Reason.STATE_MISMATCH);
         }
         String error = parameters.get("error");
+        if (error != null && (state == null || state.isEmpty())) {
+            // Anyone can send a stateless denial (a web page with an img tag): it must not end the login.
+            return rejected(Reason.MISSING_STATE);
+        }
         if (error != null) {
             // RFC 6749 §4.1.2.1: the provider reports a refusal in the redirect itself.
             return new Rejected(new AuthorizationDeniedException(error.isBlank() ? "unknown_error" : error,

@@ -12,6 +12,14 @@ import java.util.Optional;
 
 /** A successful token endpoint answer as it came off the wire (RFC 6749 §5.1), not yet trusted. */
 public record TokenResponse(Map<String, Object> fields) {
+    /**
+     * RFC 6750 §2.1 b64token: what a Bearer credential may hold. Anything else (CR/LF, ESC, spaces)
+     * would let a server inject headers or terminal sequences through `token`'s output.
+     */
+    private static final java.util.regex.Pattern B64TOKEN = java.util.regex.Pattern.compile("[A-Za-z0-9\\-._~+/]+=*");
+    /** RFC 6749 Appendix A.17 allows VSCHAR; the space is refused too, since tokens travel in headers and shells. */
+    private static final java.util.regex.Pattern VISIBLE_ASCII = java.util.regex.Pattern.compile("[\\x21-\\x7E]+");
+
     /** Longer than any provider's lifetime; a larger value is a bug or an attack on our arithmetic. */
     static final long MAX_EXPIRES_IN_SECONDS = 400L * 24 * 3600;
 
@@ -40,6 +48,9 @@ public record TokenResponse(Map<String, Object> fields) {
         }
         if (!(value instanceof String text) || text.isBlank()) {
             throw new InvalidTokenResponseException(Defect.BLANK_ACCESS_TOKEN);
+        }
+        if (!B64TOKEN.matcher(text).matches()) {
+            throw new InvalidTokenResponseException(Defect.INVALID_ACCESS_TOKEN);
         }
         return text;
     }
@@ -80,7 +91,7 @@ public record TokenResponse(Map<String, Object> fields) {
         if (value == null) {
             return Optional.empty();
         }
-        if (!(value instanceof String text) || text.isBlank()) {
+        if (!(value instanceof String text) || text.isBlank() || !VISIBLE_ASCII.matcher(text).matches()) {
             throw new InvalidTokenResponseException(defect);
         }
         return Optional.of(Secret.of(text));

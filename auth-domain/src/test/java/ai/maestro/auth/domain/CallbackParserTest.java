@@ -126,4 +126,11 @@ class CallbackParserTest {
         CallbackResult query = CallbackParser.fromQuery(input, SESSION, NOW);
         assertTrue(query instanceof Authorized || query instanceof Rejected);
     }
+
+    @Test
+    void aDenialCountsOnlyWithTheSessionsState() {
+        assertEquals(Reason.MISSING_STATE, reasonOf(CallbackParser.fromQuery("error=access_denied", SESSION, NOW)));
+        assertEquals(Reason.MISSING_STATE, reasonOf(CallbackParser.fromQuery("error=access_denied&state=", SESSION,
+                NOW)));
+    }
 }

@@ -136,4 +136,32 @@ class TokenResponseTest {
         assertFalse(new TokenResponse(valid()).toString().contains("secret-value"));
         assertFalse(new TokenResponse(valid()).validate(NOW).toString().contains("secret-value"));
     }
+
+    /** `curl -H "Authorization: Bearer $(maestro-auth token openai)"` must not be able to inject anything. */
+    @Test
+    void anAccessTokenOutsideRfc6750sB64tokenIsRefused() {
+        for (String bad : List.of("at\r\nX-Injected: 1", "at\u001b]0;pwned\u0007", "at value", "at\u0000",
+                "at\u00e9", "at,other", "=leading")) {
+            Map<String, Object> fields = valid();
+            fields.put("access_token", bad);
+            assertEquals(Defect.INVALID_ACCESS_TOKEN, defectOf(fields), bad);
+        }
+        for (String good : List.of("sk-proj_AbC.9~+/x==", TestJwts.openAiIdToken("a@b.c", 1_900_000_000L, "a", "p"))) {
+            Map<String, Object> fields = valid();
+            fields.put("access_token", good);
+            assertEquals(good, new TokenResponse(fields).validate(NOW).accessToken().reveal());
+        }
+    }
+
+    @Test
+    void aRefreshTokenWithControlCharactersOrSpacesIsRefused() {
+        for (String bad : List.of("rt\r\nX: 1", "rt\u001b[2J", "rt value", "rt\u007f", "rt\u00e9")) {
+            Map<String, Object> fields = valid();
+            fields.put("refresh_token", bad);
+            assertEquals(Defect.INVALID_REFRESH_TOKEN, defectOf(fields), bad);
+        }
+        Map<String, Object> fields = valid();
+        fields.put("refresh_token", "rt_v1.AbC-9~!#$%&'*+/=?^`{|}:;<>@[]");
+        assertTrue(new TokenResponse(fields).validate(NOW).refreshToken().isPresent());
+    }
 }

@@ -28,16 +28,20 @@ public final class InMemoryCredentialStore implements CredentialStorePort {
     public final AtomicInteger reads = new AtomicInteger();
     public final AtomicInteger writes = new AtomicInteger();
     public final AtomicInteger changeStampReads = new AtomicInteger();
+    /** While true, every call fails as a database that is down does. */
+    public volatile boolean down;
     private final AtomicInteger changes = new AtomicInteger();
 
     @Override
     public Optional<SavedAuthentication> find(ProviderId provider, AuthType authType) {
+        failWhenDown();
         reads.incrementAndGet();
         return Optional.ofNullable(rows.get(new Key(provider, authType)));
     }
 
     @Override
     public synchronized SaveResult save(SavedAuthentication candidate) {
+        failWhenDown();
         Key key = new Key(candidate.provider(), candidate.authType());
         SavedAuthentication current = rows.get(key);
         long currentVersion = current == null ? 0 : current.version();
@@ -60,14 +64,22 @@ public final class InMemoryCredentialStore implements CredentialStorePort {
         return deleted;
     }
 
+    private void failWhenDown() {
+        if (down) {
+            throw new CredentialStoreException("the database is down", null, "start it", null);
+        }
+    }
+
     @Override
     public long changeStamp() {
+        failWhenDown();
         changeStampReads.incrementAndGet();
         return changes.get();
     }
 
     @Override
     public <T> T withRefreshLock(ProviderId provider, Duration maxWait, Supplier<T> work) {
+        failWhenDown();
         ReentrantLock lock = locks.computeIfAbsent(provider, p -> new ReentrantLock());
         try {
             if (!lock.tryLock(maxWait.toMillis(), TimeUnit.MILLISECONDS)) {

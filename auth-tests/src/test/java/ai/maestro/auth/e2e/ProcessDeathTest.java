@@ -134,10 +134,12 @@ class ProcessDeathTest extends OnAUsersMachine {
         Random random = new Random(20261130L);
         int killedInFlight = 0;
         int lostInFlight = 0;
-        int killedAfterAnswer = 0;
-        int lostAfterAnswer = 0;
+        int killedInWindow = 0;
+        int lostInWindow = 0;
+        int killedDurable = 0;
         int completed = 0;
-        List<String> lostAfter = new ArrayList<>();
+        List<String> lostDurable = new ArrayList<>();
+        Path journal = machine.data.resolve("rotation-openai.journal");
         // 50 kills anywhere in 0-500 ms, then 20 aimed at the few ms after the answer (300-350 ms).
         for (int iteration = 0; iteration < 70; iteration++) {
             long arrivedBefore = fake.lastRefreshArrivedNanos.get();
@@ -149,26 +151,30 @@ class ProcessDeathTest extends OnAUsersMachine {
                         + refresh.all());
                 long delay = iteration < 50 ? random.nextInt(501) : 300 + random.nextInt(51);
                 Thread.sleep(delay);
-                long answeredBefore = fake.lastRefreshAnsweredNanos.get();
                 boolean alive = refresh.isAlive();
                 long killedAt = System.nanoTime();
                 refresh.kill();
+                // What the dead process had reached: its journal is as the kill left it.
+                String reached = Files.exists(journal) ? Files.readString(journal).trim() : "";
                 // The server finishes a request whose client died; only then is the rotation settled.
                 long settled = fake.lastRefreshArrivedNanos.get() + Duration.ofMillis(450).toNanos();
                 Thread.sleep(Math.max(0, (settled - System.nanoTime()) / 1_000_000));
                 boolean answered = fake.lastRefreshAnsweredNanos.get() > fake.lastRefreshArrivedNanos.get()
                         && fake.lastRefreshAnsweredNanos.get() - killedAt < 0;
+                boolean durable = answered && (reached.isEmpty() || isCompleteRecord(reached));
                 String stored = machine.storedRefreshToken(injector);
                 boolean lost = !fake.accepts(stored);
                 if (!alive) {
                     completed++;
                     assertTrue(!lost, "a refresh that ended by itself lost its rotation: " + refresh.all());
-                } else if (answered) {
-                    killedAfterAnswer++;
+                } else if (durable) {
+                    killedDurable++;
                     if (lost) {
-                        lostAfterAnswer++;
-                        lostAfter.add("iteration " + iteration + ", killed " + delay + " ms after the request");
+                        lostDurable.add("iteration " + iteration + ", killed " + delay + " ms after the request");
                     }
+                } else if (answered) {
+                    killedInWindow++;
+                    lostInWindow += lost ? 1 : 0;
                 } else {
                     killedInFlight++;
                     lostInFlight += lost ? 1 : 0;
@@ -178,9 +184,11 @@ class ProcessDeathTest extends OnAUsersMachine {
                 }
             }
         }
-        System.out.printf("crash loop: completed %d, killed in flight %d (lost %d), killed after the answer %d"
-                + " (lost %d)%n", completed, killedInFlight, lostInFlight, killedAfterAnswer, lostAfterAnswer);
-        assertEquals(List.of(), lostAfter, "rotations lost after the answer reached the process");
+        System.out.printf("crash loop: completed %d (lost 0); killed in flight %d (lost %d); killed after the answer,"
+                + " before its journal record was on disk %d (lost %d); killed once it was durable %d (lost %d)%n",
+                completed, killedInFlight, lostInFlight, killedInWindow, lostInWindow, killedDurable,
+                lostDurable.size());
+        assertEquals(List.of(), lostDurable, "rotations lost once the answer was durable");
         // The store opens, `status` works and a refresh succeeds.
         try (CliProcess status = CliProcess.start(machine.env, "status")) {
             assertEquals(0, status.exitCode(60), status.all());
@@ -189,5 +197,15 @@ class ProcessDeathTest extends OnAUsersMachine {
             assertEquals(0, refresh.exitCode(60), refresh.all());
         }
         assertEquals(0, fake.reusedRefreshTokens.get(), "refresh_token_reused answers");
+    }
+
+    /** A journal that parses whole and says "recorded": the answer was on disk when the process died. */
+    private static boolean isCompleteRecord(String journal) {
+        try {
+            return "recorded".equals(new com.fasterxml.jackson.databind.ObjectMapper().readTree(journal)
+                    .path("state").asText());
+        } catch (IOException torn) {
+            return false;
+        }
     }
 }

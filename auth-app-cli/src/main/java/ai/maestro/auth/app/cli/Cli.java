@@ -21,9 +21,23 @@ public final class Cli {
         return code;
     }
 
+    /**
+     * The typed error behind a failure, also when Guice wrapped it while building an object (a
+     * ProvisionException around the configuration or store error that says what to do).
+     */
+    private static AuthException typedCause(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof AuthException typed) {
+                return typed;
+            }
+        }
+        return null;
+    }
+
     private static int report(CliContext context, Exception e) {
         PrintWriter err = context.err();
-        if (e instanceof AuthException auth) {
+        AuthException auth = typedCause(e);
+        if (auth != null) {
             err.println("maestro-auth: " + auth.getMessage());
             if (context.verbose()) {
                 e.printStackTrace(err);

@@ -1,11 +1,14 @@
 package ai.maestro.auth.app.cli;
 
+import ai.maestro.auth.adapter.out.http.ProviderApiSettings;
 import ai.maestro.auth.adapter.out.persistence.EncryptionKeys;
 import ai.maestro.auth.adapter.out.persistence.PersistenceSettings;
 import ai.maestro.auth.domain.ProviderId;
 import ai.maestro.auth.domain.config.ConfigProblem;
 import ai.maestro.auth.domain.config.ProviderConfigs;
+import ai.maestro.auth.domain.error.ConfigurationException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -39,7 +42,21 @@ final class ConfigCommand extends Subcommand {
         out.printf(FORMAT, EncryptionKeys.VARIABLE, env.containsKey(EncryptionKeys.VARIABLE) ? "***"
                 : persistence.dataDirectory().resolve(EncryptionKeys.KEY_FILE) + " (key file)",
                 source(env, EncryptionKeys.VARIABLE));
-        List<ConfigProblem> problems = providers.problems();
+        List<ConfigProblem> problems = new ArrayList<>(providers.problems());
+        out.println();
+        out.println("Provider APIs (verify, usage, the interceptor)");
+        ProviderApiSettings apis = null;
+        try {
+            apis = ProviderApiSettings.fromEnvironment(env);
+        } catch (ConfigurationException invalid) {
+            problems.addAll(invalid.problems());
+        }
+        ProviderApiSettings shown = apis;
+        for (String variable : List.of(ProviderApiSettings.CHATGPT_BASE, ProviderApiSettings.OPENAI_USAGE,
+                ProviderApiSettings.OPENAI_API_BASE, ProviderApiSettings.ANTHROPIC_VERIFY)) {
+            out.printf(FORMAT, variable, shown == null ? env.getOrDefault(variable, "") : apiUrl(shown, variable),
+                    source(env, variable));
+        }
         if (problems.isEmpty()) {
             return ExitCodes.OK;
         }
@@ -47,6 +64,15 @@ final class ConfigCommand extends Subcommand {
         out.println("Problems:");
         problems.forEach(p -> out.println("  - " + p.message()));
         return ExitCodes.CONFIGURATION;
+    }
+
+    private static Object apiUrl(ProviderApiSettings apis, String variable) {
+        return switch (variable) {
+            case ProviderApiSettings.CHATGPT_BASE -> apis.chatGptBase();
+            case ProviderApiSettings.OPENAI_USAGE -> apis.openAiUsage();
+            case ProviderApiSettings.OPENAI_API_BASE -> apis.openAiApiBase();
+            default -> apis.anthropicVerify();
+        };
     }
 
     private static String source(Map<String, String> env, String variable) {

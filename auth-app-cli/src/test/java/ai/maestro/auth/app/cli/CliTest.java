@@ -330,6 +330,21 @@ class CliTest {
     }
 
     @Test
+    void anInsecureProviderApiUrlIsListedByConfigAndRefusedByVerify() throws Exception {
+        env.put("OPENAI_USAGE_URL", "http://chatgpt.example.com/backend-api/wham/usage");
+        env.put("OPENAI_API_BASE_URL", "not a url");
+
+        CliHarness config = cli("config");
+        CliHarness verify = cli("verify", "openai");
+
+        assertEquals(ExitCodes.CONFIGURATION, config.exitCode(), config.all());
+        assertTrue(config.out().contains("OPENAI_USAGE_URL must use https"), config.out());
+        assertTrue(config.out().contains("OPENAI_API_BASE_URL is not a URL"), config.out());
+        assertTrue(config.out().contains("ANTHROPIC_VERIFY_URL"), config.out());
+        assertEquals(ExitCodes.CONFIGURATION, verify.exitCode(), verify.all());
+    }
+
+    @Test
     void configMasksTheEncryptionKeyAndPassword() throws Exception {
         env.put("MAESTRO_AUTH_DB_PASSWORD", "hunter2");
         CliHarness config = cli("config");

@@ -10,6 +10,7 @@ import ai.maestro.auth.domain.SaveResult;
 import ai.maestro.auth.domain.SavedAuthentication;
 import ai.maestro.auth.domain.Secret;
 import ai.maestro.auth.domain.error.AuthException;
+import ai.maestro.auth.domain.error.CredentialStoreException;
 import ai.maestro.auth.domain.error.NotLoggedInException;
 import ai.maestro.auth.domain.error.ProviderUnavailableException;
 import ai.maestro.auth.domain.error.ReloginRequiredException;
@@ -90,7 +91,17 @@ public final class AccessTokenService implements AutoCloseable {
         if (cached != null && now.isBefore(cached.refreshAt())) {
             return cached.token();
         }
-        return singleFlight(provider, Need.ON_DEMAND, null).token();
+        try {
+            return singleFlight(provider, Need.ON_DEMAND, null).token();
+        } catch (CredentialStoreException storeDown) {
+            if (cached == null || !cached.token().isUsableAt(now, Duration.ZERO)) {
+                throw storeDown;
+            }
+            // As for a provider outage: serve the still-valid token, try again a little later.
+            cache.replace(provider, cached, new Cached(cached.row(), minimum(now.plus(policy.transientRetryDelay()),
+                    cached.token().expiresAt().orElse(Instant.MAX))));
+            return cached.token();
+        }
     }
 
     /**
@@ -275,7 +286,7 @@ public final class AccessTokenService implements AutoCloseable {
             throw new ReloginRequiredException(provider, null, "the token expired and no refresh token was issued");
         }
         // A place for the rotated token must exist before the old refresh token is spent.
-        store.prepareRotation(provider);
+        store.prepareRotation(row);
         OAuthToken fresh;
         try {
             fresh = tokenEndpoint.refresh(logins.configs().get(provider), token.refreshToken().get())

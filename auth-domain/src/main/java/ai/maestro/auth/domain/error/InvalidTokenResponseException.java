@@ -9,9 +9,10 @@ public final class InvalidTokenResponseException extends AuthException {
         NOT_A_JSON_OBJECT("is not a JSON object"),
         MISSING_ACCESS_TOKEN("has no access_token"),
         BLANK_ACCESS_TOKEN("has a blank or non-string access_token"),
+        INVALID_ACCESS_TOKEN("has an access_token with characters a Bearer token cannot have (RFC 6750 b64token)"),
         UNSUPPORTED_TOKEN_TYPE("has a token_type other than Bearer"),
         INVALID_EXPIRES_IN("has an expires_in that is not a positive number of seconds within bounds"),
-        INVALID_REFRESH_TOKEN("has a blank or non-string refresh_token"),
+        INVALID_REFRESH_TOKEN("has a blank or non-string refresh_token, or one with spaces or control characters"),
         INVALID_ID_TOKEN("has an id_token that is not a JWT"),
         INVALID_SCOPE("has a scope that is not a string");
 

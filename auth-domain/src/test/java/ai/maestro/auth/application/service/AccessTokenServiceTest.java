@@ -288,4 +288,32 @@ class AccessTokenServiceTest {
         assertEquals("at-theirs", tokens.afterRejection(ProviderId.OPENAI, Secret.of("at-0")).accessToken().reveal());
         assertTrue(endpoint.calls.isEmpty());
     }
+
+    @Test
+    void aStoreOutageServesTheCachedTokenWhileItIsValidAndRetriesLater() {
+        stored("at-0", "rt-0", Duration.ofHours(1));
+        tokens.validAccessToken(ProviderId.OPENAI);
+        clock.advance(Duration.ofMinutes(56));
+        store.down = true;
+
+        for (int i = 0; i < 100; i++) {
+            assertEquals("at-0", tokens.validAccessToken(ProviderId.OPENAI).reveal());
+        }
+        assertTrue(endpoint.calls.isEmpty());
+
+        store.down = false;
+        clock.advance(TokenLifecyclePolicy.defaults().transientRetryDelay());
+        assertEquals("at-1", tokens.validAccessToken(ProviderId.OPENAI).reveal());
+    }
+
+    @Test
+    void aStoreOutageAfterExpiryIsTheStoresTypedError() {
+        stored("at-0", "rt-0", Duration.ofHours(1));
+        tokens.validAccessToken(ProviderId.OPENAI);
+        clock.advance(Duration.ofMinutes(61));
+        store.down = true;
+
+        assertThrows(ai.maestro.auth.domain.error.CredentialStoreException.class,
+                () -> tokens.validAccessToken(ProviderId.OPENAI));
+    }
 }

@@ -119,7 +119,8 @@ public final class LoopbackCallbackReceiver implements AutoCloseable {
     @Override
     public void close() {
         cancel();
-        server.stop(0);
+        // Up to a second for a handler still writing its page (the outcome is recorded before the page).
+        server.stop(1);
         executor.shutdownNow();
     }
 
@@ -160,21 +161,23 @@ public final class LoopbackCallbackReceiver implements AutoCloseable {
     private void callback(HttpExchange exchange) throws IOException {
         CallbackResult outcome = CallbackParser.fromQuery(exchange.getRequestURI().getRawQuery(), session,
                 clock.instant());
+        // The outcome is recorded before the page is written: a browser that closes right after
+        // sending the callback must not lose the code.
         if (outcome instanceof CallbackResult.Authorized authorized) {
-            respond(exchange, 200, CallbackPages.success(providerName));
             result.complete(authorized.code());
+            respond(exchange, 200, CallbackPages.success(providerName));
             return;
         }
         AuthException error = ((CallbackResult.Rejected) outcome).error();
         if (error instanceof AuthorizationDeniedException denied) {
+            result.completeExceptionally(denied);
             respond(exchange, 200, CallbackPages.failure("Sign-in was not completed",
                     "The provider answered " + denied.error() + denied.description().map(d -> ": " + d).orElse("")
                             + ". Return to the terminal and run login again."));
-            result.completeExceptionally(denied);
         } else if (error instanceof InvalidCallbackException invalid
                 && invalid.reason() == InvalidCallbackException.Reason.SESSION_EXPIRED) {
-            respond(exchange, 400, CallbackPages.failure("Login expired", "Run login again in the terminal."));
             result.completeExceptionally(invalid);
+            respond(exchange, 400, CallbackPages.failure("Login expired", "Run login again in the terminal."));
         } else {
             // A wrong or missing state may be a forged request: refuse it, keep waiting for the real one.
             LOG.warn("Refused a callback: {}", error.getMessage());

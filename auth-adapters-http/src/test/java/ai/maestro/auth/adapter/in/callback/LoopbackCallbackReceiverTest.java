@@ -99,6 +99,35 @@ class LoopbackCallbackReceiverTest {
         assertEquals("access_denied", error.error());
     }
 
+    /** The code is recorded before the page is written, so a browser that hangs up at once loses nothing. */
+    @Test
+    void aBrowserThatClosesRightAfterTheCallbackDoesNotLoseTheCode() throws Exception {
+        start(Duration.ofSeconds(30));
+
+        try (java.net.Socket browser = new java.net.Socket("127.0.0.1", receiver.port())) {
+            browser.setSoLinger(true, 0);
+            browser.getOutputStream().write(("GET /auth/callback?code=kept&state=" + STATE + " HTTP/1.1\r\nHost: 127.0.0.1:"
+                    + receiver.port() + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            browser.getOutputStream().flush();
+        }
+
+        assertEquals("kept", receiver.result().get(10, java.util.concurrent.TimeUnit.SECONDS).value().reveal());
+    }
+
+    /** A web page can send these with an img tag: without the session's state they must not end the login. */
+    @Test
+    void aDenialWithoutTheSessionsStateIsRefusedAndTheLoginGoesOn() throws Exception {
+        start(Duration.ofSeconds(30));
+
+        assertEquals(400, get("/auth/callback?error=access_denied").status());
+        assertEquals(400, get("/auth/callback?error=access_denied&state=").status());
+        assertEquals(400, get("/auth/callback?error=access_denied&state=attacker-state-0000000000").status());
+        assertFalse(receiver.result().isDone());
+
+        get("/auth/callback?code=real&state=" + STATE);
+        assertEquals("real", receiver.await().value().reveal());
+    }
+
     @Test
     void refusesAWrongOrMissingStateAndKeepsWaitingForTheRealCallback() throws Exception {
         start(Duration.ofSeconds(30));

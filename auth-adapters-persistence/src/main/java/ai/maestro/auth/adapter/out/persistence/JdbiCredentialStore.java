@@ -160,8 +160,8 @@ public final class JdbiCredentialStore implements CredentialStorePort {
     }
 
     @Override
-    public void prepareRotation(ProviderId provider) {
-        journal.reserve(provider);
+    public void prepareRotation(SavedAuthentication current) {
+        journal.reserve(current);
     }
 
     @Override

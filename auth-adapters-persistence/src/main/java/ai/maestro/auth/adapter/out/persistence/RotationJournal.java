@@ -49,28 +49,34 @@ final class RotationJournal {
         return directory.resolve("rotation-" + provider.cliName() + ".journal");
     }
 
-    /** Claims the space for a rotation of {@code provider}; a failure means nothing may be spent. */
-    void reserve(ProviderId provider) {
-        ObjectNode reserved = json.createObjectNode().put("state", "reserved");
+    /**
+     * Claims the space for a rotation of {@code current}; a failure means nothing may be spent. It
+     * writes a record of the same size and by the same steps (encode, encrypt, write in place,
+     * force) as the answer will need, marked reserved (never applied), so that the code path that
+     * records the answer is already warm: that path is the window in which a crash loses a rotation.
+     */
+    void reserve(SavedAuthentication current) {
         try {
-            write(provider, json.writeValueAsBytes(reserved));
+            write(current.provider(), json.writeValueAsBytes(recordOf(current, "reserved")));
         } catch (IOException e) {
             throw new CredentialStoreException("The data directory " + directory + " cannot take the refreshed "
-                    + provider.cliName() + " tokens (" + e.getClass().getSimpleName() + "); nothing was sent to "
-                    + provider.displayName() + ".", null, "Free space on that disk (or fix its permissions), then"
-                    + " try again.", e);
+                    + current.provider().cliName() + " tokens (" + e.getClass().getSimpleName() + "); nothing was"
+                    + " sent to " + current.provider().displayName() + ".", null, "Free space on that disk (or fix"
+                    + " its permissions), then try again.", e);
         }
     }
 
     /** Makes {@code candidate} (to be saved over its {@code version()}) durable: written and forced to disk. */
     void record(SavedAuthentication candidate) throws IOException {
-        byte[] ciphertext = codec.seal(cipher, candidate);
-        ObjectNode record = json.createObjectNode().put("state", "recorded")
-                .put("version", candidate.version())
-                .put("createdAt", candidate.createdAt().toEpochMilli())
-                .put("updatedAt", candidate.updatedAt().toEpochMilli())
-                .put("credentials", Base64.getEncoder().encodeToString(ciphertext));
-        write(candidate.provider(), json.writeValueAsBytes(record));
+        write(candidate.provider(), json.writeValueAsBytes(recordOf(candidate, "recorded")));
+    }
+
+    private ObjectNode recordOf(SavedAuthentication row, String state) {
+        return json.createObjectNode().put("state", state)
+                .put("version", row.version())
+                .put("createdAt", row.createdAt().toEpochMilli())
+                .put("updatedAt", row.updatedAt().toEpochMilli())
+                .put("credentials", Base64.getEncoder().encodeToString(codec.seal(cipher, row)));
     }
 
     /** A recorded rotation not yet in the store, as the candidate to save; empty when there is none. */

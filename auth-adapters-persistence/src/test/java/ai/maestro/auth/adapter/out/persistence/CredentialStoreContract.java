@@ -273,7 +273,7 @@ abstract class CredentialStoreContract {
         SavedAuthentication row = ((SaveResult.Saved) store.save(fresh(ProviderId.OPENAI, token("at-1", "rt-1"))))
                 .stored();
         // A process recorded the provider's answer, then died before the database write.
-        store.prepareRotation(ProviderId.OPENAI);
+        store.prepareRotation(row);
         store.journal().record(row.replacedBy(token("at-2", "rt-2"), NOW));
 
         SavedAuthentication seen = store.withRefreshLock(ProviderId.OPENAI, Duration.ofSeconds(5),
@@ -309,7 +309,7 @@ abstract class CredentialStoreContract {
         assertEquals("rt-1", store.withRefreshLock(ProviderId.OPENAI, Duration.ofSeconds(5), () -> ((OAuthToken) store
                 .find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow().credential()).refreshToken().orElseThrow()
                 .reveal()));
-        store.prepareRotation(ProviderId.OPENAI);
+        store.prepareRotation(store.find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow());
         assertEquals(1, store.withRefreshLock(ProviderId.OPENAI, Duration.ofSeconds(5), () -> store
                 .find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow().version()));
     }

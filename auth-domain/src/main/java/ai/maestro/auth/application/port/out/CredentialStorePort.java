@@ -43,11 +43,12 @@ public interface CredentialStorePort {
     long changeStamp();
 
     /**
-     * Called under the refresh lock before the refresh token is spent: makes sure the rotated
-     * credential will have a durable place (e.g. reserves journal space), or throws
+     * Called under the refresh lock before the refresh token of {@code current} is spent: makes sure
+     * the rotated credential will have a durable place (e.g. reserves journal space, going through
+     * the whole write once so that recording the answer is quick), or throws
      * {@link ai.maestro.auth.domain.error.CredentialStoreException} so that nothing is spent.
      */
-    default void prepareRotation(ProviderId provider) {
+    default void prepareRotation(SavedAuthentication current) {
     }
 
     /**

@@ -57,7 +57,7 @@ public class RotationWindowBenchmark {
                 Optional.of(Secret.of("i".repeat(1800))), "Bearer", List.of("openid", "profile", "email"),
                 Optional.of(now.plusSeconds(3600)), now);
         current = ((SaveResult.Saved) store.save(SavedAuthentication.fresh(ProviderId.OPENAI, token, now))).stored();
-        journal.reserve(ProviderId.OPENAI);
+        journal.reserve(current);
     }
 
     @Benchmark
@@ -68,7 +68,7 @@ public class RotationWindowBenchmark {
 
     @Benchmark
     public SaveResult commitRotation() {
-        store.prepareRotation(ProviderId.OPENAI);
+        store.prepareRotation(current);
         SaveResult result = store.commitRotation(current.replacedBy(token, Instant.now()));
         current = ((SaveResult.Saved) result).stored();
         return result;
