@@ -57,12 +57,15 @@ public final class Jwt {
         }
     }
 
+    /** 9999-12-31T23:59:59Z: beyond it a time claim is nonsense, and databases cannot store it. */
+    static final long LATEST_EPOCH_SECOND = 253_402_300_799L;
+
     static Optional<Instant> instantClaim(Map<String, Object> claims, String name) {
         Object value = claims.get(name);
-        if (value instanceof Long seconds && seconds > 0) {
+        if (value instanceof Long seconds && seconds > 0 && seconds <= LATEST_EPOCH_SECOND) {
             return Optional.of(Instant.ofEpochSecond(seconds));
         }
-        if (value instanceof Double seconds && seconds > 0 && seconds < 1e12) {
+        if (value instanceof Double seconds && seconds > 0 && seconds <= LATEST_EPOCH_SECOND) {
             return Optional.of(Instant.ofEpochSecond(seconds.longValue()));
         }
         return Optional.empty();

@@ -79,7 +79,8 @@ public record TokenResponse(Map<String, Object> fields) {
         } catch (NumberFormatException e) {
             seconds = null;
         }
-        if (seconds == null || seconds.signum() <= 0
+        // Under a second would be stored already expired (e.g. "1e-9"): refused like zero.
+        if (seconds == null || seconds.compareTo(BigDecimal.ONE) < 0
                 || seconds.compareTo(BigDecimal.valueOf(MAX_EXPIRES_IN_SECONDS)) > 0) {
             throw new InvalidTokenResponseException(Defect.INVALID_EXPIRES_IN);
         }

@@ -49,6 +49,14 @@ class JwtTest {
         assertEquals(Optional.of(Instant.ofEpochSecond(5)), Jwt.expiry(TestJwts.withPayload("{\"exp\":5}")));
     }
 
+    @Test
+    void anExpiryBeyondTheYear9999IsUnknownNotACrash() {
+        assertEquals(Optional.empty(), Jwt.expiry(TestJwts.withPayload("{\"exp\":99999999999999999}")));
+        assertEquals(Optional.empty(), Jwt.expiry(TestJwts.withPayload("{\"exp\":1e300}")));
+        assertEquals(null, IdTokenClaims.decode(TestJwts.withPayload("{\"exp\":99999999999999999,"
+                + "\"email\":\"a@b.c\"}")).expiresAt());
+    }
+
     @Property(tries = 1000)
     void decodingAnyStringFailsOnlyWithTheTypedError(@ForAll String header, @ForAll String payload) {
         String token = header + "." + java.util.Base64.getUrlEncoder().withoutPadding()

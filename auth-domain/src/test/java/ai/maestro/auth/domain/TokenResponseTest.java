@@ -164,4 +164,13 @@ class TokenResponseTest {
         fields.put("refresh_token", "rt_v1.AbC-9~!#$%&'*+/=?^`{|}:;<>@[]");
         assertTrue(new TokenResponse(fields).validate(NOW).refreshToken().isPresent());
     }
+
+    @Test
+    void anExpiresInUnderOneSecondIsRefusedNotStoredExpired() {
+        for (Object tiny : List.of("1e-9", 0.5, "0.999")) {
+            Map<String, Object> fields = valid();
+            fields.put("expires_in", tiny);
+            assertEquals(Defect.INVALID_EXPIRES_IN, defectOf(fields), String.valueOf(tiny));
+        }
+    }
 }

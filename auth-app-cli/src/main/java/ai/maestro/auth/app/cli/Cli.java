@@ -38,7 +38,7 @@ public final class Cli {
         PrintWriter err = context.err();
         AuthException auth = typedCause(e);
         if (auth != null) {
-            err.println("maestro-auth: " + auth.getMessage());
+            err.println("maestro-auth: " + Terminal.safe(auth.getMessage()));
             if (context.verbose()) {
                 e.printStackTrace(err);
             }

@@ -25,7 +25,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code login <provider>}: the browser flow, ending with an encrypted token in the store. */
 @Command(name = "login", mixinStandardHelpOptions = true,
@@ -39,9 +42,23 @@ final class LoginCommand extends ProviderSubcommand {
     @Option(names = "--no-browser", description = "Print the address instead of opening a browser.")
     boolean noBrowser;
 
+    /** A day is more than any login needs; the bound also keeps deadline arithmetic from overflowing. */
+    static final long MAX_TIMEOUT_SECONDS = 86_400;
+
+    @Spec
+    CommandSpec spec;
+
+    long timeoutSeconds = 300;
+
     @Option(names = "--timeout", paramLabel = "<seconds>", defaultValue = "300",
-            description = "How long to wait for the browser (default: ${DEFAULT-VALUE}).")
-    long timeoutSeconds;
+            description = "How long to wait for the browser, 1 to 86400 (default: ${DEFAULT-VALUE}).")
+    void timeout(long seconds) {
+        if (seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) {
+            throw new ParameterException(spec.commandLine(), "--timeout takes 1 to " + MAX_TIMEOUT_SECONDS
+                    + " seconds, not " + seconds + ".");
+        }
+        timeoutSeconds = seconds;
+    }
 
     @Option(names = "--cancel-previous",
             description = "Cancel a login still waiting on the callback port (as GET /cancel would).")
@@ -141,7 +158,8 @@ final class LoginCommand extends ProviderSubcommand {
                     } else if (((CallbackResult.Rejected) result).error() instanceof AuthorizationDeniedException denied) {
                         receiver.result().completeExceptionally(denied);
                     } else {
-                        context.err().println("maestro-auth: " + ((CallbackResult.Rejected) result).error().getMessage());
+                        context.err().println("maestro-auth: "
+                                + Terminal.safe(((CallbackResult.Rejected) result).error().getMessage()));
                         context.err().flush();
                     }
                 }
@@ -207,8 +225,8 @@ final class LoginCommand extends ProviderSubcommand {
     }
 
     private static String describe(IdTokenClaims claims) {
-        return claims.emailIfKnown().map(email -> " as " + email).orElse("")
-                + claims.planTypeIfKnown().map(plan -> " (plan: " + plan + ")").orElse("");
+        return claims.emailIfKnown().map(email -> " as " + Terminal.safe(email)).orElse("")
+                + claims.planTypeIfKnown().map(plan -> " (plan: " + Terminal.safe(plan) + ")").orElse("");
     }
 
     private static void sleep(Duration duration) {

@@ -54,8 +54,10 @@ final class StatusCommand extends Subcommand {
             Optional<SavedAuthentication> saved = service.find(summary.provider(), summary.authType());
             Optional<OAuthToken> token = saved.map(SavedAuthentication::credential)
                     .filter(OAuthToken.class::isInstance).map(OAuthToken.class::cast);
-            String account = token.flatMap(OAuthToken::idTokenClaims).flatMap(c -> c.emailIfKnown()).orElse(null);
-            String plan = token.flatMap(OAuthToken::idTokenClaims).flatMap(c -> c.planTypeIfKnown()).orElse(null);
+            String account = token.flatMap(OAuthToken::idTokenClaims).flatMap(c -> c.emailIfKnown())
+                    .map(Terminal::safe).orElse(null);
+            String plan = token.flatMap(OAuthToken::idTokenClaims).flatMap(c -> c.planTypeIfKnown())
+                    .map(Terminal::safe).orElse(null);
             String state = summary.reloginRequired() ? "log in again" : "ok";
             return new Row(provider, authType, account, plan, expires, token.map(OAuthToken::isRefreshable)
                     .orElse(false), state);

