@@ -37,6 +37,18 @@ public final class LoopbackCallbackReceiver implements AutoCloseable {
 
     private final AuthorizationSession session;
     private final Clock clock;
+    /** Connections served at once. */
+    static final int CONNECTIONS = 6;
+    /** How long one request may take to arrive (the JDK server's per-request deadline). */
+    static final int REQUEST_SECONDS = 10;
+
+    static {
+        // Read once, when the JDK's server configuration is first loaded; keep an explicit choice.
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", String.valueOf(REQUEST_SECONDS));
+        }
+    }
+
     private final String callbackPath;
     private final String providerName;
     private final HttpServer server;
@@ -69,7 +81,9 @@ public final class LoopbackCallbackReceiver implements AutoCloseable {
         } catch (IOException e) {
             throw new CallbackPortInUseException(port, e);
         }
-        ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
+        // A few connections at once, so that a client holding a half-sent request (slowloris) cannot
+        // keep the real browser waiting; the JDK server drops a request not read within REQUEST_SECONDS.
+        ExecutorService executor = Executors.newFixedThreadPool(CONNECTIONS, runnable -> {
             Thread thread = new Thread(runnable, "maestro-auth-callback");
             thread.setDaemon(true);
             return thread;

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.time.Instant;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -97,6 +98,29 @@ class LoopbackCallbackReceiverTest {
         assertTrue(answer.body().contains("&lt;b&gt;nope&lt;/b&gt;"), "description must be escaped: " + answer.body());
         AuthorizationDeniedException error = assertThrows(AuthorizationDeniedException.class, receiver::await);
         assertEquals("access_denied", error.error());
+    }
+
+    /** Half-sent requests held open must not keep the real browser's callback waiting. */
+    @Test
+    void slowClientsDoNotBlockTheRealCallback() throws Exception {
+        start(Duration.ofSeconds(30));
+        List<java.net.Socket> slow = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                java.net.Socket socket = new java.net.Socket("127.0.0.1", receiver.port());
+                socket.getOutputStream().write("GET /auth/callback?code=".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                slow.add(socket);
+            }
+            Thread.sleep(200);
+
+            assertEquals(200, get("/auth/callback?code=real&state=" + STATE).status());
+            assertEquals("real", receiver.result().get(5, java.util.concurrent.TimeUnit.SECONDS).value().reveal());
+        } finally {
+            for (java.net.Socket socket : slow) {
+                socket.close();
+            }
+        }
     }
 
     /** The code is recorded before the page is written, so a browser that hangs up at once loses nothing. */
