@@ -9,13 +9,11 @@ import ai.maestro.auth.domain.OAuthToken;
 import ai.maestro.auth.domain.ProviderId;
 import ai.maestro.auth.domain.SaveResult;
 import ai.maestro.auth.domain.SavedAuthentication;
-import ai.maestro.auth.domain.Secret;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -49,10 +47,7 @@ public class StoreBenchmark {
         store = CredentialStores.open(PersistenceSettings.embedded(home),
                 EncryptionKeys.parse(EncryptionKeys.generate(random), "bench"), random);
         Instant now = Instant.now();
-        // Realistic sizes: JWT access and id tokens of ~1-2 KB.
-        token = new OAuthToken(Secret.of("a".repeat(1400)), Optional.of(Secret.of("r".repeat(60))),
-                Optional.of(Secret.of("i".repeat(1800))), "Bearer", List.of("openid", "profile", "email"),
-                Optional.of(now.plusSeconds(3600)), now);
+        token = BenchTokens.realistic(now);
         current = ((SaveResult.Saved) store.save(SavedAuthentication.fresh(ProviderId.OPENAI, token, now))).stored();
     }
 

@@ -19,6 +19,9 @@ import java.util.regex.Pattern;
  * does one command and exits (or is killed). Output is collected on a thread so the child never blocks.
  */
 final class CliProcess implements AutoCloseable {
+    /** Written once per test run by {@link #archive()}. */
+    private static Path archive;
+
     private final Process process;
     private final StringBuffer out = new StringBuffer();
     private final StringBuffer err = new StringBuffer();
@@ -79,8 +82,6 @@ final class CliProcess implements AutoCloseable {
         }
         return archive;
     }
-
-    private static Path archive;
 
     private static void drain(InputStream in, StringBuffer into) {
         Thread thread = new Thread(() -> {

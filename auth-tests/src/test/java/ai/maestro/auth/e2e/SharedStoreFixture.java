@@ -58,6 +58,12 @@ final class SharedStoreFixture implements AutoCloseable {
 
     /** Moves the store to a new schema of the PostgreSQL server CI provides; skips the test without one. */
     SharedStoreFixture onPostgres() throws Exception {
+        usePostgresSchema(env);
+        return this;
+    }
+
+    /** Points {@code env} at a new schema of the PostgreSQL server CI provides; skips the test without one. */
+    static void usePostgresSchema(Map<String, String> env) throws Exception {
         String url = System.getenv("MAESTRO_AUTH_TEST_PG_URL");
         Assumptions.assumeTrue(url != null && !url.isBlank(),
                 "PostgreSQL test skipped: set MAESTRO_AUTH_TEST_PG_URL (CI sets it)");
@@ -68,7 +74,6 @@ final class SharedStoreFixture implements AutoCloseable {
         }
         env.put("MAESTRO_AUTH_DB_URL", url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema);
         env.put("MAESTRO_AUTH_DB_USER", user);
-        return this;
     }
 
     /** After {@link #onPostgres()}: reach the server through {@code proxy} instead. */

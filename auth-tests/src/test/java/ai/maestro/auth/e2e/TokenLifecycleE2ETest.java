@@ -26,8 +26,6 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -37,13 +35,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -150,16 +146,7 @@ class TokenLifecycleE2ETest {
 
     @Test
     void aCrossProcessStormOnSharedPostgresMakesExactlyOneRefreshGrant() throws Exception {
-        String url = System.getenv("MAESTRO_AUTH_TEST_PG_URL");
-        Assumptions.assumeTrue(url != null && !url.isBlank(),
-                "PostgreSQL storm skipped: set MAESTRO_AUTH_TEST_PG_URL (CI sets it)");
-        String user = System.getenv().getOrDefault("MAESTRO_AUTH_TEST_PG_USER", "postgres");
-        String schema = "maestro_e2e_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection connection = DriverManager.getConnection(url, user, "")) {
-            connection.createStatement().execute("CREATE SCHEMA " + schema);
-        }
-        env.put("MAESTRO_AUTH_DB_URL", url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema);
-        env.put("MAESTRO_AUTH_DB_USER", user);
+        SharedStoreFixture.usePostgresSchema(env);
         crossProcessStorm();
     }
 

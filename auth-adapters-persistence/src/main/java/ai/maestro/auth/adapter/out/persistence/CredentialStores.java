@@ -26,23 +26,22 @@ public final class CredentialStores {
     /** Keys from the environment or the key file in the data directory. */
     public static JdbiCredentialStore open(PersistenceSettings settings, Map<String, String> env, SecureRandom random) {
         prepareDataDirectory(settings.dataDirectory());
-        return open(settings, EncryptionKeys.load(env, settings.dataDirectory(), random), random);
+        return openPrepared(settings, EncryptionKeys.load(env, settings.dataDirectory(), random), random);
     }
 
     public static JdbiCredentialStore open(PersistenceSettings settings, EncryptionKeys keys, SecureRandom random) {
+        prepareDataDirectory(settings.dataDirectory());
+        return openPrepared(settings, keys, random);
+    }
+
+    /** Opens the store in a data directory that {@link #prepareDataDirectory} has checked. */
+    private static JdbiCredentialStore openPrepared(PersistenceSettings settings, EncryptionKeys keys,
+                                                    SecureRandom random) {
         boolean postgres = settings.jdbcUrl().isPresent();
-        Jdbi jdbi;
-        StoreAccess access;
-        if (postgres) {
-            DataSource dataSource = postgres(settings.jdbcUrl().get(), settings);
-            jdbi = Jdbi.create(dataSource);
-            access = new PostgresAccess(dataSource, settings.describe());
-        } else {
-            Jdbi embedded = Jdbi.create(h2(settings));
-            jdbi = embedded;
-            access = new EmbeddedAccess(settings.dataDirectory(),
-                    () -> embedded.useHandle(h -> h.execute("SHUTDOWN COMPACT")));
-        }
+        DataSource dataSource = postgres ? postgres(settings.jdbcUrl().get(), settings) : h2(settings);
+        Jdbi jdbi = Jdbi.create(dataSource);
+        StoreAccess access = postgres ? new PostgresAccess(dataSource, settings.describe())
+                : new EmbeddedAccess(settings.dataDirectory(), () -> jdbi.useHandle(h -> h.execute("SHUTDOWN COMPACT")));
         try {
             access.access(() -> {
                 Migrations.migrate(jdbi, postgres);
@@ -55,13 +54,12 @@ public final class CredentialStores {
                     + e.getClass().getSimpleName() + ".", null,
                     "Check MAESTRO_AUTH_DB_URL / MAESTRO_AUTH_DB_USER, or that no other program locks the file.", e);
         }
-        if (settings.jdbcUrl().isEmpty()) {
+        if (!postgres) {
             restrictDatabaseFiles(settings.dataDirectory());
         }
         ObjectMapper json = new ObjectMapper();
         CredentialCipher cipher = new CredentialCipher(keys, random);
         CredentialCodec codec = new CredentialCodec(json);
-        prepareDataDirectory(settings.dataDirectory());
         return new JdbiCredentialStore(jdbi, access, new RotationJournal(settings.dataDirectory(), cipher, codec, json),
                 cipher, codec, settings.describe());
     }
@@ -76,7 +74,6 @@ public final class CredentialStores {
      * grown instead.
      */
     static DataSource h2(PersistenceSettings settings) {
-        prepareDataDirectory(settings.dataDirectory());
         JdbcDataSource dataSource = new JdbcDataSource();
         dataSource.setURL("jdbc:h2:file:" + settings.embeddedDatabaseFile()
                 + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;LOCK_TIMEOUT=10000;MAX_COMPACT_TIME=0");

@@ -75,7 +75,7 @@ public final class JdbiCredentialStore implements CredentialStorePort {
                         candidate, ciphertext).bind("expected", candidate.version()).execute();
             }
             if (rows == 1) {
-                bumpChangeStamp(h);
+                access.changed(h);
                 return new SaveResult.Saved(candidate.withVersion(next));
             }
             return new SaveResult.Conflict(currentVersion(h, candidate.provider(), candidate.authType()));
@@ -122,15 +122,10 @@ public final class JdbiCredentialStore implements CredentialStorePort {
                             "DELETE FROM saved_authentications WHERE provider = :provider AND auth_type = :authType")
                     .bind("provider", provider.name()).bind("authType", authType.name()).execute() > 0;
             if (deleted) {
-                bumpChangeStamp(h);
+                access.changed(h);
             }
             return deleted;
         }));
-    }
-
-    /** Every write moves the stamp, so other processes learn of logouts and logins without decrypting. */
-    private void bumpChangeStamp(Handle h) {
-        access.changed(h);
     }
 
     @Override

@@ -1,18 +1,16 @@
 package ai.maestro.auth.adapter.out.persistence;
 
+import ai.maestro.auth.bench.BenchTokens;
 import ai.maestro.auth.domain.OAuthToken;
 import ai.maestro.auth.domain.ProviderId;
 import ai.maestro.auth.domain.SaveResult;
 import ai.maestro.auth.domain.SavedAuthentication;
-import ai.maestro.auth.domain.Secret;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -53,9 +51,7 @@ public class RotationWindowBenchmark {
         journal = new RotationJournal(Files.createTempDirectory("maestro-auth-journal"),
                 new CredentialCipher(keys, random), new CredentialCodec(json), json);
         Instant now = Instant.now();
-        token = new OAuthToken(Secret.of("a".repeat(1400)), Optional.of(Secret.of("r".repeat(60))),
-                Optional.of(Secret.of("i".repeat(1800))), "Bearer", List.of("openid", "profile", "email"),
-                Optional.of(now.plusSeconds(3600)), now);
+        token = BenchTokens.realistic(now);
         current = ((SaveResult.Saved) store.save(SavedAuthentication.fresh(ProviderId.OPENAI, token, now))).stored();
         journal.reserve(current);
     }
