@@ -1,5 +1,6 @@
 package ai.maestro.auth.app.cli;
 
+import ai.maestro.auth.adapter.in.callback.CancelSecretFile;
 import ai.maestro.auth.adapter.in.callback.LoopbackCallbackReceiver;
 import ai.maestro.auth.adapter.out.persistence.PersistenceSettings;
 import ai.maestro.auth.application.service.AccessTokenService;
@@ -18,12 +19,16 @@ import ai.maestro.auth.domain.error.CallbackPortInUseException;
 import ai.maestro.auth.domain.error.LoginAbortedException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -37,6 +42,7 @@ import picocli.CommandLine.Spec;
                 + "on another machine and paste the address it ends on.",
                 "", "Anthropic shows a CODE#STATE string: paste it."})
 final class LoginCommand extends ProviderSubcommand {
+    private static final Logger LOG = LoggerFactory.getLogger(LoginCommand.class);
     private static final char[] SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏".toCharArray();
 
     @Option(names = "--no-browser", description = "Print the address instead of opening a browser.")
@@ -61,18 +67,40 @@ final class LoginCommand extends ProviderSubcommand {
     }
 
     @Option(names = "--cancel-previous",
-            description = "Cancel a login still waiting on the callback port (as GET /cancel would).")
+            description = "Cancel an earlier login of yours still waiting on the callback port.")
     boolean cancelPrevious;
 
     @Override
     public Integer call() {
         CliContext context = context();
-        PrintWriter out = context.out();
         OAuthService service = context.get(OAuthService.class);
         ProviderConfig config = service.configs().get(target.provider);
         OAuthService.LoginAttempt attempt = service.startLogin(target.provider);
         String url = attempt.request().uri().toString();
+        SavedAuthentication saved;
+        if (config.redirectsToLoopback()) {
+            // Bound before the address is shown: a busy port fails before the user signs in for nothing.
+            LoopbackCallbackReceiver receiver = startReceiver(context, attempt.session());
+            CancelSecretFile cancelFile = CancelSecretFile.forPort(dataDirectory(context), receiver.port());
+            try {
+                writeCancelSecret(cancelFile, receiver);
+                showAddress(context, url);
+                saved = service.completeLogin(attempt.session(), waitForCallback(context, receiver));
+            } finally {
+                receiver.close();
+                cancelFile.deleteIfStill(receiver.cancelSecret());
+            }
+        } else {
+            showAddress(context, url);
+            saved = service.completeLogin(attempt.session(), askForPastedCode(context));
+        }
+        context.get(AccessTokenService.class).forget(target.provider);
+        printSignedIn(context, saved);
+        return ExitCodes.OK;
+    }
 
+    private void showAddress(CliContext context, String url) {
+        PrintWriter out = context.out();
         out.println("Sign in to " + target.provider.displayName() + " in your browser:");
         out.println();
         out.println("  " + url);
@@ -82,23 +110,26 @@ final class LoginCommand extends ProviderSubcommand {
                     : "No browser could be opened here: open the address above on any machine.");
         }
         out.flush();
-
-        SavedAuthentication saved = config.redirectsToLoopback()
-                ? service.completeLogin(attempt.session(), waitForCallback(context, attempt.session()))
-                : service.completeLogin(attempt.session(), askForPastedCode(context));
-        context.get(AccessTokenService.class).forget(target.provider);
-        printSignedIn(context, saved);
-        return ExitCodes.OK;
     }
 
-    private AuthorizationCode waitForCallback(CliContext context, AuthorizationSession session) {
+    private static Path dataDirectory(CliContext context) {
+        return context.get(PersistenceSettings.class).dataDirectory();
+    }
+
+    /** Best effort: without the file, only Ctrl-C or the timeout ends this login. */
+    private static void writeCancelSecret(CancelSecretFile file, LoopbackCallbackReceiver receiver) {
+        try {
+            Files.createDirectories(file.file().getParent());
+            file.write(receiver.cancelSecret());
+        } catch (IOException e) {
+            LOG.debug("The cancel secret could not be written to {}", file.file(), e);
+        }
+    }
+
+    private AuthorizationCode waitForCallback(CliContext context, LoopbackCallbackReceiver receiver) {
         Clock clock = context.config().clock();
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
-        int port = session.redirectUri().getPort();
-        if (cancelPrevious && LoopbackCallbackReceiver.cancelRunning(port)) {
-            context.out().println("Cancelled the previous login waiting on port " + port + ".");
-        }
-        LoopbackCallbackReceiver receiver = startReceiver(session, clock, timeout, port);
+        AuthorizationSession session = receiver.session();
         Thread paste = readPastedCallbacks(context, session, receiver);
         ScheduledExecutorService status = showStatus(context, clock.instant().plus(timeout));
         // Ctrl-C: free the port at once and leave the terminal on a clean line.
@@ -119,7 +150,6 @@ final class LoginCommand extends ProviderSubcommand {
             }
             status.shutdownNow();
             paste.interrupt();
-            receiver.close();
             if (context.interactive()) {
                 context.err().print("\r\033[K");
                 context.err().flush();
@@ -127,7 +157,14 @@ final class LoginCommand extends ProviderSubcommand {
         }
     }
 
-    private LoopbackCallbackReceiver startReceiver(AuthorizationSession session, Clock clock, Duration timeout, int port) {
+    private LoopbackCallbackReceiver startReceiver(CliContext context, AuthorizationSession session) {
+        Clock clock = context.config().clock();
+        Duration timeout = Duration.ofSeconds(timeoutSeconds);
+        int port = session.redirectUri().getPort();
+        if (cancelPrevious && LoopbackCallbackReceiver.cancelRunning(port,
+                CancelSecretFile.forPort(dataDirectory(context), port).read())) {
+            context.out().println("Cancelled the previous login waiting on port " + port + ".");
+        }
         // After a cancel, the old receiver needs a moment to let go of the port.
         for (int attempt = 0; ; attempt++) {
             try {

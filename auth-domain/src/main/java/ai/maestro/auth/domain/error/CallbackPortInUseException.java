@@ -6,8 +6,7 @@ public final class CallbackPortInUseException extends AuthException {
 
     public CallbackPortInUseException(int port, Throwable cause) {
         super("Port " + port + " on 127.0.0.1 is already in use, so the login callback cannot be received.",
-                "Another login may be running: finish it, or cancel it by opening http://localhost:" + port
-                        + "/cancel (login --cancel-previous does this), then try again.", cause);
+                "Another login may be running: finish it, or run the same login again with --cancel-previous.", cause);
         this.port = port;
     }
 

@@ -4,6 +4,7 @@ import ai.maestro.auth.domain.AuthorizationCode;
 import ai.maestro.auth.domain.AuthorizationSession;
 import ai.maestro.auth.domain.CallbackParser;
 import ai.maestro.auth.domain.CallbackResult;
+import ai.maestro.auth.domain.Secret;
 import ai.maestro.auth.domain.config.ProviderConfigValidator;
 import ai.maestro.auth.domain.error.AuthException;
 import ai.maestro.auth.domain.error.AuthorizationDeniedException;
@@ -19,6 +20,10 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -34,11 +39,14 @@ import org.slf4j.LoggerFactory;
 public final class LoopbackCallbackReceiver implements AutoCloseable {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
     private static final Logger LOG = LoggerFactory.getLogger(LoopbackCallbackReceiver.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final AuthorizationSession session;
     private final Clock clock;
     /** Connections served at once. */
     static final int CONNECTIONS = 6;
+    /** The header that authenticates {@code GET /cancel}. */
+    public static final String CANCEL_HEADER = "X-Maestro-Auth-Cancel";
     /** How long one request may take to arrive (the JDK server's per-request deadline). */
     static final int REQUEST_SECONDS = 10;
 
@@ -54,6 +62,7 @@ public final class LoopbackCallbackReceiver implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final CompletableFuture<AuthorizationCode> result = new CompletableFuture<>();
+    private final Secret cancelSecret = newCancelSecret();
 
     private LoopbackCallbackReceiver(AuthorizationSession session, Clock clock, HttpServer server,
                                      ExecutorService executor) {
@@ -97,8 +106,20 @@ public final class LoopbackCallbackReceiver implements AutoCloseable {
         return receiver;
     }
 
+    public AuthorizationSession session() {
+        return session;
+    }
+
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /**
+     * What {@code GET /cancel} must carry in {@value #CANCEL_HEADER} to end this login. A header, because a
+     * web page cannot add one to a cross-site request without a CORS preflight, which this server refuses.
+     */
+    public Secret cancelSecret() {
+        return cancelSecret;
     }
 
     /** Completes with the code, or exceptionally with an {@link AuthException}. */
@@ -151,16 +172,20 @@ public final class LoopbackCallbackReceiver implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getRawPath();
-            if (!isLoopbackHost(exchange.getRequestHeaders().getFirst("Host"))) {
+            List<String> hosts = exchange.getRequestHeaders().get("Host");
+            if (hosts == null || hosts.size() != 1 || exchange.getRequestURI().getRawAuthority() != null
+                    || exchange.getRequestURI().getScheme() != null) {
+                // One Host header and an origin-form target (RFC 9112 §3.2, §3.2.1): anything else is
+                // a request no browser following our redirect sends.
+                respond(exchange, 400, CallbackPages.failure("Bad request", "This request is not one a browser sends."));
+            } else if (!isLoopbackHost(hosts.get(0))) {
                 // DNS rebinding: a page on another origin must not reach us through a name resolving to 127.0.0.1.
                 respond(exchange, 403, CallbackPages.failure("Forbidden", "This address only answers to localhost."));
             } else if (!"GET".equals(exchange.getRequestMethod())) {
                 exchange.getResponseHeaders().set("Allow", "GET");
                 respond(exchange, 405, CallbackPages.failure("Method not allowed", "Only GET is served here."));
             } else if ("/cancel".equals(path)) {
-                cancel();
-                respond(exchange, 200, CallbackPages.failure("Login cancelled",
-                        "The waiting maestro-auth login was cancelled. Start a new one when you are ready."));
+                cancel(exchange);
             } else if (!callbackPath.equals(path)) {
                 respond(exchange, 404, CallbackPages.failure("Not found", "Nothing is served at this address."));
             } else if (result.isDone()) {
@@ -170,6 +195,23 @@ public final class LoopbackCallbackReceiver implements AutoCloseable {
                 callback(exchange);
             }
         }
+    }
+
+    private void cancel(HttpExchange exchange) throws IOException {
+        var headers = exchange.getRequestHeaders();
+        // Only the CLI knows the secret, and it sends neither Origin nor Referer; a web page can send
+        // GET /cancel (an <img> tag) but not the header.
+        if (headers.containsKey("Origin") || headers.containsKey("Referer")
+                || !cancelSecret.matches(headers.getFirst(CANCEL_HEADER))) {
+            LOG.warn("Refused a cancel request that did not come from maestro-auth");
+            respond(exchange, 403, CallbackPages.failure("The login was not cancelled",
+                    "Only maestro-auth can cancel it: press Ctrl-C in its terminal, or run the same login again "
+                            + "with --cancel-previous."));
+            return;
+        }
+        cancel();
+        respond(exchange, 200, CallbackPages.failure("Login cancelled",
+                "The waiting maestro-auth login was cancelled. Start a new one when you are ready."));
     }
 
     private void callback(HttpExchange exchange) throws IOException {
@@ -230,13 +272,24 @@ public final class LoopbackCallbackReceiver implements AutoCloseable {
         }
     }
 
-    /** Asks a receiver left over from an earlier login to stop (GET /cancel), as the Codex CLI does. */
-    public static boolean cancelRunning(int port) {
+    private static Secret newCancelSecret() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return Secret.of(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+    }
+
+    /**
+     * Asks a receiver left over from an earlier login to stop ({@code GET /cancel}). With the earlier
+     * login's secret, a maestro-auth receiver stops; without it, only a receiver that accepts a plain
+     * cancel (the Codex CLI's) does.
+     */
+    public static boolean cancelRunning(int port, Optional<Secret> secret) {
         try {
             var connection = (java.net.HttpURLConnection) java.net.URI.create("http://127.0.0.1:" + port + "/cancel").toURL()
                     .openConnection();
             connection.setConnectTimeout(2000);
             connection.setReadTimeout(2000);
+            secret.ifPresent(value -> connection.setRequestProperty(CANCEL_HEADER, value.reveal()));
             int status = connection.getResponseCode();
             connection.disconnect();
             return status == 200;

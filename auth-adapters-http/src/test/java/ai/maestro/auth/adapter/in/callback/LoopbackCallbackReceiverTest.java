@@ -17,6 +17,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.time.Instant;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -211,13 +212,84 @@ class LoopbackCallbackReceiverTest {
     }
 
     @Test
-    void cancelEndsTheLogin() throws Exception {
+    void cancelWithTheLoginsSecretEndsTheLoginWithAPage() throws Exception {
         start(Duration.ofSeconds(30));
 
-        assertTrue(LoopbackCallbackReceiver.cancelRunning(receiver.port()));
+        assertTrue(LoopbackCallbackReceiver.cancelRunning(receiver.port(), Optional.of(receiver.cancelSecret())));
 
         LoginAbortedException error = assertThrows(LoginAbortedException.class, receiver::await);
         assertEquals(LoginAbortedException.Reason.CANCELLED, error.reason());
+    }
+
+    @Test
+    void aCancelAWebPageCanSendIsRefusedAndTheLoginGoesOn() throws Exception {
+        start(Duration.ofSeconds(30));
+        String secret = receiver.cancelSecret().reveal();
+        String url = "http://127.0.0.1:" + receiver.port() + "/cancel";
+
+        // An <img src=".../cancel"> on any page; a plain cancel; a wrong secret; the right one with a foreign Origin or Referer.
+        List<Request> forged = List.of(
+                new Request.Builder().url(url).header("Referer", "https://attacker.example/").build(),
+                new Request.Builder().url(url).build(),
+                new Request.Builder().url(url).header(LoopbackCallbackReceiver.CANCEL_HEADER, secret + "x").build(),
+                new Request.Builder().url(url).header(LoopbackCallbackReceiver.CANCEL_HEADER, secret)
+                        .header("Origin", "https://attacker.example").build(),
+                new Request.Builder().url(url).header(LoopbackCallbackReceiver.CANCEL_HEADER, secret)
+                        .header("Referer", "https://attacker.example/page").build());
+        for (Request request : forged) {
+            Answer answer = send(request);
+            assertEquals(403, answer.status(), request.headers().toString());
+            assertTrue(answer.body().contains("--cancel-previous"), answer.body());
+        }
+        assertFalse(LoopbackCallbackReceiver.cancelRunning(receiver.port(), Optional.empty()));
+
+        assertFalse(receiver.result().isDone());
+        assertEquals(200, get("/auth/callback?code=the-code&state=" + STATE).status());
+        assertEquals("the-code", receiver.await().value().reveal());
+    }
+
+    @Test
+    void twoHostHeadersOrAnAbsoluteFormTargetAreRefused() throws Exception {
+        start(Duration.ofSeconds(30));
+        String callback = "/auth/callback?code=c&state=" + STATE;
+        String host = "localhost:" + receiver.port();
+
+        assertEquals(400, rawStatus("GET " + callback + " HTTP/1.1\r\nHost: " + host + "\r\nHost: attacker.example\r\n"
+                + "Connection: close\r\n\r\n"));
+        assertEquals(400, rawStatus("GET http://attacker.example" + callback + " HTTP/1.1\r\nHost: " + host
+                + "\r\nConnection: close\r\n\r\n"));
+        assertEquals(400, rawStatus("GET http://" + host + callback + " HTTP/1.1\r\nHost: " + host
+                + "\r\nConnection: close\r\n\r\n"));
+
+        assertFalse(receiver.result().isDone());
+    }
+
+    private int rawStatus(String request) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", receiver.port())) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String statusLine = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+            return Integer.parseInt(statusLine.split(" ")[1]);
+        }
+    }
+
+    @Test
+    void theCancelSecretFileIsTheOwnersOnlyAndOnlyItsWriterRemovesIt(@org.junit.jupiter.api.io.TempDir
+                                                                       java.nio.file.Path home) throws Exception {
+        CancelSecretFile file = CancelSecretFile.forPort(home, 1455);
+        ai.maestro.auth.domain.Secret first = ai.maestro.auth.domain.Secret.of("first-secret-value");
+        ai.maestro.auth.domain.Secret second = ai.maestro.auth.domain.Secret.of("second-secret-value");
+
+        file.write(first);
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(file.file())));
+        file.write(second);
+        file.deleteIfStill(first);
+
+        assertEquals(Optional.of(second), file.read());
+        file.deleteIfStill(second);
+        assertEquals(Optional.empty(), file.read());
     }
 
     @Test
@@ -227,7 +299,7 @@ class LoopbackCallbackReceiverTest {
                     () -> LoopbackCallbackReceiver.start(session(), Clock.systemUTC(), Duration.ofSeconds(5),
                             busy.getLocalPort()));
             assertEquals(busy.getLocalPort(), error.port());
-            assertTrue(error.getMessage().contains(busy.getLocalPort() + "/cancel"), error.getMessage());
+            assertTrue(error.getMessage().contains("--cancel-previous"), error.getMessage());
         }
     }
 
