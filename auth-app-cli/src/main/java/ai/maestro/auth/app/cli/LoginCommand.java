@@ -75,6 +75,8 @@ final class LoginCommand extends ProviderSubcommand {
         CliContext context = context();
         OAuthService service = context.get(OAuthService.class);
         ProviderConfig config = service.configs().get(target.provider);
+        // A login whose tokens could not be stored must stop before the code is spent.
+        service.checkStoreBeforeLogin(target.provider);
         OAuthService.LoginAttempt attempt = service.startLogin(target.provider);
         String url = attempt.request().uri().toString();
         SavedAuthentication saved;

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -35,7 +36,14 @@ final class StatusCommand extends Subcommand {
         CliContext context = context();
         OAuthService service = context.get(OAuthService.class);
         Instant now = context.config().clock().instant();
-        List<Row> rows = service.list().stream().map(summary -> row(service, summary)).toList();
+        List<Row> rows = new ArrayList<>(service.list().stream().map(summary -> row(service, summary)).toList());
+        for (String unknown : service.unrecognizedRows()) {
+            // A newer maestro-auth wrote it: show it, and leave it alone.
+            int slash = unknown.indexOf('/');
+            rows.add(new Row(Terminal.safe(unknown.substring(0, slash)).toLowerCase(Locale.ROOT),
+                    Terminal.safe(unknown.substring(slash + 1)).toLowerCase(Locale.ROOT), null, null, null, false,
+                    "unknown to this version"));
+        }
         if (json) {
             printJson(context.out(), rows, now);
         } else if (rows.isEmpty()) {

@@ -56,6 +56,14 @@ public final class OAuthService {
         return configs;
     }
 
+    /**
+     * Fails with a {@link ai.maestro.auth.domain.error.CredentialStoreException} when the login's
+     * tokens could not be stored: call before sending the user to the browser.
+     */
+    public void checkStoreBeforeLogin(ProviderId provider) {
+        store.checkReadyForLogin(provider);
+    }
+
     public LoginAttempt startLogin(ProviderId provider) {
         ProviderConfig config = configs.get(provider);
         AuthorizationSession session = AuthorizationSession.start(config, random, clock.instant(), sessionLifetime);
@@ -102,6 +110,11 @@ public final class OAuthService {
 
     public List<CredentialSummary> list() {
         return store.list();
+    }
+
+    /** Rows of a newer version (unknown provider or auth type), as {@code provider/auth_type}. */
+    public List<String> unrecognizedRows() {
+        return store.unrecognizedRows();
     }
 
     /** Deletes every credential of the provider; true when something was deleted. */

@@ -8,18 +8,22 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.Optional;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 
 /**
- * AES-256-GCM for one credential row. Layout: {@code 'M' 0x01 len(keyId) keyId nonce[12] ciphertext+tag[16]}.
- * The associated data binds the header and the row's identity (provider, auth_type): a ciphertext
- * copied onto another row, or given another key id, does not decrypt.
+ * AES-256-GCM for one credential row. Layout: {@code 'M' 0x02 len(keyId) keyId nonce[12] ciphertext+tag[16]}.
+ * The associated data binds the header, the row's identity (provider, auth_type) and the row version
+ * the ciphertext is stored at: a ciphertext copied onto another row, given another key id, or an older
+ * copy of the same row put back (a rollback whose refresh token is already spent) does not decrypt.
+ * Format 1 (before the version was bound) is still read, and replaced by format 2 at the next save.
  */
 public final class CredentialCipher {
     private static final byte MAGIC = 'M';
-    private static final byte FORMAT_VERSION = 1;
+    private static final byte FORMAT_VERSION = 2;
+    private static final byte FORMAT_WITHOUT_ROW_VERSION = 1;
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
 
@@ -35,8 +39,8 @@ public final class CredentialCipher {
         return keys.primary().id();
     }
 
-    /** Encrypts under the primary key with a fresh nonce. */
-    public byte[] encrypt(ProviderId provider, AuthType authType, byte[] plaintext) {
+    /** Encrypts under the primary key with a fresh nonce, for the row at {@code rowVersion}. */
+    public byte[] encrypt(ProviderId provider, AuthType authType, long rowVersion, byte[] plaintext) {
         EncryptionKey key = keys.primary();
         byte[] header = header(key.id());
         byte[] nonce = new byte[NONCE_BYTES];
@@ -44,7 +48,7 @@ public final class CredentialCipher {
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, key.secretKey(), new GCMParameterSpec(TAG_BITS, nonce));
-            cipher.updateAAD(associatedData(header, provider, authType));
+            cipher.updateAAD(associatedData(header, provider, authType, rowVersion));
             byte[] sealed = cipher.doFinal(plaintext);
             return ByteBuffer.allocate(header.length + NONCE_BYTES + sealed.length)
                     .put(header).put(nonce).put(sealed).array();
@@ -55,7 +59,8 @@ public final class CredentialCipher {
 
     /** The key id named in a ciphertext's header. */
     public static String keyIdOf(byte[] ciphertext) {
-        if (ciphertext.length < 3 || ciphertext[0] != MAGIC || ciphertext[1] != FORMAT_VERSION) {
+        if (ciphertext.length < 3 || ciphertext[0] != MAGIC
+                || ciphertext[1] != FORMAT_VERSION && ciphertext[1] != FORMAT_WITHOUT_ROW_VERSION) {
             return null;
         }
         int length = ciphertext[2] & 0xFF;
@@ -63,11 +68,15 @@ public final class CredentialCipher {
                 : new String(ciphertext, 3, length, StandardCharsets.US_ASCII);
     }
 
-    public byte[] decrypt(ProviderId provider, AuthType authType, byte[] ciphertext) {
+    /** Decrypts the ciphertext stored in the row at {@code rowVersion}. */
+    public byte[] decrypt(ProviderId provider, AuthType authType, long rowVersion, byte[] ciphertext) {
         String row = provider.cliName() + " " + authType;
         String keyId = keyIdOf(ciphertext);
         if (keyId == null) {
             throw unreadable("The stored " + row + " credential has an unknown format or is truncated.", null, provider);
+        }
+        if (keys.isLost()) {
+            throw keys.lostKey(keyId, Optional.of(provider.cliName()));
         }
         EncryptionKey key = keys.byId(keyId).orElseThrow(() -> new CredentialStoreException(
                 "The stored " + row + " credential was encrypted with key '" + keyId
@@ -83,12 +92,13 @@ public final class CredentialCipher {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.DECRYPT_MODE, key.secretKey(),
                     new GCMParameterSpec(TAG_BITS, ciphertext, headerLength, NONCE_BYTES));
-            cipher.updateAAD(associatedData(header, provider, authType));
+            cipher.updateAAD(header[1] == FORMAT_WITHOUT_ROW_VERSION ? associatedData(header, provider, authType)
+                    : associatedData(header, provider, authType, rowVersion));
             return cipher.doFinal(ciphertext, headerLength + NONCE_BYTES,
                     ciphertext.length - headerLength - NONCE_BYTES);
         } catch (AEADBadTagException e) {
             throw unreadable("The stored " + row + " credential does not decrypt with key '" + keyId
-                    + "': the key is wrong or the row was altered.", keyId, provider);
+                    + "': the key is wrong, or the row was altered or put back from an older copy.", keyId, provider);
         } catch (GeneralSecurityException e) {
             throw unreadable("The stored " + row + " credential cannot be decrypted with key '" + keyId + "'.",
                     keyId, provider);
@@ -104,6 +114,11 @@ public final class CredentialCipher {
     private static byte[] header(String keyId) {
         byte[] id = keyId.getBytes(StandardCharsets.US_ASCII);
         return ByteBuffer.allocate(3 + id.length).put(MAGIC).put(FORMAT_VERSION).put((byte) id.length).put(id).array();
+    }
+
+    private static byte[] associatedData(byte[] header, ProviderId provider, AuthType authType, long rowVersion) {
+        byte[] identity = associatedData(header, provider, authType);
+        return ByteBuffer.allocate(identity.length + Long.BYTES).put(identity).putLong(rowVersion).array();
     }
 
     private static byte[] associatedData(byte[] header, ProviderId provider, AuthType authType) {

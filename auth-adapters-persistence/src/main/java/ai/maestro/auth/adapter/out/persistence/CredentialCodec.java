@@ -25,7 +25,8 @@ final class CredentialCodec {
     byte[] seal(CredentialCipher cipher, ai.maestro.auth.domain.SavedAuthentication row) {
         byte[] plaintext = encode(row.credential());
         try {
-            return cipher.encrypt(row.provider(), row.authType(), plaintext);
+            // Sealed for the version the row will have once saved over row.version().
+            return cipher.encrypt(row.provider(), row.authType(), row.version() + 1, plaintext);
         } finally {
             java.util.Arrays.fill(plaintext, (byte) 0);
         }

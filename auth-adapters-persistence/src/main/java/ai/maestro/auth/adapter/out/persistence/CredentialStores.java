@@ -23,9 +23,20 @@ public final class CredentialStores {
     private CredentialStores() {
     }
 
-    /** Keys from the environment or the key file in the data directory. */
+    /**
+     * Keys from the environment or the key file in the data directory. A key file is generated only
+     * for a store without rows: when it is missing while rows remain, the store opens without a key
+     * and says so on every read or write.
+     */
     public static JdbiCredentialStore open(PersistenceSettings settings, Map<String, String> env, SecureRandom random) {
         prepareDataDirectory(settings.dataDirectory());
+        Path keyFile = settings.dataDirectory().resolve(EncryptionKeys.KEY_FILE);
+        if (!EncryptionKeys.configuredIn(env) && !Files.exists(keyFile)) {
+            JdbiCredentialStore keyless = openPrepared(settings, EncryptionKeys.lost(keyFile), random);
+            if (keyless.hasRows()) {
+                return keyless;
+            }
+        }
         return openPrepared(settings, EncryptionKeys.load(env, settings.dataDirectory(), random), random);
     }
 

@@ -25,6 +25,8 @@ public final class EncryptionKeys {
 
     private final Map<String, EncryptionKey> byId = new LinkedHashMap<>();
     private final EncryptionKey primary;
+    /** The key file that is missing while the store holds rows; null when keys are at hand. */
+    private final Path lostKeyFile;
 
     public EncryptionKeys(List<EncryptionKey> keys) {
         if (keys.isEmpty()) {
@@ -32,10 +34,45 @@ public final class EncryptionKeys {
         }
         keys.forEach(k -> byId.putIfAbsent(k.id(), k));
         this.primary = keys.get(0);
+        this.lostKeyFile = null;
+    }
+
+    private EncryptionKeys(Path lostKeyFile) {
+        this.primary = null;
+        this.lostKeyFile = lostKeyFile;
+    }
+
+    /**
+     * No key: the key file is gone but rows remain. Nothing is encrypted or decrypted (a new key would
+     * hide the loss and strand the rows); listing and deleting rows still work.
+     */
+    static EncryptionKeys lost(Path keyFile) {
+        return new EncryptionKeys(keyFile);
+    }
+
+    static boolean configuredIn(Map<String, String> env) {
+        String configured = env.get(VARIABLE);
+        return configured != null && !configured.isBlank();
     }
 
     public EncryptionKey primary() {
+        if (lostKeyFile != null) {
+            throw lostKey(null, Optional.empty());
+        }
         return primary;
+    }
+
+    boolean isLost() {
+        return lostKeyFile != null;
+    }
+
+    /** Why nothing can be read or written while the key file is lost, and the two ways out. */
+    CredentialStoreException lostKey(String keyId, Optional<String> provider) {
+        return new CredentialStoreException("The key file " + lostKeyFile + " is missing, but the store still holds "
+                + "credentials" + (keyId == null ? "" : " encrypted with key '" + keyId + "'") + ".", keyId,
+                "Restore " + KEY_FILE + " from a backup (or set " + VARIABLE + " to that key), or run `maestro-auth "
+                        + "logout " + provider.orElse("<provider>") + "` to delete what cannot be read, then log in again.",
+                null);
     }
 
     public Optional<EncryptionKey> byId(String id) {
@@ -48,9 +85,8 @@ public final class EncryptionKeys {
 
     /** From the environment when set, else the key file in {@code dataDirectory} (created 0600 when absent). */
     public static EncryptionKeys load(Map<String, String> env, Path dataDirectory, SecureRandom random) {
-        String configured = env.get(VARIABLE);
-        if (configured != null && !configured.isBlank()) {
-            return parse(configured, VARIABLE);
+        if (configuredIn(env)) {
+            return parse(env.get(VARIABLE), VARIABLE);
         }
         Path file = dataDirectory.resolve(KEY_FILE);
         try {

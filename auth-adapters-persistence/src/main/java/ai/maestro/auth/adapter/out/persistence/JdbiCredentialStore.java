@@ -137,11 +137,44 @@ public final class JdbiCredentialStore implements CredentialStorePort {
     public List<CredentialSummary> list() {
         return guard(() -> jdbi.withHandle(h -> h.createQuery("SELECT provider, auth_type, expires_at, updated_at,"
                         + " version, relogin_reason FROM saved_authentications ORDER BY provider, auth_type")
-                .map((rs, ctx) -> new CredentialSummary(ProviderId.valueOf(rs.getString("provider")),
-                        AuthType.valueOf(rs.getString("auth_type")),
-                        Optional.ofNullable(instant(rs, "expires_at")), instant(rs, "updated_at"),
-                        rs.getLong("version"), rs.getString("relogin_reason") != null))
-                .list()));
+                .map((rs, ctx) -> {
+                    Optional<Map.Entry<ProviderId, AuthType>> row = known(rs.getString("provider"),
+                            rs.getString("auth_type"));
+                    return row.isEmpty() ? null : new CredentialSummary(row.get().getKey(), row.get().getValue(),
+                            Optional.ofNullable(instant(rs, "expires_at")), instant(rs, "updated_at"),
+                            rs.getLong("version"), rs.getString("relogin_reason") != null);
+                })
+                .list()).stream().filter(java.util.Objects::nonNull).toList());
+    }
+
+    /** Whether any row is stored, known to this version or not. */
+    boolean hasRows() {
+        return guard(() -> jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM saved_authentications")
+                .mapTo(Long.class).one())) > 0;
+    }
+
+    @Override
+    public void checkReadyForLogin(ProviderId provider) {
+        find(provider, AuthType.OAUTH);
+        cipher.primaryKeyId();
+    }
+
+    @Override
+    public List<String> unrecognizedRows() {
+        return guard(() -> jdbi.withHandle(h -> h.createQuery(
+                        "SELECT provider, auth_type FROM saved_authentications ORDER BY provider, auth_type")
+                .map((rs, ctx) -> known(rs.getString("provider"), rs.getString("auth_type")).isPresent() ? null
+                        : rs.getString("provider") + "/" + rs.getString("auth_type"))
+                .list()).stream().filter(java.util.Objects::nonNull).toList());
+    }
+
+    /** The row's identity when this version knows both names; rows of a newer version are left alone. */
+    private static Optional<Map.Entry<ProviderId, AuthType>> known(String provider, String authType) {
+        try {
+            return Optional.of(Map.entry(ProviderId.valueOf(provider), AuthType.valueOf(authType)));
+        } catch (IllegalArgumentException | NullPointerException unknown) {
+            return Optional.empty();
+        }
     }
 
     @Override
@@ -261,9 +294,8 @@ public final class JdbiCredentialStore implements CredentialStorePort {
         List<Map.Entry<ProviderId, AuthType>> stale = guard(() -> jdbi.withHandle(h -> h.createQuery(
                         "SELECT provider, auth_type FROM saved_authentications WHERE key_id <> :primary")
                 .bind("primary", cipher.primaryKeyId())
-                .map((rs, ctx) -> Map.entry(ProviderId.valueOf(rs.getString("provider")),
-                        AuthType.valueOf(rs.getString("auth_type"))))
-                .list()));
+                .map((rs, ctx) -> known(rs.getString("provider"), rs.getString("auth_type")))
+                .list()).stream().flatMap(Optional::stream).toList());
         int changed = 0;
         for (Map.Entry<ProviderId, AuthType> row : stale) {
             Optional<SavedAuthentication> current = find(row.getKey(), row.getValue());
@@ -289,7 +321,7 @@ public final class JdbiCredentialStore implements CredentialStorePort {
     }
 
     private SavedAuthentication read(ResultSet rs, ProviderId provider, AuthType authType) throws SQLException {
-        byte[] plaintext = cipher.decrypt(provider, authType, rs.getBytes("credentials"));
+        byte[] plaintext = cipher.decrypt(provider, authType, rs.getLong("version"), rs.getBytes("credentials"));
         Credential credential;
         try {
             credential = codec.decode(plaintext);

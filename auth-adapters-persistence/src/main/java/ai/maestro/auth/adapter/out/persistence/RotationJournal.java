@@ -100,7 +100,7 @@ final class RotationJournal {
         if (node == null || !"recorded".equals(node.path("state").asText())) {
             return Optional.empty();
         }
-        byte[] plaintext = cipher.decrypt(provider, AuthType.OAUTH,
+        byte[] plaintext = cipher.decrypt(provider, AuthType.OAUTH, node.path("version").asLong() + 1,
                 Base64.getDecoder().decode(node.path("credentials").asText()));
         Credential credential;
         try {

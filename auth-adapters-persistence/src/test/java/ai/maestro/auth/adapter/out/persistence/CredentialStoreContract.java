@@ -195,6 +195,66 @@ abstract class CredentialStoreContract {
     }
 
     @Test
+    void anOlderCiphertextOfTheSameRowPutBackIsDetectedAsTampering() {
+        JdbiCredentialStore store = store();
+        SavedAuthentication v1 = ((SaveResult.Saved) store.save(fresh(ProviderId.OPENAI, token("a1", "r1")))).stored();
+        byte[] older = rawCredentials(store, ProviderId.OPENAI);
+        store.save(v1.replacedBy(token("a2", "r2"), NOW));
+
+        writeRaw(store, ProviderId.OPENAI, older);
+
+        CredentialStoreException error = assertThrows(CredentialStoreException.class,
+                () -> store.find(ProviderId.OPENAI, AuthType.OAUTH));
+        assertTrue(error.getMessage().contains("older copy"), error.getMessage());
+        assertArrayEquals(older, rawCredentials(store, ProviderId.OPENAI));
+    }
+
+    @Test
+    void aRowWrittenBeforeTheVersionWasBoundIsStillReadAndUpgradedAtTheNextSave() throws Exception {
+        JdbiCredentialStore store = store();
+        SavedAuthentication v1 = ((SaveResult.Saved) store.save(fresh(ProviderId.OPENAI, token("a1", "r1")))).stored();
+        writeRaw(store, ProviderId.OPENAI, formatOne(ProviderId.OPENAI, new CredentialCodec(
+                new com.fasterxml.jackson.databind.ObjectMapper()).encode(token("old-format", "r0"))));
+
+        SavedAuthentication read = store.find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow();
+        assertEquals("old-format", ((OAuthToken) read.credential()).accessToken().reveal());
+        store.save(read.replacedBy(token("a2", "r2"), NOW));
+
+        assertEquals(2, rawCredentials(store, ProviderId.OPENAI)[1]);
+        assertEquals(v1.version() + 1, store.find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow().version());
+    }
+
+    /** A ciphertext as the first format sealed it: associated data without the row version. */
+    private byte[] formatOne(ProviderId provider, byte[] plaintext) throws Exception {
+        byte[] header = {'M', 1, 2, 'k', '1'};
+        byte[] nonce = new byte[12];
+        new java.security.SecureRandom().nextBytes(nonce);
+        javax.crypto.Cipher aes = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+        aes.init(javax.crypto.Cipher.ENCRYPT_MODE, k1.secretKey(), new javax.crypto.spec.GCMParameterSpec(128, nonce));
+        aes.updateAAD(header);
+        aes.updateAAD(("maestro-auth/" + provider.name() + "/OAUTH").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        byte[] sealed = aes.doFinal(plaintext);
+        return java.nio.ByteBuffer.allocate(header.length + nonce.length + sealed.length).put(header).put(nonce)
+                .put(sealed).array();
+    }
+
+    @Test
+    void rowsANewerVersionWroteAreListedApartAndLeftAlone() {
+        JdbiCredentialStore store = store();
+        store.save(fresh(ProviderId.OPENAI, token("a", "r")));
+        for (String[] row : new String[][] {{"GEMINI", "OAUTH"}, {"OPENAI", "DEVICE_TOKEN"}}) {
+            store.jdbi().useHandle(h -> h.createUpdate("INSERT INTO saved_authentications (provider, auth_type,"
+                            + " credentials, key_id, created_at, updated_at, version) VALUES (:p, :t, :c, 'k1',"
+                            + " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)")
+                    .bind("p", row[0]).bind("t", row[1]).bind("c", new byte[] {0}).execute());
+        }
+
+        assertEquals(List.of(ProviderId.OPENAI), store.list().stream().map(CredentialSummary::provider).toList());
+        assertEquals(List.of("GEMINI/OAUTH", "OPENAI/DEVICE_TOKEN"), store.unrecognizedRows());
+        assertEquals(0, store(keys(key("k2"), k1)).rekey() - 1, "only the known row is re-encrypted");
+    }
+
+    @Test
     void aWrongKeyIsATypedErrorThatNamesTheKeyAndOverwritesNothing() {
         store().save(fresh(ProviderId.OPENAI, token("a", "r")));
         byte[] before = rawCredentials(store(), ProviderId.OPENAI);

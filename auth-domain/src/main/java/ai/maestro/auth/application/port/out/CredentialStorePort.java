@@ -26,8 +26,25 @@ public interface CredentialStorePort {
 
     boolean delete(ProviderId provider, AuthType authType);
 
-    /** Every row, without decrypting any. */
+    /** Every row this version knows (provider and auth type), without decrypting any. */
     List<CredentialSummary> list();
+
+    /**
+     * Throws {@link ai.maestro.auth.domain.error.CredentialStoreException} when a new login of
+     * {@code provider} could not be stored (its current row is unreadable, no key to encrypt with),
+     * so that it is said before the user signs in and the authorization code is spent.
+     */
+    default void checkReadyForLogin(ProviderId provider) {
+        find(provider, AuthType.OAUTH);
+    }
+
+    /**
+     * Rows whose provider or auth type this version does not know (a newer version wrote them), as
+     * {@code provider/auth_type}: shown, never read, changed or deleted.
+     */
+    default List<String> unrecognizedRows() {
+        return List.of();
+    }
 
     /**
      * Runs {@code work} holding the store-wide refresh lock of {@code provider}: processes sharing
