@@ -76,9 +76,8 @@ class TokenLifecycleE2ETest {
     private Injector injector() {
         MaestroAuthConfig base = MaestroAuthConfig.fromEnvironment(env);
         // Quick retries, so the transient-failure tests do not wait for real backoff.
-        MaestroAuthConfig config = new MaestroAuthConfig(base.environment(), base.providers(), base.persistence(),
-                HttpSettings.defaults().withBackoff(Duration.ofMillis(10), Duration.ofMillis(50)),
-                base.lifecycle().withoutBackgroundRefresh(), base.loginSessionLifetime(), base.clock());
+        MaestroAuthConfig config = base.with(base.http().withBackoff(Duration.ofMillis(10), Duration.ofMillis(50)),
+                base.lifecycle().withoutBackgroundRefresh());
         return Guice.createInjector(new MaestroAuthModule(config));
     }
 

@@ -1,7 +1,13 @@
 package ai.maestro.auth.app.cli;
 
 import ai.maestro.auth.domain.error.AuthException;
+import ai.maestro.auth.app.wiring.MaestroAuthConfig;
 import java.io.PrintWriter;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.IntSupplier;
 import picocli.CommandLine;
 
 /** Builds the command line and turns every failure into one clear line and an exit code. */
@@ -15,10 +21,53 @@ public final class Cli {
                 .setErr(context.err())
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((e, cmd, parsed) -> report(context, e));
-        int code = commandLine.execute(args);
+        int code = withinDeadline(context, () -> commandLine.execute(args));
         context.out().flush();
         context.err().flush();
         return code;
+    }
+
+    /**
+     * Runs the command on a worker thread and gives up when it outlives its deadline: whatever it
+     * waits for (a server, a lock, a disk), the user gets one line and exit 5, never a hang. The
+     * bounds inside (token endpoint deadline, lock waits) end it earlier in every case they know.
+     */
+    private static int withinDeadline(CliContext context, IntSupplier command) {
+        FutureTask<Integer> task = new FutureTask<>(command::getAsInt);
+        Thread worker = new Thread(task, "maestro-auth-command");
+        worker.setDaemon(true);
+        worker.start();
+        long started = System.nanoTime();
+        try {
+            while (true) {
+                long left = context.deadline().toNanos() - (System.nanoTime() - started);
+                try {
+                    return task.get(Math.max(left, 0), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    // login may have moved its deadline out meanwhile (its --timeout).
+                    if (context.deadline().toNanos() - (System.nanoTime() - started) <= 0) {
+                        // Not interrupted: its own error line would follow this one. The process ends now.
+                        context.err().println("maestro-auth: gave up after " + context.deadline().toSeconds()
+                                + " s: a server, the credential store or a lock did not answer in time. Try again later;"
+                                + " --verbose shows where it waited (the limit is " + MaestroAuthConfig.COMMAND_TIMEOUT_VARIABLE
+                                + ").");
+                        if (context.verbose()) {
+                            for (StackTraceElement frame : worker.getStackTrace()) {
+                                context.err().println("\tat " + frame);
+                            }
+                        }
+                        return ExitCodes.PROVIDER_UNAVAILABLE;
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            worker.interrupt();
+            return ExitCodes.LOGIN_FAILED;
+        } catch (ExecutionException e) {
+            // picocli's handlers turn every failure into an exit code; this is a failure of the handler itself.
+            throw new IllegalStateException("the command failed outside its error handling", e.getCause());
+        }
     }
 
     /**

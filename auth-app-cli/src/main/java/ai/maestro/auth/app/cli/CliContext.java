@@ -7,6 +7,8 @@ import com.google.inject.Injector;
 import com.google.inject.Module;
 import java.io.BufferedReader;
 import java.io.PrintWriter;
+import java.time.Duration;
+import ai.maestro.auth.domain.error.ConfigurationException;
 import java.util.function.Function;
 
 /** What a command runs with: configuration, streams, the injector (built on first use) and a browser. */
@@ -26,6 +28,8 @@ public final class CliContext {
     private final Function<MaestroAuthConfig, Module> modules;
     private Injector injector;
     private boolean verbose;
+    /** Added to the command timeout by a command that waits for the user (login's --timeout). */
+    private volatile Duration extraTime = Duration.ZERO;
 
     public CliContext(MaestroAuthConfig config, BufferedReader in, PrintWriter out, PrintWriter err,
                       boolean interactive, Browser browser, Function<MaestroAuthConfig, Module> modules) {
@@ -45,6 +49,9 @@ public final class CliContext {
 
     public synchronized <T> T get(Class<T> type) {
         if (injector == null) {
+            if (!config.problems().isEmpty()) {
+                throw new ConfigurationException(config.problems());
+            }
             injector = Guice.createInjector(modules.apply(config));
         }
         return injector.getInstance(type);
@@ -80,5 +87,14 @@ public final class CliContext {
 
     void verbose(boolean value) {
         this.verbose = value;
+    }
+
+    /** The command waits for the user up to {@code time}: its deadline moves out by that much. */
+    void allowExtraTime(Duration time) {
+        this.extraTime = time;
+    }
+
+    Duration deadline() {
+        return config.commandTimeout().plus(extraTime);
     }
 }

@@ -3,6 +3,7 @@ package ai.maestro.auth.app.cli;
 import ai.maestro.auth.adapter.out.http.ProviderApiSettings;
 import ai.maestro.auth.adapter.out.persistence.EncryptionKeys;
 import ai.maestro.auth.adapter.out.persistence.PersistenceSettings;
+import ai.maestro.auth.app.wiring.MaestroAuthConfig;
 import ai.maestro.auth.domain.ProviderId;
 import ai.maestro.auth.domain.config.ConfigProblem;
 import ai.maestro.auth.domain.config.ProviderConfigs;
@@ -43,6 +44,16 @@ final class ConfigCommand extends Subcommand {
                 : persistence.dataDirectory().resolve(EncryptionKeys.KEY_FILE) + " (key file)",
                 source(env, EncryptionKeys.VARIABLE));
         List<ConfigProblem> problems = new ArrayList<>(providers.problems());
+        problems.addAll(context.config().problems());
+        MaestroAuthConfig config = context.config();
+        out.println();
+        out.println("Time limits");
+        out.printf(FORMAT, MaestroAuthConfig.SKEW_VARIABLE, config.lifecycle().skew().toSeconds() + " s before expiry",
+                source(env, MaestroAuthConfig.SKEW_VARIABLE));
+        out.printf(FORMAT, MaestroAuthConfig.HTTP_DEADLINE_VARIABLE, config.http().deadline().toSeconds()
+                + " s per token request", source(env, MaestroAuthConfig.HTTP_DEADLINE_VARIABLE));
+        out.printf(FORMAT, MaestroAuthConfig.COMMAND_TIMEOUT_VARIABLE, config.commandTimeout().toSeconds()
+                + " s per command", source(env, MaestroAuthConfig.COMMAND_TIMEOUT_VARIABLE));
         out.println();
         out.println("Provider APIs (verify, usage, the interceptor)");
         ProviderApiSettings apis = null;

@@ -73,6 +73,7 @@ final class LoginCommand extends ProviderSubcommand {
     @Override
     public Integer call() {
         CliContext context = context();
+        context.allowExtraTime(Duration.ofSeconds(timeoutSeconds));
         OAuthService service = context.get(OAuthService.class);
         ProviderConfig config = service.configs().get(target.provider);
         // A login whose tokens could not be stored must stop before the code is spent.

@@ -4,9 +4,12 @@ import ai.maestro.auth.adapter.out.http.HttpSettings;
 import ai.maestro.auth.adapter.out.persistence.PersistenceSettings;
 import ai.maestro.auth.application.service.TokenLifecyclePolicy;
 import ai.maestro.auth.domain.AuthorizationSession;
+import ai.maestro.auth.domain.config.ConfigProblem;
 import ai.maestro.auth.domain.config.ProviderConfigs;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -21,9 +24,18 @@ public record MaestroAuthConfig(
         HttpSettings http,
         TokenLifecyclePolicy lifecycle,
         Duration loginSessionLifetime,
+        Duration commandTimeout,
+        List<ConfigProblem> problems,
         Clock clock) {
 
     public static final String SKEW_VARIABLE = "MAESTRO_AUTH_REFRESH_SKEW_SECONDS";
+    /** Every token endpoint operation, all attempts included; a refresh lock is waited for this plus a margin. */
+    public static final String HTTP_DEADLINE_VARIABLE = "MAESTRO_AUTH_HTTP_DEADLINE_SECONDS";
+    /** Every command (login: on top of its --timeout). */
+    public static final String COMMAND_TIMEOUT_VARIABLE = "MAESTRO_AUTH_COMMAND_TIMEOUT_SECONDS";
+    public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(30);
+    /** What a refresh lock holder may need beyond its token endpoint call: re-read, save, read back. */
+    static final Duration LOCK_MARGIN = Duration.ofSeconds(5);
 
     public MaestroAuthConfig {
         environment = Map.copyOf(environment);
@@ -32,17 +44,48 @@ public record MaestroAuthConfig(
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(lifecycle, "lifecycle");
         Objects.requireNonNull(loginSessionLifetime, "loginSessionLifetime");
+        Objects.requireNonNull(commandTimeout, "commandTimeout");
+        problems = List.copyOf(problems);
         Objects.requireNonNull(clock, "clock");
     }
 
+    /** Never throws: a bad value is kept as a problem, which every command but {@code config} refuses. */
     public static MaestroAuthConfig fromEnvironment(Map<String, String> env) {
+        List<ConfigProblem> problems = new ArrayList<>();
         TokenLifecyclePolicy lifecycle = TokenLifecyclePolicy.defaults();
-        String skew = env.get(SKEW_VARIABLE);
-        if (skew != null && skew.matches("\\d{1,6}")) {
-            lifecycle = lifecycle.withSkew(Duration.ofSeconds(Long.parseLong(skew)));
-        }
+        Duration skew = seconds(env, SKEW_VARIABLE, 0, 86_400, lifecycle.skew(), problems);
+        Duration deadline = seconds(env, HTTP_DEADLINE_VARIABLE, 1, 600, HttpSettings.DEFAULT_DEADLINE, problems);
+        Duration command = seconds(env, COMMAND_TIMEOUT_VARIABLE, 1, 3_600, DEFAULT_COMMAND_TIMEOUT, problems);
         return new MaestroAuthConfig(env, ProviderConfigs.fromEnvironment(env), PersistenceSettings.fromEnvironment(env),
-                HttpSettings.defaults(), lifecycle, AuthorizationSession.DEFAULT_LIFETIME, Clock.systemUTC());
+                HttpSettings.defaults().withDeadline(deadline),
+                lifecycle.withSkew(skew).withRefreshLockWait(deadline.plus(LOCK_MARGIN)),
+                AuthorizationSession.DEFAULT_LIFETIME, command, problems, Clock.systemUTC());
+    }
+
+    /** Whole seconds from {@code min} to {@code max}; anything else is a problem and the default serves. */
+    private static Duration seconds(Map<String, String> env, String variable, long min, long max, Duration fallback,
+                                    List<ConfigProblem> problems) {
+        String text = env.get(variable);
+        if (text == null || text.isBlank()) {
+            return fallback;
+        }
+        String trimmed = text.trim();
+        if (trimmed.matches("\\d{1,7}")) {
+            long value = Long.parseLong(trimmed);
+            if (value >= min && value <= max) {
+                return Duration.ofSeconds(value);
+            }
+        }
+        problems.add(new ConfigProblem(null, variable, ConfigProblem.Kind.OUT_OF_RANGE, variable
+                + " must be a whole number of seconds from " + min + " to " + max + ", not '"
+                + (trimmed.length() > 20 ? trimmed.substring(0, 20) + "..." : trimmed) + "'"));
+        return fallback;
+    }
+
+    /** The same configuration with other lifecycle rules (tests, embedders). */
+    public MaestroAuthConfig with(HttpSettings newHttp, TokenLifecyclePolicy newLifecycle) {
+        return new MaestroAuthConfig(environment, providers, persistence, newHttp, newLifecycle, loginSessionLifetime,
+                commandTimeout, problems, clock);
     }
 
     public static MaestroAuthConfig fromSystemEnvironment() {

@@ -43,6 +43,11 @@ public record TokenLifecyclePolicy(
                 backgroundInterval, backgroundLead);
     }
 
+    public TokenLifecyclePolicy withRefreshLockWait(Duration wait) {
+        return new TokenLifecyclePolicy(skew, wait, inFlightWait, transientRetryDelay, backgroundInterval,
+                backgroundLead);
+    }
+
     public TokenLifecyclePolicy withoutBackgroundRefresh() {
         return new TokenLifecyclePolicy(skew, refreshLockWait, inFlightWait, transientRetryDelay, Duration.ZERO,
                 backgroundLead);

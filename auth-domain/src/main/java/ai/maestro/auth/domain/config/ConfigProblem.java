@@ -2,7 +2,10 @@ package ai.maestro.auth.domain.config;
 
 import ai.maestro.auth.domain.ProviderId;
 
-/** One thing wrong with a provider's configuration, named by the setting (environment variable) to fix. */
+/**
+ * One thing wrong with the configuration, named by the setting (environment variable) to fix;
+ * {@code provider} is null for a setting of maestro-auth itself (a timeout, the store).
+ */
 public record ConfigProblem(ProviderId provider, String setting, Kind kind, String message) {
     /** The kinds of configuration defect. */
     public enum Kind {
@@ -15,6 +18,7 @@ public record ConfigProblem(ProviderId provider, String setting, Kind kind, Stri
         INVALID_SCOPE,
         MALFORMED_EXTRA_PARAMETER,
         DUPLICATE_EXTRA_PARAMETER,
-        RESERVED_EXTRA_PARAMETER
+        RESERVED_EXTRA_PARAMETER,
+        OUT_OF_RANGE
     }
 }

@@ -4,12 +4,12 @@ import ai.maestro.auth.domain.config.ConfigProblem;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** The provider configuration is invalid; carries every problem found, not just the first. */
+/** The configuration is invalid; carries every problem found, not just the first. */
 public final class ConfigurationException extends AuthException {
     private final List<ConfigProblem> problems;
 
     public ConfigurationException(List<ConfigProblem> problems) {
-        super("Invalid OAuth configuration: " + problems.stream().map(ConfigProblem::message)
+        super("Invalid configuration: " + problems.stream().map(ConfigProblem::message)
                         .collect(Collectors.joining("; ")) + ".",
                 "Fix the named environment variables (or unset them to use the defaults).", null);
         this.problems = List.copyOf(problems);

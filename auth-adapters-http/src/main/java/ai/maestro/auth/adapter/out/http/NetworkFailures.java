@@ -16,6 +16,16 @@ final class NetworkFailures {
     private NetworkFailures() {
     }
 
+    /** The operation used up its whole deadline (every attempt included). */
+    static String pastDeadline(HttpUrl url, HttpSettings settings, int attempts) {
+        return "no complete answer from " + url.host() + ":" + url.port() + " within "
+                + settings.deadline().toSeconds() + " s (" + attempts + (attempts == 1 ? " attempt" : " attempts")
+                + "; the limit is " + DEADLINE_VARIABLE + ")";
+    }
+
+    /** The environment variable that sets {@link HttpSettings#deadline()}. */
+    static final String DEADLINE_VARIABLE = "MAESTRO_AUTH_HTTP_DEADLINE_SECONDS";
+
     static String describe(IOException e, HttpUrl url, HttpSettings settings) {
         String where = url.host() + ":" + url.port();
         if (e instanceof UnknownHostException) {

@@ -27,6 +27,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import okhttp3.Call;
 import okhttp3.FormBody;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -160,7 +162,11 @@ public final class OkHttpTokenEndpoint implements TokenEndpointPort {
 
     private TokenResponse send(ProviderConfig config, RequestBody body, Replay replay, List<String> secrets) {
         HttpUrl url = endpoint(config);
+        // One bound for the whole operation: a server that never answers, or drips its answer, costs
+        // at most the deadline, not attempts x call timeout.
+        long deadline = System.nanoTime() + settings.deadline().toNanos();
         for (int attempt = 1; ; attempt++) {
+            long remaining = deadline - System.nanoTime();
             OkHttpClients.SendTracker tracker = new OkHttpClients.SendTracker();
             Request request = new Request.Builder().url(url).post(body)
                     .header("Accept", "application/json")
@@ -169,7 +175,9 @@ public final class OkHttpTokenEndpoint implements TokenEndpointPort {
                     .build();
             Optional<Duration> retryAfter;
             RuntimeException failure;
-            try (Response response = client.newCall(request).execute()) {
+            Call call = client.newCall(request);
+            call.timeout().timeout(Math.min(remaining, settings.callTimeout().toNanos()), TimeUnit.NANOSECONDS);
+            try (Response response = call.execute()) {
                 if (response.isSuccessful()) {
                     return success(response);
                 }
@@ -181,8 +189,10 @@ public final class OkHttpTokenEndpoint implements TokenEndpointPort {
                 failure = error.toException(config.provider());
             } catch (IOException e) {
                 boolean reached = tracker.requestMayHaveReachedServer();
+                boolean outOfTime = deadline - System.nanoTime() <= 0;
                 ProviderUnavailableException unavailable = new ProviderUnavailableException(
-                        NetworkFailures.describe(e, url, settings)
+                        (outOfTime ? NetworkFailures.pastDeadline(url, settings, attempt)
+                                : NetworkFailures.describe(e, url, settings))
                                 + (reached && replay == Replay.NEVER
                                 ? "; the authorization code was not resent because it is single-use" : ""),
                         null, e);
@@ -194,6 +204,10 @@ public final class OkHttpTokenEndpoint implements TokenEndpointPort {
             }
             RuntimeException lastFailure = failure;
             Duration delay = retry.delayAfter(attempt, retryAfter).orElseThrow(() -> lastFailure);
+            if (System.nanoTime() + delay.toNanos() - deadline >= 0) {
+                // The next attempt could not finish in time: the last failure is the answer.
+                throw failure;
+            }
             pause(delay, failure);
         }
     }

@@ -20,6 +20,7 @@ import ai.maestro.auth.domain.error.InvalidTokenResponseException;
 import ai.maestro.auth.domain.error.InvalidTokenResponseException.Defect;
 import ai.maestro.auth.domain.error.OAuthErrorException;
 import ai.maestro.auth.domain.error.ProviderUnavailableException;
+import java.io.IOException;
 import ai.maestro.auth.domain.error.ReloginRequiredException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.ServerSocket;
@@ -214,12 +215,67 @@ class OkHttpTokenEndpointTest {
     }
 
     @Test
+    void aServerThatNeverAnswersCostsTheDeadlineNotEveryAttemptsTimeout() throws Exception {
+        // Accepts connections and reads nothing back: the token endpoint that made `token` take 124 s.
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            Thread acceptor = new Thread(() -> {
+                List<java.net.Socket> held = new java.util.ArrayList<>();
+                try {
+                    while (true) {
+                        held.add(silent.accept());
+                    }
+                } catch (IOException closed) {
+                    held.forEach(socket -> {
+                        try {
+                            socket.close();
+                        } catch (IOException ignored) {
+                            // Closing.
+                        }
+                    });
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            settings = HttpSettings.defaults().withDeadline(Duration.ofSeconds(1));
+            ProviderConfig config = config(ProviderId.OPENAI, "http://127.0.0.1:" + silent.getLocalPort() + "/oauth/token");
+
+            long started = System.nanoTime();
+            ProviderUnavailableException error = assertThrows(ProviderUnavailableException.class,
+                    () -> endpoint().refresh(config, Secret.of("rt-old")));
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+            assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "took " + took);
+            assertTrue(error.getMessage().contains("within 1 s") && error.getMessage().contains(
+                    "MAESTRO_AUTH_HTTP_DEADLINE_SECONDS"), error.getMessage());
+        }
+    }
+
+    @Test
+    void aServerThatDripsItsAnswerCostsTheDeadline() {
+        for (int i = 0; i < 4; i++) {
+            server.enqueue(new MockResponse.Builder().code(200).setHeader("Content-Type", "application/json")
+                    .body(TOKENS).throttleBody(1, 400, java.util.concurrent.TimeUnit.MILLISECONDS).build());
+        }
+        settings = HttpSettings.defaults().withDeadline(Duration.ofSeconds(2));
+
+        long started = System.nanoTime();
+        ProviderUnavailableException error = assertThrows(ProviderUnavailableException.class,
+                () -> refresh(ProviderId.OPENAI));
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertTrue(took.compareTo(Duration.ofSeconds(6)) < 0, "took " + took);
+        assertTrue(error.getMessage().contains("within 2 s"), error.getMessage());
+    }
+
+    @Test
     void stopsReadingABodyOverOneMebibyte() {
         String huge = "{\"access_token\":\"" + "a".repeat(1024 * 1024) + "\"}";
         server.enqueue(json(200, huge));
         server.enqueue(json(500, huge));
         settings = new HttpSettings(settings.connectTimeout(), settings.readTimeout(), settings.callTimeout(), 1,
-                settings.initialBackoff(), settings.maxBackoff(), settings.maxRetryAfter(), settings.userAgent());
+                settings.initialBackoff(), settings.maxBackoff(), settings.maxRetryAfter(), settings.deadline(),
+                settings.userAgent());
 
         assertEquals(Defect.TOO_LARGE, assertThrows(InvalidTokenResponseException.class,
                 () -> exchange(ProviderId.OPENAI)).defect());

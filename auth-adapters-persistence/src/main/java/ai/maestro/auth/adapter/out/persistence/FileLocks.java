@@ -2,12 +2,15 @@ package ai.maestro.auth.adapter.out.persistence;
 
 import ai.maestro.auth.domain.error.CredentialStoreException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -37,7 +40,8 @@ final class FileLocks {
         long deadline = System.nanoTime() + maxWait.toNanos();
         try {
             if (!local.tryLock(maxWait.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw heldTooLong(what, maxWait, file);
+                throw LockWaits.heldTooLong(what, maxWait, Optional.of(LockWaits.Holder.anotherThread()),
+                        "`fuser " + file + "`");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -46,6 +50,7 @@ final class FileLocks {
         }
         try (FileChannel channel = open(file)) {
             FileLock lock = acquire(channel, deadline, what, maxWait, file);
+            recordHolder(channel);
             try {
                 return work.get();
             } finally {
@@ -61,7 +66,27 @@ final class FileLocks {
     }
 
     private static FileChannel open(Path file) throws IOException {
-        return FileChannel.open(OwnerOnlyFiles.ensure(file), StandardOpenOption.WRITE);
+        return FileChannel.open(OwnerOnlyFiles.ensure(file), StandardOpenOption.READ, StandardOpenOption.WRITE);
+    }
+
+    /**
+     * Writes who holds the lock into the lock file, so that a process that waits too long can say
+     * who keeps it waiting. Read and written through the locking channel only: on POSIX, closing any
+     * other descriptor of the file would drop this process's lock.
+     */
+    private static void recordHolder(FileChannel channel) throws IOException {
+        channel.truncate(0);
+        channel.write(ByteBuffer.wrap(LockWaits.Holder.thisProcess().line().getBytes(StandardCharsets.US_ASCII)), 0);
+    }
+
+    private static Optional<LockWaits.Holder> readHolder(FileChannel channel) {
+        try {
+            ByteBuffer buffer = ByteBuffer.allocate(128);
+            channel.read(buffer, 0);
+            return LockWaits.Holder.parse(new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII));
+        } catch (IOException unreadable) {
+            return Optional.empty();
+        }
     }
 
     private static FileLock acquire(FileChannel channel, long deadline, String what, Duration maxWait, Path file)
@@ -72,7 +97,7 @@ final class FileLocks {
                 return lock;
             }
             if (System.nanoTime() - deadline > 0) {
-                throw heldTooLong(what, maxWait, file);
+                throw LockWaits.heldTooLong(what, maxWait, readHolder(channel), "`fuser " + file + "`");
             }
             try {
                 Thread.sleep(POLL_MILLIS);
@@ -89,15 +114,5 @@ final class FileLocks {
         } catch (IOException closing) {
             // Closing the channel releases it too.
         }
-    }
-
-    private static CredentialStoreException heldTooLong(String what, Duration maxWait, Path file) {
-        return new CredentialStoreException("Another maestro-auth process held " + what + " for longer than "
-                + seconds(maxWait) + ".", null, "Try again; if it persists, look for a stuck maestro-auth"
-                + " process (e.g. `fuser " + file + "`).", null);
-    }
-
-    private static String seconds(Duration duration) {
-        return duration.toMillis() < 1000 ? duration.toMillis() + " ms" : duration.toSeconds() + " s";
     }
 }

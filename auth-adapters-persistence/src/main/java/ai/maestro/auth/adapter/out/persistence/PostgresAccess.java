@@ -5,8 +5,10 @@ import ai.maestro.auth.domain.error.CredentialStoreException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
@@ -79,18 +81,41 @@ final class PostgresAccess implements StoreAccess {
                 select.setString(1, provider.name());
                 select.executeQuery().close();
             }
+            // Who holds the lock, for a process that waits too long (pg_stat_activity shows it at once).
+            try (PreparedStatement name = connection.prepareStatement("SELECT set_config('application_name', ?, false)")) {
+                name.setString(1, LockWaits.Holder.thisProcess().line() + " " + provider.cliName());
+                name.executeQuery().close();
+            }
             return connection;
         } catch (SQLException e) {
             closeQuietly(connection);
             if (LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
-                throw new CredentialStoreException("Another maestro-auth process held the " + provider.cliName()
-                        + " refresh lock for longer than " + maxWait.toSeconds() + " s.", null,
-                        "Try again; if it persists, look for a stuck process in pg_stat_activity"
-                        + " (application_name maestro-auth).", e);
+                throw LockWaits.heldTooLong("the " + provider.cliName() + " refresh lock", maxWait, holder(provider),
+                        "pg_stat_activity, application_name maestro-auth");
             }
             throw new CredentialStoreException("The credential store (" + location + ") cannot be used: "
                     + e.getClass().getSimpleName() + " (SQLSTATE " + e.getSQLState() + ").", null,
                     "Check that the database is reachable and MAESTRO_AUTH_DB_URL is right; nothing was changed.", e);
+        }
+    }
+
+    /** The process holding {@code provider}'s refresh lock, as its connection names itself. */
+    private Optional<LockWaits.Holder> holder(ProviderId provider) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement query = connection.prepareStatement("SELECT application_name, host(client_addr)"
+                     + " FROM pg_stat_activity WHERE application_name LIKE 'maestro-auth pid % ' || ?"
+                     + " ORDER BY xact_start LIMIT 1")) {
+            query.setString(1, provider.cliName());
+            try (ResultSet row = query.executeQuery()) {
+                if (!row.next()) {
+                    return Optional.empty();
+                }
+                String client = row.getString(2);
+                boolean local = client == null || client.equals("127.0.0.1") || client.equals("::1");
+                return LockWaits.Holder.parse(row.getString(1)).map(h -> local ? h : h.on(client));
+            }
+        } catch (SQLException unavailable) {
+            return Optional.empty();
         }
     }
 
