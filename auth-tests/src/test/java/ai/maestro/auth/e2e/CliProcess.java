@@ -33,9 +33,15 @@ final class CliProcess implements AutoCloseable {
     }
 
     static CliProcess start(Map<String, String> env, String... args) throws IOException {
+        return start(env, List.of(), args);
+    }
+
+    /** With extra JVM options, e.g. a log level. */
+    static CliProcess start(Map<String, String> env, List<String> jvmOptions, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-Xlog:disable",
-                "-XX:SharedArchiveFile=" + archive(), "-cp", classPath(),
-                Main.class.getName()));
+                "-XX:SharedArchiveFile=" + archive()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", classPath(), Main.class.getName()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(k -> k.startsWith("MAESTRO_AUTH") || k.startsWith("OPENAI_OAUTH")

@@ -64,6 +64,10 @@ final class FakeAuthorizationServer extends Dispatcher implements AutoCloseable 
      * the newest token too, so one duplicate refresh logs the user out.
      */
     volatile boolean familyRevocation = true;
+    /** Every secret value issued or presented (codes, verifiers, tokens, keys), for the secrecy test. */
+    final java.util.Set<String> secrets = ConcurrentHashMap.newKeySet();
+    /** Error answers quote the secret they refuse, in every field, as careless servers do. */
+    volatile boolean echoSecrets;
     /** The email the next login's id_token names. */
     volatile String email = "ada@example.com";
     /** When the last refresh answer was handed to the server (System.nanoTime), for crash classification. */
@@ -138,6 +142,7 @@ final class FakeAuthorizationServer extends Dispatcher implements AutoCloseable 
             return new MockResponse.Builder().code(400).body("PKCE S256 and response_type=code are required").build();
         }
         String code = "code-" + randomToken();
+        secrets.add(code);
         codes.put(code, new PendingCode(url.queryParameter("code_challenge"), url.queryParameter("redirect_uri"),
                 url.queryParameter("client_id"), url.queryParameter("state"), Instant.now()));
         HttpUrl redirect = HttpUrl.get(url.queryParameter("redirect_uri")).newBuilder()
@@ -162,6 +167,7 @@ final class FakeAuthorizationServer extends Dispatcher implements AutoCloseable 
     }
 
     private MockResponse exchangeCode(Map<String, String> fields, boolean json) {
+        secrets.add(String.valueOf(fields.get("code_verifier")));
         PendingCode pending = codes.remove(String.valueOf(fields.get("code")));
         boolean ok = pending != null
                 && Duration.between(pending.issuedAt(), Instant.now()).compareTo(CODE_LIFETIME) < 0
@@ -191,11 +197,17 @@ final class FakeAuthorizationServer extends Dispatcher implements AutoCloseable 
             return json(refreshFailureStatus, Map.of("error", "temporarily_unavailable"));
         }
         String presented = String.valueOf(fields.get("refresh_token"));
+        secrets.add(presented);
         Family family = refreshTokens.get(presented);
         MockResponse answer;
         synchronized (this) {
             if (family == null || family.revoked || !presented.equals(family.current)) {
                 reusedRefreshTokens.incrementAndGet();
+                if (echoSecrets) {
+                    return json(400, Map.of("error", Map.of("message", "refresh token " + presented + " is not valid",
+                            "type", presented, "code", presented.substring(0, presented.length() - 1)),
+                            "error_description", "bad " + presented));
+                }
                 if (family != null && familyRevocation && !family.revoked) {
                     family.revoked = true;
                     revokedFamilies.incrementAndGet();
@@ -218,7 +230,9 @@ final class FakeAuthorizationServer extends Dispatcher implements AutoCloseable 
             return json(400, Map.of("error", "invalid_request"));
         }
         tokenExchanges.incrementAndGet();
-        return json(200, Map.of("access_token", "sk-fake-" + randomToken(), "token_type", "Bearer"));
+        String key = "sk-fake-" + randomToken();
+        secrets.add(key);
+        return json(200, Map.of("access_token", key, "token_type", "Bearer"));
     }
 
     private MockResponse issue(Duration lifetime, boolean withIdToken, Family family) {
@@ -229,6 +243,8 @@ final class FakeAuthorizationServer extends Dispatcher implements AutoCloseable 
         Map<String, Object> body = new HashMap<>();
         String access = jwt("{\"sub\":\"user-1\",\"exp\":" + exp + ",\"jti\":\"" + randomToken() + "\"}");
         lastAccessToken = access;
+        secrets.add(access);
+        secrets.add(refresh);
         body.put("access_token", access);
         body.put("refresh_token", refresh);
         body.put("expires_in", lifetime.toSeconds());
@@ -237,6 +253,7 @@ final class FakeAuthorizationServer extends Dispatcher implements AutoCloseable 
             String idToken = jwt("{\"email\":\"" + email + "\",\"exp\":" + exp + ",\"https://api.openai.com/auth\":"
                     + "{\"chatgpt_account_id\":\"acct-1\",\"chatgpt_plan_type\":\"plus\"}}");
             idTokens.put(idToken, true);
+            secrets.add(idToken);
             body.put("id_token", idToken);
         }
         return json(200, body);

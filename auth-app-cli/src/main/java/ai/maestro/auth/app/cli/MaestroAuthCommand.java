@@ -35,8 +35,8 @@ public final class MaestroAuthCommand implements Runnable {
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Log what happens (never secrets) and show stack traces.")
     void verbose(boolean verbose) {
         context.verbose(verbose);
-        if (verbose) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+        if (verbose && !"trace".equals(System.getProperty(Main.LOG_LEVEL))) {
+            System.setProperty(Main.LOG_LEVEL, "debug");
         }
     }
 

@@ -8,12 +8,16 @@ import java.nio.charset.StandardCharsets;
 
 /** The {@code maestro-auth} program. */
 public final class Main {
+    static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
+
     private Main() {
     }
 
     public static void main(String[] args) {
-        // Quiet by default; --verbose lowers it before the first logger exists.
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        // Quiet by default; --verbose lowers it before the first logger exists (a -D given to the JVM wins).
+        if (System.getProperty(LOG_LEVEL) == null) {
+            System.setProperty(LOG_LEVEL, "warn");
+        }
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
         CliContext context = CliContext.standard(MaestroAuthConfig.fromSystemEnvironment(),
                 new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)),
