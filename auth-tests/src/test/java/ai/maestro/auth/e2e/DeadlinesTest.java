@@ -67,6 +67,7 @@ class DeadlinesTest extends OnAUsersMachine {
         try (CliProcess token = CliProcess.start(machine.env, "token", "openai")) {
             assertEquals(5, token.exitCode(60), token.all());
             long took = millisSince(started);
+            System.out.printf("deadlines: token, silent token endpoint, HTTP deadline 2 s: exit 5 after %d ms%n", took);
             assertTrue(took < 10_000, "took " + took + " ms: " + token.all());
             assertTrue(token.err().contains("within 2 s") && token.err().lines().count() == 1, token.err());
             assertTrue(token.out().isEmpty(), token.out());
@@ -91,8 +92,11 @@ class DeadlinesTest extends OnAUsersMachine {
                 "openai")) {
             waitForAConnection();
             machine.env.put("MAESTRO_AUTH_HTTP_DEADLINE_SECONDS", "1");
+            long started = System.nanoTime();
             try (CliProcess waiter = CliProcess.start(machine.env, "token", "openai")) {
                 assertEquals(8, waiter.exitCode(60), waiter.all());
+                System.out.printf("deadlines: token kept waiting on the refresh lock (wait 6 s): exit 8 after %d ms: %s",
+                        millisSince(started), waiter.err());
                 assertTrue(waiter.err().contains("maestro-auth process " + holder.pid() + " has held the openai refresh"
                         + " lock for"), waiter.err());
                 assertTrue(waiter.err().contains("kill " + holder.pid()), waiter.err());
@@ -112,6 +116,7 @@ class DeadlinesTest extends OnAUsersMachine {
             try (CliProcess waiter = CliProcess.start(machine.env, "token", "openai")) {
                 assertEquals(5, waiter.exitCode(60), waiter.all());
                 long took = millisSince(started);
+                System.out.printf("deadlines: token, command timeout 2 s, lock held elsewhere: exit 5 after %d ms%n", took);
                 assertTrue(took < 8_000, "took " + took + " ms");
                 assertTrue(waiter.err().startsWith("maestro-auth: gave up after 2 s"), waiter.err());
                 assertEquals(1, waiter.err().lines().count(), waiter.err());
