@@ -38,16 +38,22 @@ final class CliProcess implements AutoCloseable {
 
     /** With extra JVM options, e.g. a log level. */
     static CliProcess start(Map<String, String> env, List<String> jvmOptions, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-Xlog:disable",
-                "-XX:SharedArchiveFile=" + archive()));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", classPath(), Main.class.getName()));
-        command.addAll(List.of(args));
+        List<String> command = commandLine(jvmOptions, args);
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(k -> k.startsWith("MAESTRO_AUTH") || k.startsWith("OPENAI_OAUTH")
                 || k.startsWith("ANTHROPIC_OAUTH"));
         builder.environment().putAll(env);
         return new CliProcess(builder.start());
+    }
+
+    /** The command that runs the CLI as the launcher does, for a terminal or a process of our own. */
+    static List<String> commandLine(List<String> jvmOptions, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-Xlog:disable",
+                "-XX:SharedArchiveFile=" + archive()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", classPath(), Main.class.getName()));
+        command.addAll(List.of(args));
+        return command;
     }
 
     /**

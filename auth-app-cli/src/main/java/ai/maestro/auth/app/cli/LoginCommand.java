@@ -18,6 +18,11 @@ import ai.maestro.auth.domain.error.AuthorizationDeniedException;
 import ai.maestro.auth.domain.error.CallbackPortInUseException;
 import ai.maestro.auth.domain.error.LoginAbortedException;
 import java.io.IOException;
+import ai.maestro.auth.domain.error.InvalidCallbackException;
+import ai.maestro.auth.domain.error.AuthException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +48,6 @@ import picocli.CommandLine.Spec;
                 "", "Anthropic shows a CODE#STATE string: paste it."})
 final class LoginCommand extends ProviderSubcommand {
     private static final Logger LOG = LoggerFactory.getLogger(LoginCommand.class);
-    private static final char[] SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏".toCharArray();
 
     @Option(names = "--no-browser", description = "Print the address instead of opening a browser.")
     boolean noBrowser;
@@ -95,7 +99,7 @@ final class LoginCommand extends ProviderSubcommand {
             }
         } else {
             showAddress(context, url);
-            saved = service.completeLogin(attempt.session(), askForPastedCode(context));
+            saved = service.completeLogin(attempt.session(), askForPastedCode(context, attempt.session()));
         }
         context.get(AccessTokenService.class).forget(target.provider);
         printSignedIn(context, saved);
@@ -130,34 +134,91 @@ final class LoginCommand extends ProviderSubcommand {
     }
 
     private AuthorizationCode waitForCallback(CliContext context, LoopbackCallbackReceiver receiver) {
+        context.out().println("Browser on another machine? Paste the address it ended on here, then Enter.");
+        context.out().flush();
+        return waitWithScreen(context, receiver.session(), receiver.result(), "the browser", receiver::close);
+    }
+
+    /** Anthropic's page shows CODE#STATE: the same screen, deadline and patience as a loopback login. */
+    private AuthorizationCode askForPastedCode(CliContext context, AuthorizationSession session) {
+        context.out().println("After you approve, " + target.provider.displayName()
+                + " shows a code: paste it here (CODE#STATE) and press Enter.");
+        context.out().flush();
+        CompletableFuture<AuthorizationCode> code = new CompletableFuture<>();
+        code.orTimeout(timeoutSeconds, TimeUnit.SECONDS);
+        return waitWithScreen(context, session, code, "the code", () -> code.completeExceptionally(
+                new LoginAbortedException(LoginAbortedException.Reason.CANCELLED)));
+    }
+
+    /**
+     * Shows the waiting screen until {@code result} completes (the browser, a paste, a denial, the
+     * timeout). Pasted lines that do not finish the login get one line of advice, and the wait goes on.
+     */
+    private AuthorizationCode waitWithScreen(CliContext context, AuthorizationSession session,
+                                             CompletableFuture<AuthorizationCode> result, String waitingFor,
+                                             Runnable cancel) {
         Clock clock = context.config().clock();
-        Duration timeout = Duration.ofSeconds(timeoutSeconds);
-        AuthorizationSession session = receiver.session();
-        Thread paste = readPastedCallbacks(context, session, receiver);
-        ScheduledExecutorService status = showStatus(context, clock.instant().plus(timeout));
-        // Ctrl-C: free the port at once and leave the terminal on a clean line.
+        LoginScreen screen = new LoginScreen(context, clock.instant().plusSeconds(timeoutSeconds), waitingFor);
+        // Ctrl-C: free the port at once and say it once.
         Thread onInterrupt = new Thread(() -> {
-            status.shutdownNow();
-            receiver.close();
+            screen.close();
+            cancel.run();
             context.err().println(System.lineSeparator() + "Login cancelled; nothing was stored.");
             context.err().flush();
         }, "maestro-auth-cancel");
         Runtime.getRuntime().addShutdownHook(onInterrupt);
+        screen.start(line -> {
+            if (line.isBlank() || result.isDone()) {
+                return;
+            }
+            CallbackResult pasted = CallbackParser.parseWithState(line.trim(), session, clock.instant());
+            if (pasted instanceof CallbackResult.Authorized authorized) {
+                result.complete(authorized.code());
+            } else if (((CallbackResult.Rejected) pasted).error() instanceof AuthorizationDeniedException denied) {
+                result.completeExceptionally(denied);
+            } else {
+                screen.message("maestro-auth: " + pasteAdvice(((CallbackResult.Rejected) pasted).error()));
+            }
+        });
         try {
-            return receiver.await();
+            return result.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LoginAbortedException(LoginAbortedException.Reason.CANCELLED);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof AuthException auth) {
+                throw auth;
+            }
+            if (e.getCause() instanceof TimeoutException) {
+                throw new LoginAbortedException(LoginAbortedException.Reason.TIMED_OUT);
+            }
+            throw new IllegalStateException("unexpected login failure", e.getCause());
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(onInterrupt);
             } catch (IllegalStateException shuttingDown) {
                 // The hook is already running.
             }
-            status.shutdownNow();
-            paste.interrupt();
-            if (context.interactive()) {
-                context.err().print("\r\033[K");
-                context.err().flush();
-            }
+            screen.close();
         }
+    }
+
+    /** What to do about a paste that did not finish the login; the login is still waiting. */
+    private String pasteAdvice(AuthException error) {
+        boolean anthropicCode = !service().configs().get(target.provider).redirectsToLoopback();
+        String what = anthropicCode ? "the whole CODE#STATE string the page shows (the part after # ties it to "
+                + "this login)" : "the whole address the browser ended on (it starts with "
+                + "http://localhost and holds ?code= and &state=)";
+        if (error instanceof InvalidCallbackException invalid) {
+            return switch (invalid.reason()) {
+                case STATE_MISMATCH -> "that belongs to another login (its state does not match). Still waiting: "
+                        + "paste " + what + " of this one.";
+                case SESSION_EXPIRED -> Terminal.safe(error.getMessage());
+                default -> "that cannot be used (" + Terminal.safe(invalid.getMessage().split("\\. ")[0])
+                        + "). Still waiting: paste " + what + ".";
+            };
+        }
+        return Terminal.safe(error.getMessage());
     }
 
     private LoopbackCallbackReceiver startReceiver(CliContext context, AuthorizationSession session) {
@@ -181,74 +242,8 @@ final class LoginCommand extends ProviderSubcommand {
         }
     }
 
-    /** Headless machines: the user opens the URL elsewhere and pastes the address the browser ended on. */
-    private Thread readPastedCallbacks(CliContext context, AuthorizationSession session,
-                                       LoopbackCallbackReceiver receiver) {
-        Thread reader = new Thread(() -> {
-            try {
-                String line;
-                while (!receiver.result().isDone() && (line = context.in().readLine()) != null) {
-                    if (line.isBlank()) {
-                        continue;
-                    }
-                    CallbackResult result = CallbackParser.parseWithState(line, session,
-                            context.config().clock().instant());
-                    if (result instanceof CallbackResult.Authorized authorized) {
-                        receiver.result().complete(authorized.code());
-                    } else if (((CallbackResult.Rejected) result).error() instanceof AuthorizationDeniedException denied) {
-                        receiver.result().completeExceptionally(denied);
-                    } else {
-                        context.err().println("maestro-auth: "
-                                + Terminal.safe(((CallbackResult.Rejected) result).error().getMessage()));
-                        context.err().flush();
-                    }
-                }
-            } catch (IOException e) {
-                // Standard input closed or unreadable: the browser can still complete the login.
-            }
-        }, "maestro-auth-paste");
-        reader.setDaemon(true);
-        reader.start();
-        return reader;
-    }
-
-    private ScheduledExecutorService showStatus(CliContext context, Instant deadline) {
-        ScheduledExecutorService status = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "maestro-auth-status");
-            thread.setDaemon(true);
-            return thread;
-        });
-        PrintWriter err = context.err();
-        Clock clock = context.config().clock();
-        if (!context.interactive()) {
-            err.println("Waiting for the browser (" + Display.clock(Duration.between(clock.instant(), deadline))
-                    + " left). Or paste the address the browser ended on, then press Enter.");
-            err.flush();
-            return status;
-        }
-        int[] frame = {0};
-        status.scheduleAtFixedRate(() -> {
-            err.print("\r\033[K" + SPINNER[frame[0]++ % SPINNER.length] + " Waiting for the browser ("
-                    + Display.clock(Duration.between(clock.instant(), deadline))
-                    + " left, Ctrl-C to cancel) - or paste the address it ended on: ");
-            err.flush();
-        }, 0, 100, TimeUnit.MILLISECONDS);
-        return status;
-    }
-
-    private String askForPastedCode(CliContext context) {
-        context.out().println("After you approve, " + target.provider.displayName()
-                + " shows a code. Paste it here (CODE#STATE) and press Enter:");
-        context.out().flush();
-        try {
-            String line = context.in().readLine();
-            if (line == null || line.isBlank()) {
-                throw new LoginAbortedException(LoginAbortedException.Reason.CANCELLED);
-            }
-            return line;
-        } catch (IOException e) {
-            throw new LoginAbortedException(LoginAbortedException.Reason.CANCELLED);
-        }
+    private OAuthService service() {
+        return context().get(OAuthService.class);
     }
 
     private void printSignedIn(CliContext context, SavedAuthentication saved) {

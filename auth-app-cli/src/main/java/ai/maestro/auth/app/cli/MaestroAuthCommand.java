@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
                 "  1 unexpected error    6 login failed, denied, cancelled or timed out",
                 "  2 usage error         7 invalid configuration",
                 "  3 not logged in       8 credential store unreadable (key? database?)",
-                "  4 log in again        9 provider refused the request"})
+                "  4 log in again        9 provider refused the request",
+                "130 interrupted (Ctrl-C): nothing was stored"})
 public final class MaestroAuthCommand implements Runnable {
     private final CliContext context;
 

@@ -152,7 +152,8 @@ class CliTest {
         login.type("code=c2&state=" + CliHarness.query(url, "state"));
 
         assertEquals(0, login.exitCode(), login.all());
-        assertTrue(login.err().contains("does not match this login"), login.err());
+        assertTrue(login.err().contains("belongs to another login") && login.err().contains("Still waiting"),
+                login.err());
         assertTrue(login.err().contains("carries no state"), login.err());
         assertEquals(1, tokenEndpoint.getRequestCount());
     }
@@ -175,16 +176,35 @@ class CliTest {
     }
 
     @Test
-    void anthropicPasteWithAWrongStateFailsWithExitCode6AndStoresNothing() throws Exception {
-        CliHarness login = cli("login", "anthropic", "--no-browser");
+    void anthropicKeepsWaitingAfterAnEmptyEnterOrAWrongPasteWithCodeHashStateAdvice() throws Exception {
+        tokenEndpoint.enqueue(new MockResponse.Builder().code(200).setHeader("Content-Type", "application/json")
+                .body("{\"access_token\":\"AT-secret-b\",\"refresh_token\":\"RT-secret-b\",\"expires_in\":28800}")
+                .build());
+        CliHarness login = cli("login", "anthropic", "--no-browser", "--timeout", "60");
+        String url = login.authorizationUrl();
+
+        login.type("");
+        login.type("anthropic-code#forged-state-000000000000");
+        login.type("just-a-code");
+        Thread.sleep(300);
+        assertEquals(0, tokenEndpoint.getRequestCount());
+        login.type("anthropic-code#" + CliHarness.query(url, "state"));
+
+        assertEquals(0, login.exitCode(), login.all());
+        assertTrue(login.err().contains("Waiting for the code: 1:0") || login.err().contains("Waiting for the code: 0:5"),
+                login.err());
+        assertTrue(login.err().contains("belongs to another login") && login.err().contains("CODE#STATE"), login.err());
+        assertEquals(1, tokenEndpoint.getRequestCount());
+    }
+
+    @Test
+    void anthropicPasteHonoursTheTimeout() throws Exception {
+        CliHarness login = cli("login", "anthropic", "--no-browser", "--timeout", "1");
         login.authorizationUrl();
 
-        login.type("anthropic-code#forged-state-000000000000");
-
         assertEquals(ExitCodes.LOGIN_FAILED, login.exitCode());
-        assertTrue(login.err().contains("does not match this login"), login.err());
+        assertTrue(login.err().contains("timed out"), login.err());
         assertEquals(0, tokenEndpoint.getRequestCount());
-        assertEquals(ExitCodes.NOT_LOGGED_IN, cli("status").exitCode());
     }
 
     @Test

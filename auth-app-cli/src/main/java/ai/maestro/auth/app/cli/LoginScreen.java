@@ -1,0 +1,271 @@
+package ai.maestro.auth.app.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The login's waiting screen: one status line with a countdown, redrawn in place and cut to the
+ * terminal's width (so it never wraps and the address above it stays on screen), and a line the user
+ * may paste into. On a terminal the input is read a byte at a time ({@code stty -icanon -echo}) and
+ * echoed here, so the countdown stops the moment the user starts typing and never overwrites a paste;
+ * elsewhere (pipes, tests) one static line is printed and input is read line by line.
+ */
+final class LoginScreen implements AutoCloseable {
+    private static final char[] SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏".toCharArray();
+    private static final long FRAME_MILLIS = 100;
+    private static final int MEASURE_EVERY_FRAMES = 20;
+
+    private final CliContext context;
+    private final Clock clock;
+    private final Instant deadline;
+    private final String waitingFor;
+    private final PrintWriter err;
+    private final Object screen = new Object();
+    /** What the user has typed on the current line (bytes, UTF-8), guarded by {@code screen}. */
+    private final ByteArrayOutputStream typed = new ByteArrayOutputStream();
+    private ScheduledExecutorService ticker;
+    private Thread reader;
+    private Thread restoreOnExit;
+    private String savedTty;
+    private volatile int width = 80;
+    private volatile boolean closed;
+    private int frame;
+
+    LoginScreen(CliContext context, Instant deadline, String waitingFor) {
+        this.context = context;
+        this.clock = context.config().clock();
+        this.deadline = deadline;
+        this.waitingFor = waitingFor;
+        this.err = context.err();
+    }
+
+    /** Shows the waiting line and hands every line the user enters (blank ones too) to {@code onLine}. */
+    void start(Consumer<String> onLine) {
+        savedTty = context.interactive() ? Tty.enterByteMode() : null;
+        if (savedTty == null) {
+            err.println(line(Integer.MAX_VALUE, false) + ".");
+            err.flush();
+            reader = daemon("maestro-auth-paste", () -> readLines(onLine));
+            return;
+        }
+        restoreOnExit = new Thread(() -> Tty.restore(savedTty), "maestro-auth-tty");
+        Runtime.getRuntime().addShutdownHook(restoreOnExit);
+        width = Tty.columns().orElse(80);
+        ticker = Executors.newSingleThreadScheduledExecutor(r -> daemonThread("maestro-auth-status", r));
+        ticker.scheduleAtFixedRate(this::redraw, 0, FRAME_MILLIS, TimeUnit.MILLISECONDS);
+        reader = daemon("maestro-auth-paste", () -> readBytes(onLine));
+    }
+
+    /** A line of its own above the waiting line (an error about a paste, say). */
+    void message(String text) {
+        synchronized (screen) {
+            if (savedTty == null) {
+                err.println(text);
+            } else {
+                err.print("\r\033[K" + text + "\r\n");
+                if (typed.size() > 0) {
+                    err.print("> " + typed.toString(StandardCharsets.UTF_8));
+                }
+            }
+            err.flush();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (ticker != null) {
+            ticker.shutdownNow();
+        }
+        if (reader != null) {
+            reader.interrupt();
+        }
+        if (savedTty != null) {
+            synchronized (screen) {
+                err.print("\r\033[K");
+                err.flush();
+            }
+            Tty.restore(savedTty);
+            try {
+                Runtime.getRuntime().removeShutdownHook(restoreOnExit);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook restores the terminal itself.
+            }
+        }
+    }
+
+    private void redraw() {
+        if (++frame % MEASURE_EVERY_FRAMES == 0) {
+            width = Tty.columns().orElse(width);
+        }
+        synchronized (screen) {
+            if (closed || typed.size() > 0) {
+                return; // never under the user's fingers
+            }
+            err.print("\r\033[K" + line(width - 1, true));
+            err.flush();
+        }
+    }
+
+    /** The longest form of the waiting line that fits {@code columns}. */
+    String line(int columns, boolean spinner) {
+        String left = Display.clock(Duration.between(clock.instant(), deadline));
+        String lead = spinner ? SPINNER[frame % SPINNER.length] + " " : "";
+        for (String candidate : List.of(
+                lead + "Waiting for " + waitingFor + ": " + left + " left · Ctrl-C cancels",
+                lead + "Waiting for " + waitingFor + ": " + left + " left",
+                lead + left + " left")) {
+            if (candidate.length() <= columns) {
+                return candidate;
+            }
+        }
+        return left;
+    }
+
+    private void readLines(Consumer<String> onLine) {
+        try {
+            String line;
+            while (!closed && (line = context.in().readLine()) != null) {
+                onLine.accept(line);
+            }
+        } catch (IOException e) {
+            // Standard input closed: the browser can still finish the login.
+        }
+    }
+
+    /** Byte mode: echo, backspace, Ctrl-U, Enter; escape sequences (arrow keys) are dropped. */
+    private void readBytes(Consumer<String> onLine) {
+        InputStream in = System.in;
+        boolean escape = false;
+        try {
+            int b;
+            while (!closed && (b = in.read()) >= 0) {
+                if (escape) {
+                    escape = b == '[' || b == 'O' || (b >= '0' && b <= '9') || b == ';';
+                    continue;
+                }
+                String entered = null;
+                synchronized (screen) {
+                    if (b == 0x1b) {
+                        escape = true;
+                    } else if (b == '\r' || b == '\n') {
+                        entered = typed.toString(StandardCharsets.UTF_8);
+                        typed.reset();
+                        err.print("\r\n");
+                    } else if (b == 0x7f || b == 0x08) {
+                        erase();
+                    } else if (b == 0x15) {
+                        typed.reset();
+                        err.print("\r\n");
+                    } else if (b >= 0x20 || b == '\t') {
+                        if (typed.size() == 0) {
+                            err.print("\r\033[K> ");
+                        }
+                        typed.write(b);
+                        err.write(b);
+                    }
+                    err.flush();
+                }
+                if (entered != null) {
+                    onLine.accept(entered);
+                }
+            }
+        } catch (IOException e) {
+            // The terminal went away: the browser can still finish the login.
+        }
+    }
+
+    /** Removes the last character (a whole UTF-8 sequence) from the line and the screen. */
+    private void erase() {
+        byte[] bytes = typed.toByteArray();
+        int end = bytes.length;
+        if (end == 0) {
+            return;
+        }
+        int start = end - 1;
+        while (start > 0 && (bytes[start] & 0xC0) == 0x80) {
+            start--;
+        }
+        typed.reset();
+        typed.write(bytes, 0, start);
+        err.print(start == 0 ? "\r\033[K" : "\b \b");
+    }
+
+    private static Thread daemon(String name, Runnable body) {
+        Thread thread = daemonThread(name, body);
+        thread.start();
+        return thread;
+    }
+
+    private static Thread daemonThread(String name, Runnable body) {
+        Thread thread = new Thread(body, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    /** The controlling terminal, through stty (POSIX); every call is bounded and failure means "no terminal". */
+    static final class Tty {
+        private Tty() {
+        }
+
+        /** Switches to byte-at-a-time input without echo; returns the settings to restore, or null. */
+        static String enterByteMode() {
+            String saved = stty("-g");
+            if (saved == null || saved.isBlank()) {
+                return null;
+            }
+            return stty("-icanon", "-echo", "min", "1", "time", "0") == null ? null : saved.trim();
+        }
+
+        static void restore(String saved) {
+            stty(saved);
+        }
+
+        static java.util.OptionalInt columns() {
+            String size = stty("size");
+            if (size != null) {
+                String[] parts = size.trim().split("\\s+");
+                if (parts.length == 2 && parts[1].matches("\\d{1,4}") && Integer.parseInt(parts[1]) > 0) {
+                    return java.util.OptionalInt.of(Integer.parseInt(parts[1]));
+                }
+            }
+            return java.util.OptionalInt.empty();
+        }
+
+        private static String stty(String... args) {
+            File tty = new File("/dev/tty");
+            if (!tty.exists()) {
+                return null;
+            }
+            List<String> command = new java.util.ArrayList<>(List.of("stty"));
+            command.addAll(List.of(args));
+            try {
+                Process process = new ProcessBuilder(command).redirectInput(tty)
+                        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                byte[] out = process.getInputStream().readAllBytes();
+                if (!process.waitFor(2, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                    process.destroyForcibly();
+                    return null;
+                }
+                return new String(out, StandardCharsets.US_ASCII);
+            } catch (IOException e) {
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+    }
+}
