@@ -66,6 +66,8 @@ final class FakeAuthorizationServer extends Dispatcher implements AutoCloseable 
     volatile boolean familyRevocation = true;
     /** Every secret value issued or presented (codes, verifiers, tokens, keys), for the secrecy test. */
     final java.util.Set<String> secrets = ConcurrentHashMap.newKeySet();
+    /** Refuses every authorization code (invalid_grant), as for a code that expired on its way. */
+    volatile boolean refuseCodes;
     /** Error answers quote the secret they refuse, in every field, as careless servers do. */
     volatile boolean echoSecrets;
     /** The email the next login's id_token names. */
@@ -176,7 +178,7 @@ final class FakeAuthorizationServer extends Dispatcher implements AutoCloseable 
                 && PkceParams.isValidVerifier(fields.get("code_verifier"))
                 && PkceParams.s256(fields.get("code_verifier")).equals(pending.challenge())
                 && (!json || pending.state().equals(fields.get("state")));
-        if (!ok) {
+        if (!ok || refuseCodes) {
             rejectedCodes.incrementAndGet();
             return json(400, Map.of("error", "invalid_grant",
                     "error_description", "code unknown, used, expired, or PKCE verification failed"));

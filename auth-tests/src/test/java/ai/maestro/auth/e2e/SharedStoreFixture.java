@@ -119,12 +119,20 @@ final class SharedStoreFixture implements AutoCloseable {
         try (LoopbackCallbackReceiver receiver = LoopbackCallbackReceiver.start(attempt.session(), Clock.systemUTC(),
                 Duration.ofSeconds(30))) {
             OkHttpClient browser = new OkHttpClient.Builder().followRedirects(true).build();
-            try (Response page = browser.newCall(new Request.Builder().url(attempt.request().uri().toString())
-                    .build()).execute()) {
-                assertEquals(200, page.code());
-                assertTrue(page.body().string().contains("Signed in to OpenAI"));
-            }
-            return logins.completeLogin(attempt.session(), receiver.await());
+            // The page waits for the exchange's outcome, as a browser would.
+            java.util.concurrent.CompletableFuture<String> page = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try (Response response = browser.newCall(new Request.Builder().url(attempt.request().uri().toString())
+                        .build()).execute()) {
+                    assertEquals(200, response.code());
+                    return response.body().string();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            SavedAuthentication saved = logins.completeLogin(attempt.session(), receiver.await());
+            receiver.signedIn("");
+            assertTrue(page.get(30, java.util.concurrent.TimeUnit.SECONDS).contains("Signed in to OpenAI"));
+            return saved;
         }
     }
 

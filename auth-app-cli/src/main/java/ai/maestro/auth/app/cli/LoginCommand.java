@@ -92,7 +92,15 @@ final class LoginCommand extends ProviderSubcommand {
             try {
                 writeCancelSecret(cancelFile, receiver);
                 showAddress(context, url);
-                saved = service.completeLogin(attempt.session(), waitForCallback(context, receiver));
+                AuthorizationCode code = waitForCallback(context, receiver);
+                try {
+                    saved = service.completeLogin(attempt.session(), code);
+                } catch (AuthException failed) {
+                    receiver.failed(failed.getMessage());
+                    throw failed;
+                }
+                receiver.signedIn(((OAuthToken) saved.credential()).idTokenClaims()
+                        .flatMap(IdTokenClaims::emailIfKnown).orElse(""));
             } finally {
                 receiver.close();
                 cancelFile.deleteIfStill(receiver.cancelSecret());

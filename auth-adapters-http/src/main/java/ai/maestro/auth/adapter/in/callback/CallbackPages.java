@@ -5,9 +5,10 @@ final class CallbackPages {
     private CallbackPages() {
     }
 
-    static String success(String provider) {
-        return page("Signed in", "&#10003; Signed in to " + escape(provider),
-                "You can close this tab and return to the terminal.", "#1a7f37");
+    /** After the code was exchanged and the tokens stored; {@code who} (an email) may be empty. */
+    static String success(String provider, String who) {
+        return page("Signed in", "&#10003; Signed in to " + escape(provider) + (who.isEmpty() ? "" : " as " + escape(who)),
+                "The tokens are stored. You can close this tab and return to the terminal.", "#1a7f37");
     }
 
     static String failure(String title, String detail) {

@@ -63,6 +63,14 @@ public final class LoopbackCallbackReceiver implements AutoCloseable {
     private final ExecutorService executor;
     private final CompletableFuture<AuthorizationCode> result = new CompletableFuture<>();
     private final Secret cancelSecret = newCancelSecret();
+    /** What the browser is told once the code has been exchanged (or not): the page waits for it. */
+    private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+    /** How long the browser's page waits for the exchange before it says to look at the terminal. */
+    static final Duration OUTCOME_WAIT = Duration.ofSeconds(30);
+
+    /** The end of the login, as the browser's page tells it. */
+    private record Outcome(boolean signedIn, String detail) {
+    }
 
     private LoopbackCallbackReceiver(AuthorizationSession session, Clock clock, HttpServer server,
                                      ExecutorService executor) {
@@ -102,7 +110,12 @@ public final class LoopbackCallbackReceiver implements AutoCloseable {
         server.setExecutor(executor);
         server.start();
         receiver.result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        receiver.result.whenComplete((code, error) -> receiver.stopSoon());
+        // After a code the server stays up until close(): its page waits for the exchange's outcome.
+        receiver.result.whenComplete((code, error) -> {
+            if (error != null) {
+                receiver.stopSoon();
+            }
+        });
         return receiver;
     }
 
@@ -147,6 +160,19 @@ public final class LoopbackCallbackReceiver implements AutoCloseable {
         }
     }
 
+    /**
+     * The code was exchanged and the tokens stored: the browser's page, held until now, says so
+     * ({@code who}, e.g. an email, may be empty). The page never claims a success before this.
+     */
+    public void signedIn(String who) {
+        outcome.complete(new Outcome(true, who == null ? "" : who));
+    }
+
+    /** The exchange (or storing the tokens) failed: the browser's page says so, with {@code why}. */
+    public void failed(String why) {
+        outcome.complete(new Outcome(false, why == null ? "" : why));
+    }
+
     public void cancel() {
         result.completeExceptionally(new LoginAbortedException(LoginAbortedException.Reason.CANCELLED));
     }
@@ -154,6 +180,8 @@ public final class LoopbackCallbackReceiver implements AutoCloseable {
     @Override
     public void close() {
         cancel();
+        // A page still waiting for the outcome must not claim one: without a report it says to look at the terminal.
+        outcome.complete(null);
         // Up to a second for a handler still writing its page (the outcome is recorded before the page).
         server.stop(1);
         executor.shutdownNow();
@@ -215,16 +243,16 @@ public final class LoopbackCallbackReceiver implements AutoCloseable {
     }
 
     private void callback(HttpExchange exchange) throws IOException {
-        CallbackResult outcome = CallbackParser.fromQuery(exchange.getRequestURI().getRawQuery(), session,
+        CallbackResult parsed = CallbackParser.fromQuery(exchange.getRequestURI().getRawQuery(), session,
                 clock.instant());
         // The outcome is recorded before the page is written: a browser that closes right after
         // sending the callback must not lose the code.
-        if (outcome instanceof CallbackResult.Authorized authorized) {
+        if (parsed instanceof CallbackResult.Authorized authorized) {
             result.complete(authorized.code());
-            respond(exchange, 200, CallbackPages.success(providerName));
+            respondWithOutcome(exchange);
             return;
         }
-        AuthException error = ((CallbackResult.Rejected) outcome).error();
+        AuthException error = ((CallbackResult.Rejected) parsed).error();
         if (error instanceof AuthorizationDeniedException denied) {
             result.completeExceptionally(denied);
             respond(exchange, 200, CallbackPages.failure("Sign-in was not completed",
@@ -238,6 +266,30 @@ public final class LoopbackCallbackReceiver implements AutoCloseable {
             // A wrong or missing state may be a forged request: refuse it, keep waiting for the real one.
             LOG.warn("Refused a callback: {}", error.getMessage());
             respond(exchange, 400, CallbackPages.failure("This sign-in link is not valid", error.getMessage()));
+        }
+    }
+
+    /** Holds the browser until the login's end is known (bounded), then tells it as it is. */
+    private void respondWithOutcome(HttpExchange exchange) throws IOException {
+        Outcome end;
+        try {
+            end = outcome.get(OUTCOME_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            end = null;
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            end = null;
+        }
+        if (end == null) {
+            respond(exchange, 200, CallbackPages.failure("Return to the terminal",
+                    "The code reached maestro-auth; the terminal shows whether signing in to " + providerName
+                            + " finished."));
+        } else if (end.signedIn()) {
+            respond(exchange, 200, CallbackPages.success(providerName, end.detail()));
+        } else {
+            respond(exchange, 502, CallbackPages.failure("Sign-in to " + providerName + " failed",
+                    end.detail() + (end.detail().endsWith(".") || end.detail().isEmpty() ? "" : ".")
+                            + " Nothing was stored. Return to the terminal."));
         }
     }
 

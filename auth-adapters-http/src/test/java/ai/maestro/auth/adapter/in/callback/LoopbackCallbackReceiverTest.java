@@ -39,8 +39,10 @@ class LoopbackCallbackReceiverTest {
                 URI.create("http://localhost:1455/auth/callback"), now, now.plusSeconds(300));
     }
 
+    /** A receiver whose code is exchanged at once, as the CLI reports it. */
     private LoopbackCallbackReceiver start(Duration timeout) {
         receiver = LoopbackCallbackReceiver.start(session(), Clock.systemUTC(), timeout, 0);
+        receiver.result().thenAccept(code -> receiver.signedIn("ada@example.com"));
         return receiver;
     }
 
@@ -71,8 +73,49 @@ class LoopbackCallbackReceiverTest {
         Answer answer = get("/auth/callback?code=the-code&state=" + STATE);
 
         assertEquals(200, answer.status());
-        assertTrue(answer.body().contains("Signed in to OpenAI"), answer.body());
+        assertTrue(answer.body().contains("Signed in to OpenAI as ada@example.com"), answer.body());
         assertEquals("the-code", receiver.await().value().reveal());
+    }
+
+    @Test
+    void theBrowsersPageWaitsForTheExchangeAndNeverClaimsASuccessThatDidNotHappen() throws Exception {
+        receiver = LoopbackCallbackReceiver.start(session(), Clock.systemUTC(), Duration.ofSeconds(30), 0);
+        java.util.concurrent.CompletableFuture<Answer> page = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return get("/auth/callback?code=the-code&state=" + STATE);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertEquals("the-code", receiver.await().value().reveal());
+        Thread.sleep(300);
+        assertFalse(page.isDone(), "the page was answered before the exchange");
+
+        receiver.failed("The provider answered invalid_grant.");
+
+        Answer answer = page.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(502, answer.status());
+        assertTrue(answer.body().contains("Sign-in to OpenAI failed") && answer.body().contains("invalid_grant")
+                && !answer.body().contains("Signed in"), answer.body());
+    }
+
+    @Test
+    void aLoginThatEndsWithoutAnOutcomeSendsTheBrowserToTheTerminal() throws Exception {
+        receiver = LoopbackCallbackReceiver.start(session(), Clock.systemUTC(), Duration.ofSeconds(30), 0);
+        java.util.concurrent.CompletableFuture<Answer> page = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return get("/auth/callback?code=the-code&state=" + STATE);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        receiver.await();
+
+        receiver.close();
+
+        Answer answer = page.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(answer.body().contains("Return to the terminal") && !answer.body().contains("Signed in"),
+                answer.body());
     }
 
     @Test
