@@ -3,20 +3,26 @@ package ai.maestro.auth.app.cli;
 import ai.maestro.auth.application.service.OAuthService;
 import ai.maestro.auth.domain.ProviderId;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /** {@code api-key openai}: token exchange of the id_token for an API key. */
 @Command(name = "api-key", mixinStandardHelpOptions = true,
         description = {"Exchange the stored id_token for an API key (OpenAI) and store it encrypted.",
                 "Print it with: maestro-auth token openai --api-key"})
-final class ApiKeyCommand extends ProviderSubcommand {
+final class ApiKeyCommand extends Subcommand {
+    @Parameters(index = "0", paramLabel = "<provider>", converter = ProviderConverter.class,
+            description = "openai (only OpenAI exchanges a sign-in for an API key)")
+    ProviderId provider;
+
     @Override
     public Integer call() {
         CliContext context = context();
-        if (target.provider != ProviderId.OPENAI) {
-            context.err().println("maestro-auth: only OpenAI exchanges an id_token for an API key.");
+        if (provider != ProviderId.OPENAI) {
+            context.err().println("maestro-auth: only OpenAI exchanges a sign-in for an API key; for "
+                    + provider.displayName() + " use the sign-in token: maestro-auth token " + provider.cliName());
             return ExitCodes.USAGE;
         }
-        context.get(OAuthService.class).obtainApiKey(target.provider);
+        context.get(OAuthService.class).obtainApiKey(provider);
         context.out().println("An OpenAI API key is stored (auth type API_KEY). Print it with: "
                 + "maestro-auth token openai --api-key");
         return ExitCodes.OK;

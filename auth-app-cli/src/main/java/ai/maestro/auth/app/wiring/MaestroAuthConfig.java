@@ -1,7 +1,9 @@
 package ai.maestro.auth.app.wiring;
 
 import ai.maestro.auth.adapter.out.http.HttpSettings;
+import ai.maestro.auth.adapter.out.persistence.EncryptionKeys;
 import ai.maestro.auth.adapter.out.persistence.PersistenceSettings;
+import ai.maestro.auth.domain.error.CredentialStoreException;
 import ai.maestro.auth.application.service.TokenLifecyclePolicy;
 import ai.maestro.auth.domain.AuthorizationSession;
 import ai.maestro.auth.domain.config.ConfigProblem;
@@ -56,10 +58,38 @@ public record MaestroAuthConfig(
         Duration skew = seconds(env, SKEW_VARIABLE, 0, 86_400, lifecycle.skew(), problems);
         Duration deadline = seconds(env, HTTP_DEADLINE_VARIABLE, 1, 600, HttpSettings.DEFAULT_DEADLINE, problems);
         Duration command = seconds(env, COMMAND_TIMEOUT_VARIABLE, 1, 3_600, DEFAULT_COMMAND_TIMEOUT, problems);
-        return new MaestroAuthConfig(env, ProviderConfigs.fromEnvironment(env), PersistenceSettings.fromEnvironment(env),
+        PersistenceSettings persistence = PersistenceSettings.fromEnvironment(env);
+        problems.addAll(storeProblems(env, persistence));
+        return new MaestroAuthConfig(env, ProviderConfigs.fromEnvironment(env), persistence,
                 HttpSettings.defaults().withDeadline(deadline),
                 lifecycle.withSkew(skew).withRefreshLockWait(deadline.plus(LOCK_MARGIN)),
                 AuthorizationSession.DEFAULT_LIFETIME, command, problems, Clock.systemUTC());
+    }
+
+    /** What is wrong with the store's settings before anything is opened: the key, the directory, the URL. */
+    private static List<ConfigProblem> storeProblems(Map<String, String> env, PersistenceSettings persistence) {
+        List<ConfigProblem> problems = new ArrayList<>();
+        String key = env.get(EncryptionKeys.VARIABLE);
+        if (key != null && !key.isBlank()) {
+            try {
+                EncryptionKeys.parse(key, EncryptionKeys.VARIABLE);
+            } catch (CredentialStoreException invalid) {
+                // The value is a key (or meant to be one): never quoted.
+                problems.add(new ConfigProblem(null, EncryptionKeys.VARIABLE, ConfigProblem.Kind.INVALID_VALUE,
+                        EncryptionKeys.VARIABLE + " must be base64 of exactly 32 bytes (openssl rand -base64 32), or"
+                                + " id:base64 pairs separated by commas"));
+            }
+        }
+        java.nio.file.Path home = persistence.dataDirectory();
+        if (java.nio.file.Files.exists(home) && !java.nio.file.Files.isDirectory(home)) {
+            problems.add(new ConfigProblem(null, PersistenceSettings.HOME, ConfigProblem.Kind.INVALID_VALUE,
+                    PersistenceSettings.HOME + " (" + home + ") is a file, not a directory"));
+        }
+        persistence.jdbcUrl().filter(url -> !url.startsWith("jdbc:postgresql:")).ifPresent(url ->
+                problems.add(new ConfigProblem(null, PersistenceSettings.DB_URL, ConfigProblem.Kind.INVALID_VALUE,
+                        PersistenceSettings.DB_URL + " must be a jdbc:postgresql: URL (or unset for the embedded"
+                                + " store)")));
+        return problems;
     }
 
     /** Whole seconds from {@code min} to {@code max}; anything else is a problem and the default serves. */

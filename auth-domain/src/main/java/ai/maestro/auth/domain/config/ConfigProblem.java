@@ -19,6 +19,7 @@ public record ConfigProblem(ProviderId provider, String setting, Kind kind, Stri
         MALFORMED_EXTRA_PARAMETER,
         DUPLICATE_EXTRA_PARAMETER,
         RESERVED_EXTRA_PARAMETER,
-        OUT_OF_RANGE
+        OUT_OF_RANGE,
+        INVALID_VALUE
     }
 }

@@ -8,8 +8,17 @@ public final class NotLoggedInException extends AuthException {
     public NotLoggedInException(ProviderId provider, AuthType authType) {
         super("No " + (authType == AuthType.API_KEY ? "API key" : "sign-in") + " is stored for "
                         + provider.cliName() + ".",
-                authType == AuthType.API_KEY
-                        ? "Run: maestro-auth api-key " + provider.cliName()
-                        : "Run: maestro-auth login " + provider.cliName(), null);
+                nextStep(provider, authType), null);
+    }
+
+    private static String nextStep(ProviderId provider, AuthType authType) {
+        if (authType != AuthType.API_KEY) {
+            return "Run: maestro-auth login " + provider.cliName();
+        }
+        // Only OpenAI exchanges a sign-in for an API key; elsewhere the sign-in token is what to use.
+        return provider == ProviderId.OPENAI
+                ? "Run: maestro-auth api-key openai (after maestro-auth login openai)"
+                : "maestro-auth cannot obtain " + provider.displayName() + " API keys; use the sign-in token"
+                        + " (maestro-auth token " + provider.cliName() + ") or a key from the provider's console.";
     }
 }

@@ -1,5 +1,6 @@
 package ai.maestro.auth.adapter.out.persistence;
 
+import ai.maestro.auth.domain.config.ConfigProblem;
 import ai.maestro.auth.domain.error.CredentialStoreException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -61,9 +63,7 @@ public final class CredentialStores {
         } catch (CredentialStoreException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new CredentialStoreException("The credential store (" + settings.describe() + ") cannot be opened: "
-                    + e.getClass().getSimpleName() + ".", null,
-                    "Check MAESTRO_AUTH_DB_URL / MAESTRO_AUTH_DB_USER, or that no other program locks the file.", e);
+            throw cannotOpen(settings, postgres, e);
         }
         if (!postgres) {
             restrictDatabaseFiles(settings.dataDirectory());
@@ -73,6 +73,59 @@ public final class CredentialStores {
         CredentialCodec codec = new CredentialCodec(json);
         return new JdbiCredentialStore(jdbi, access, new RotationJournal(settings.dataDirectory(), cipher, codec, json),
                 cipher, codec, settings.describe());
+    }
+
+    /** Why the store did not open, in the user's terms: unreachable, refused, damaged, full. */
+    private static CredentialStoreException cannotOpen(PersistenceSettings settings, boolean postgres,
+                                                       RuntimeException e) {
+        java.sql.SQLException sql = null;
+        for (Throwable cause = e; cause != null && sql == null; cause = cause.getCause()) {
+            if (cause instanceof java.sql.SQLException found) {
+                sql = found;
+            }
+        }
+        String state = sql == null || sql.getSQLState() == null ? "" : sql.getSQLState();
+        if (postgres) {
+            if (state.startsWith("08")) {
+                return new CredentialStoreException("The PostgreSQL server of " + settings.describe()
+                        + " cannot be reached (SQLSTATE " + state + ").", null,
+                        "Check that it is running and that MAESTRO_AUTH_DB_URL names it; nothing was changed.", e);
+            }
+            if (state.startsWith("28")) {
+                return new CredentialStoreException("PostgreSQL refused the login of user '" + settings.user()
+                        + "' (SQLSTATE " + state + ").", null,
+                        "Check MAESTRO_AUTH_DB_USER and MAESTRO_AUTH_DB_PASSWORD.", e);
+            }
+            if ("3D000".equals(state)) {
+                return new CredentialStoreException("The database of " + settings.describe() + " does not exist.",
+                        null, "Create it (createdb), or fix MAESTRO_AUTH_DB_URL.", e);
+            }
+            return new CredentialStoreException("The credential store (" + settings.describe() + ") cannot be opened"
+                    + (state.isEmpty() ? "" : " (SQLSTATE " + state + ")") + ".", null,
+                    "Check MAESTRO_AUTH_DB_URL, MAESTRO_AUTH_DB_USER and the server's log; nothing was changed.", e);
+        }
+        Path file = Path.of(settings.embeddedDatabaseFile() + ".mv.db");
+        int code = sql == null ? 0 : sql.getErrorCode();
+        // H2: 90028 IO error, 90030 file corrupted, 90048 unsupported file version, 90020 locked elsewhere.
+        if (code == 90028 || code == 90030 || code == 90048) {
+            boolean full = isFull(settings.dataDirectory());
+            return new CredentialStoreException(full ? "The disk holding " + file + " is full."
+                    : "The embedded store " + file + " is damaged or is not a maestro-auth store.", null,
+                    full ? "Free some space, then try again; nothing was changed."
+                            : "Move it aside (it holds only encrypted tokens): mv " + file + " " + file
+                            + ".broken, then log in again.", e);
+        }
+        return new CredentialStoreException("The embedded store " + file + " cannot be opened"
+                + (code == 0 ? "" : " (H2 error " + code + ")") + ".", null,
+                "Check that you own " + settings.dataDirectory() + " and that its disk is not full.", e);
+    }
+
+    private static boolean isFull(Path directory) {
+        try {
+            return Files.getFileStore(directory).getUsableSpace() < 64 * 1024;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**
@@ -95,8 +148,9 @@ public final class CredentialStores {
 
     static DataSource postgres(String url, PersistenceSettings settings) {
         if (!url.startsWith("jdbc:postgresql:")) {
-            throw new CredentialStoreException("MAESTRO_AUTH_DB_URL must be a jdbc:postgresql: URL.", null,
-                    "For example jdbc:postgresql://127.0.0.1:5432/maestro, or unset it to use the embedded store.", null);
+            throw new ai.maestro.auth.domain.error.ConfigurationException(List.of(new ConfigProblem(null,
+                    PersistenceSettings.DB_URL, ConfigProblem.Kind.INVALID_VALUE, PersistenceSettings.DB_URL
+                    + " must be a jdbc:postgresql: URL (or unset for the embedded store)")));
         }
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
         dataSource.setURL(url);
@@ -128,10 +182,25 @@ public final class CredentialStores {
                 refuseForeignOrOpen(directory);
                 Files.setPosixFilePermissions(directory, OWNER_ONLY_DIR);
             }
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new CredentialStoreException("The data directory " + directory + " is a file, not a directory.",
+                    null, "Set MAESTRO_AUTH_HOME to a directory you own.", e);
         } catch (IOException e) {
-            throw new CredentialStoreException("The data directory " + directory + " cannot be created or used ("
-                    + e.getClass().getSimpleName() + ").", null, "Set MAESTRO_AUTH_HOME to a directory you own.", e);
+            throw new CredentialStoreException("The data directory " + directory + (Files.isDirectory(directory)
+                    ? " cannot be used" : " cannot be created") + " (" + describe(e) + ").", null,
+                    "Set MAESTRO_AUTH_HOME to a writable directory you own.", e);
         }
+    }
+
+    private static String describe(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason().toLowerCase(java.util.Locale.ROOT);
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        return e instanceof java.nio.file.NoSuchFileException ? "no such place can be created there"
+                : e.getClass().getSimpleName();
     }
 
     private static void refuseForeignOrOpen(Path directory) throws IOException {
