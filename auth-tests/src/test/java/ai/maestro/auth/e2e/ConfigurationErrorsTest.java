@@ -96,6 +96,29 @@ class ConfigurationErrorsTest extends OnAUsersMachine {
     }
 
     @Test
+    void verboseSaysWhatACommandDid() throws Exception {
+        try (CliProcess status = CliProcess.start(machine.env, "--verbose", "status")) {
+            assertEquals(3, status.exitCode(60), status.all());
+            assertTrue(status.err().contains("DEBUG") && status.err().contains("Opened the credential store"),
+                    status.all());
+        }
+    }
+
+    @Test
+    void aUsageErrorIsOneLineWithTheWayToHelp() throws Exception {
+        try (CliProcess typo = CliProcess.start(machine.env, "tokn", "openai")) {
+            assertEquals(2, typo.exitCode(60), typo.all());
+            assertEquals("maestro-auth: Unmatched arguments from index 0: 'tokn', 'openai'. Did you mean: token? (see:"
+                    + " maestro-auth --help)", typo.err().strip());
+        }
+        try (CliProcess missing = CliProcess.start(machine.env, "login")) {
+            assertEquals(2, missing.exitCode(60), missing.all());
+            assertEquals(1, missing.err().lines().count(), missing.err());
+            assertTrue(missing.err().contains("(see: maestro-auth login --help)"), missing.err());
+        }
+    }
+
+    @Test
     void apiKeyAdviceIsTrueForEachProvider() throws Exception {
         try (CliProcess token = CliProcess.start(machine.env, "token", "anthropic", "--api-key")) {
             assertEquals(3, token.exitCode(60), token.all());

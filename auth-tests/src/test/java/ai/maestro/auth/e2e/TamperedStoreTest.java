@@ -82,7 +82,8 @@ class TamperedStoreTest extends OnAUsersMachine {
         assertTrue(last.matches("(?s).*openai\\s+oauth\\s+ada@example.com.*"), last);
         assertTrue(last.matches("(?s).*gemini\\s+oauth.*unknown to this version.*"), last);
         assertEquals(0, run("status", "--json"), last);
-        assertTrue(last.contains("\"provider\" : \"gemini\""), last);
+        assertTrue(last.contains("\"provider\" : \"gemini\"") && last.contains("\"state\" : \"unknown_version\""),
+                last);
         assertEquals(0, run("token", "openai"), last);
     }
 

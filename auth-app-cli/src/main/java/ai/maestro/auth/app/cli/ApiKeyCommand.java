@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
                 "Print it with: maestro-auth token openai --api-key"})
 final class ApiKeyCommand extends Subcommand {
     @Parameters(index = "0", paramLabel = "<provider>", converter = ProviderConverter.class,
-            description = "openai (only OpenAI exchanges a sign-in for an API key)")
+            completionCandidates = ProviderConverter.Names.class, description = "openai (only OpenAI exchanges a sign-in for an API key)")
     ProviderId provider;
 
     @Override

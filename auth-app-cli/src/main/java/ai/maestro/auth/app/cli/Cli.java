@@ -20,7 +20,8 @@ public final class Cli {
                 .setOut(context.out())
                 .setErr(context.err())
                 .setCaseInsensitiveEnumValuesAllowed(true)
-                .setExecutionExceptionHandler((e, cmd, parsed) -> report(context, e));
+                .setExecutionExceptionHandler((e, cmd, parsed) -> report(context, e))
+                .setParameterExceptionHandler((e, args2) -> usageError(context, e));
         int code = withinDeadline(context, () -> commandLine.execute(args));
         context.out().flush();
         context.err().flush();
@@ -81,6 +82,17 @@ public final class Cli {
             }
         }
         return null;
+    }
+
+    /** One line and where to read more; the whole help would push the mistake off the screen. */
+    private static int usageError(CliContext context, CommandLine.ParameterException e) {
+        String command = e.getCommandLine().getCommandSpec().qualifiedName();
+        String suggestion = e instanceof CommandLine.UnmatchedArgumentException unmatched
+                && !unmatched.getSuggestions().isEmpty()
+                ? " Did you mean: " + String.join(" or ", unmatched.getSuggestions()) + "?" : "";
+        context.err().println("maestro-auth: " + Terminal.safe(e.getMessage()) + "." + suggestion + " (see: " + command
+                + " --help)");
+        return ExitCodes.USAGE;
     }
 
     private static int report(CliContext context, Exception e) {

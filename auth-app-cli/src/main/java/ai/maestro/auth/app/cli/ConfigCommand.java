@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
         description = "Show the effective configuration and where each value comes from. Secrets are masked.",
         footer = "Exit code 7 when a setting is invalid.")
 final class ConfigCommand extends Subcommand {
-    private static final String FORMAT = "  %-40s %-45s %s%n";
+    /** Variable, where it came from, value: the value last, so a long one cannot push the others out of line. */
+    private static final String FORMAT = "  %-40s %-13s %s%n";
 
     @Override
     public Integer call() {
@@ -28,19 +29,19 @@ final class ConfigCommand extends Subcommand {
         ProviderConfigs providers = context.config().providers();
         for (ProviderId provider : ProviderId.values()) {
             out.println(provider.displayName());
-            providers.settings(provider).forEach(s -> out.printf(FORMAT, s.variable(), s.value(), "(" + s.source() + ")"));
+            providers.settings(provider).forEach(s -> row(out, s.variable(), s.value(), "(" + s.source() + ")"));
             out.println();
         }
         Map<String, String> env = context.config().environment();
         PersistenceSettings persistence = context.config().persistence();
         out.println("Credential store");
-        out.printf(FORMAT, PersistenceSettings.HOME, persistence.dataDirectory(), source(env, PersistenceSettings.HOME));
-        out.printf(FORMAT, PersistenceSettings.DB_URL, persistence.jdbcUrl().isPresent() ? persistence.describe()
+        row(out, PersistenceSettings.HOME, persistence.dataDirectory(), source(env, PersistenceSettings.HOME));
+        row(out, PersistenceSettings.DB_URL, persistence.jdbcUrl().isPresent() ? persistence.describe()
                 : "(embedded H2)", source(env, PersistenceSettings.DB_URL));
-        out.printf(FORMAT, PersistenceSettings.DB_USER, persistence.user(), source(env, PersistenceSettings.DB_USER));
-        out.printf(FORMAT, PersistenceSettings.DB_PASSWORD, persistence.password().isEmpty() ? "" : "***",
+        row(out, PersistenceSettings.DB_USER, persistence.user(), source(env, PersistenceSettings.DB_USER));
+        row(out, PersistenceSettings.DB_PASSWORD, persistence.password().isEmpty() ? "" : "***",
                 source(env, PersistenceSettings.DB_PASSWORD));
-        out.printf(FORMAT, EncryptionKeys.VARIABLE, env.containsKey(EncryptionKeys.VARIABLE) ? "***"
+        row(out, EncryptionKeys.VARIABLE, env.containsKey(EncryptionKeys.VARIABLE) ? "***"
                 : persistence.dataDirectory().resolve(EncryptionKeys.KEY_FILE) + " (key file)",
                 source(env, EncryptionKeys.VARIABLE));
         List<ConfigProblem> problems = new ArrayList<>(providers.problems());
@@ -48,11 +49,11 @@ final class ConfigCommand extends Subcommand {
         MaestroAuthConfig config = context.config();
         out.println();
         out.println("Time limits");
-        out.printf(FORMAT, MaestroAuthConfig.SKEW_VARIABLE, config.lifecycle().skew().toSeconds() + " s before expiry",
+        row(out, MaestroAuthConfig.SKEW_VARIABLE, config.lifecycle().skew().toSeconds() + " s before expiry",
                 source(env, MaestroAuthConfig.SKEW_VARIABLE));
-        out.printf(FORMAT, MaestroAuthConfig.HTTP_DEADLINE_VARIABLE, config.http().deadline().toSeconds()
+        row(out, MaestroAuthConfig.HTTP_DEADLINE_VARIABLE, config.http().deadline().toSeconds()
                 + " s per token request", source(env, MaestroAuthConfig.HTTP_DEADLINE_VARIABLE));
-        out.printf(FORMAT, MaestroAuthConfig.COMMAND_TIMEOUT_VARIABLE, config.commandTimeout().toSeconds()
+        row(out, MaestroAuthConfig.COMMAND_TIMEOUT_VARIABLE, config.commandTimeout().toSeconds()
                 + " s per command", source(env, MaestroAuthConfig.COMMAND_TIMEOUT_VARIABLE));
         out.println();
         out.println("Provider APIs (verify, usage, the interceptor)");
@@ -65,7 +66,7 @@ final class ConfigCommand extends Subcommand {
         ProviderApiSettings shown = apis;
         for (String variable : List.of(ProviderApiSettings.CHATGPT_BASE, ProviderApiSettings.OPENAI_USAGE,
                 ProviderApiSettings.OPENAI_API_BASE, ProviderApiSettings.ANTHROPIC_VERIFY)) {
-            out.printf(FORMAT, variable, shown == null ? env.getOrDefault(variable, "") : apiUrl(shown, variable),
+            row(out, variable, shown == null ? env.getOrDefault(variable, "") : apiUrl(shown, variable),
                     source(env, variable));
         }
         if (problems.isEmpty()) {
@@ -84,6 +85,10 @@ final class ConfigCommand extends Subcommand {
             case ProviderApiSettings.OPENAI_API_BASE -> apis.openAiApiBase();
             default -> apis.anthropicVerify();
         };
+    }
+
+    private static void row(PrintWriter out, String variable, Object value, String source) {
+        out.printf(FORMAT, variable, source, value);
     }
 
     private static String source(Map<String, String> env, String variable) {

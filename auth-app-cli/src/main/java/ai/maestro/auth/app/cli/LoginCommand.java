@@ -32,7 +32,6 @@ import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,11 +42,10 @@ import picocli.CommandLine.Spec;
 /** {@code login <provider>}: the browser flow, ending with an encrypted token in the store. */
 @Command(name = "login", mixinStandardHelpOptions = true,
         description = {"Sign in in a browser (OAuth 2.0 Authorization Code + PKCE) and store the tokens encrypted.",
-                "", "OpenAI returns the browser to http://localhost:1455. Without a browser here, open the address "
-                + "on another machine and paste the address it ends on.",
+                "", "OpenAI returns the browser to ${env:OPENAI_OAUTH_REDIRECT_URI:-http://localhost:1455/auth/callback}."
+                + " Without a browser here, open the address on another machine and paste the address it ends on.",
                 "", "Anthropic shows a CODE#STATE string: paste it."})
 final class LoginCommand extends ProviderSubcommand {
-    private static final Logger LOG = LoggerFactory.getLogger(LoginCommand.class);
 
     @Option(names = "--no-browser", description = "Print the address instead of opening a browser.")
     boolean noBrowser;
@@ -137,7 +135,9 @@ final class LoginCommand extends ProviderSubcommand {
             Files.createDirectories(file.file().getParent());
             file.write(receiver.cancelSecret());
         } catch (IOException e) {
-            LOG.debug("The cancel secret could not be written to {}", file.file(), e);
+            // Looked up here, not in a static field: picocli builds the commands before --verbose sets the level.
+            LoggerFactory.getLogger(LoginCommand.class).debug("The cancel secret could not be written to {}",
+                    file.file(), e);
         }
     }
 

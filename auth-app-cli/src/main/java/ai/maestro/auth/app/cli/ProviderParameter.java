@@ -6,6 +6,6 @@ import picocli.CommandLine.Parameters;
 /** The {@code <provider>} argument that most commands take. */
 final class ProviderParameter {
     @Parameters(index = "0", paramLabel = "<provider>", converter = ProviderConverter.class,
-            description = "openai or anthropic")
+            completionCandidates = ProviderConverter.Names.class, description = "openai or anthropic")
     ProviderId provider;
 }

@@ -26,9 +26,27 @@ final class StatusCommand extends Subcommand {
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 
+    /** A row's state: a stable value for scripts ({@code status --json}) and the words for people. */
+    enum State {
+        OK("ok"), RELOGIN_REQUIRED("log in again"), UNREADABLE("unreadable"), UNKNOWN_VERSION("unknown to this version");
+
+        final String words;
+
+        State(String words) {
+            this.words = words;
+        }
+
+        String json() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     /** One row, as shown. */
     private record Row(String provider, String authType, String account, String plan, Instant expiresAt,
-                       boolean refreshable, String state) {
+                       boolean refreshable, State state, String message) {
+        String stateText() {
+            return message.isEmpty() ? state.words : state.words + " (" + message + ")";
+        }
     }
 
     @Override
@@ -42,7 +60,7 @@ final class StatusCommand extends Subcommand {
             int slash = unknown.indexOf('/');
             rows.add(new Row(Terminal.safe(unknown.substring(0, slash)).toLowerCase(Locale.ROOT),
                     Terminal.safe(unknown.substring(slash + 1)).toLowerCase(Locale.ROOT), null, null, null, false,
-                    "unknown to this version"));
+                    State.UNKNOWN_VERSION, "written by a newer maestro-auth; left alone"));
         }
         if (json) {
             printJson(context.out(), rows, now);
@@ -66,12 +84,12 @@ final class StatusCommand extends Subcommand {
                     .map(Terminal::safe).orElse(null);
             String plan = token.flatMap(OAuthToken::idTokenClaims).flatMap(c -> c.planTypeIfKnown())
                     .map(Terminal::safe).orElse(null);
-            String state = summary.reloginRequired() ? "log in again" : "ok";
+            State state = summary.reloginRequired() ? State.RELOGIN_REQUIRED : State.OK;
             return new Row(provider, authType, account, plan, expires, token.map(OAuthToken::isRefreshable)
-                    .orElse(false), state);
+                    .orElse(false), state, state == State.OK ? "" : "run: maestro-auth login " + provider);
         } catch (CredentialStoreException e) {
-            return new Row(provider, authType, null, null, expires, false,
-                    "unreadable" + e.keyId().map(id -> " (key " + id + ")").orElse(""));
+            return new Row(provider, authType, null, null, expires, false, State.UNREADABLE,
+                    e.keyId().map(id -> "key " + id).orElse(""));
         }
     }
 
@@ -82,7 +100,7 @@ final class StatusCommand extends Subcommand {
             out.printf(format, row.provider(), row.authType(),
                     row.account() == null ? "-" : row.account() + (row.plan() == null ? "" : " (" + row.plan() + ")"),
                     row.expiresAt() == null ? "-" : Display.relative(row.expiresAt(), now),
-                    row.refreshable() ? "yes" : "no", row.state());
+                    row.refreshable() ? "yes" : "no", row.stateText());
         }
     }
 
@@ -98,7 +116,7 @@ final class StatusCommand extends Subcommand {
                 node.put("expires_at", row.expiresAt().toString())
                         .put("expires_in_seconds", Duration.between(now, row.expiresAt()).toSeconds());
             }
-            node.put("refreshable", row.refreshable()).put("state", row.state());
+            node.put("refreshable", row.refreshable()).put("state", row.state().json()).put("message", row.message());
         }
         out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(array));
     }

@@ -258,6 +258,8 @@ class CliTest {
         assertEquals("ada@example.com", rows.get(0).path("account").asText());
         assertTrue(rows.get(0).path("refreshable").asBoolean());
         assertTrue(rows.get(0).path("expires_in_seconds").asLong() > 3500);
+        assertEquals("ok", rows.get(0).path("state").asText());
+        assertEquals("", rows.get(0).path("message").asText());
     }
 
     @Test

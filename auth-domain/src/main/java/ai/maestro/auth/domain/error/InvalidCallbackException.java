@@ -11,7 +11,7 @@ public final class InvalidCallbackException extends AuthException {
         MISSING_STATE("The callback carries no state, so it cannot be tied to this login.",
                 "Paste the whole address, including &state=..."),
         STATE_MISMATCH("The callback's state does not match this login (a stale tab, another login, or a forged link).",
-                "Start login again and finish it in the browser tab it opens."),
+                "The waiting login goes on: finish it in the browser tab it opened, or paste that tab's address."),
         DUPLICATE_PARAMETER("The callback repeats a parameter (RFC 6749 §3.1 forbids it).",
                 "Start login again; do not edit the callback address."),
         SESSION_EXPIRED("This login session has expired.", "Run login again and finish it within the time limit.");

@@ -19,6 +19,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /** Opens the credential store the settings describe, migrating its schema first. */
 public final class CredentialStores {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CredentialStores.class);
     private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
 
@@ -50,6 +51,7 @@ public final class CredentialStores {
     /** Opens the store in a data directory that {@link #prepareDataDirectory} has checked. */
     private static JdbiCredentialStore openPrepared(PersistenceSettings settings, EncryptionKeys keys,
                                                     SecureRandom random) {
+        long started = System.nanoTime();
         boolean postgres = settings.jdbcUrl().isPresent();
         DataSource dataSource = postgres ? postgres(settings.jdbcUrl().get(), settings) : h2(settings);
         Jdbi jdbi = Jdbi.create(dataSource);
@@ -68,6 +70,7 @@ public final class CredentialStores {
         if (!postgres) {
             restrictDatabaseFiles(settings.dataDirectory());
         }
+        LOG.debug("Opened the credential store {} in {} ms", settings.describe(), (System.nanoTime() - started) / 1_000_000);
         ObjectMapper json = new ObjectMapper();
         CredentialCipher cipher = new CredentialCipher(keys, random);
         CredentialCodec codec = new CredentialCodec(json);
