@@ -36,6 +36,39 @@ final class FakeAuthorizationServer extends Dispatcher implements AutoCloseable 
     private record PendingCode(String challenge, String redirectUri, String clientId, String state, Instant issuedAt) {
     }
 
+    /** A device login: approved by the test (the user on another device) after some polls. */
+    private static final class DeviceSession {
+        final String id;
+        final String userCode;
+        final PkceParams pkce;
+        volatile int polls;
+        volatile boolean slowedDown;
+
+        DeviceSession(String id, String userCode, PkceParams pkce) {
+            this.id = id;
+            this.userCode = userCode;
+            this.pkce = pkce;
+        }
+    }
+
+    private final Map<String, DeviceSession> devices = new ConcurrentHashMap<>();
+    /** Polls answered "not yet" before the user approves. */
+    volatile int devicePendingPolls = 3;
+    /** The first poll is answered 429 (slow down). */
+    volatile boolean deviceSlowDownFirst;
+    /** Older servers spell it {@code usercode}. */
+    volatile boolean deviceOldSpelling;
+    /** The interval as a JSON string ("1") or number (1). */
+    volatile boolean deviceIntervalAsString = true;
+    /** The approval carries a verifier that does not match its challenge. */
+    volatile boolean deviceWrongVerifier;
+    /** When each device poll arrived (System.nanoTime). */
+    final java.util.List<Long> devicePollTimes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The JSON bodies of revocation requests, as received. */
+    final java.util.List<Map<String, String>> revocations = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Answers revocations with this status while set (e.g. 503). */
+    volatile int revocationFailureStatus;
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration CODE_LIFETIME = Duration.ofSeconds(60);
 
@@ -129,6 +162,15 @@ final class FakeAuthorizationServer extends Dispatcher implements AutoCloseable 
             if (request.getMethod().equals("POST") && path.equals("/oauth/token")) {
                 return token(request);
             }
+            if (request.getMethod().equals("POST") && path.equals("/oauth/revoke")) {
+                return revoke(jsonFields(request.getBody().utf8()));
+            }
+            if (request.getMethod().equals("POST") && path.equals("/api/accounts/deviceauth/usercode")) {
+                return deviceUserCode(jsonFields(request.getBody().utf8()));
+            }
+            if (request.getMethod().equals("POST") && path.equals("/api/accounts/deviceauth/token")) {
+                return devicePoll(jsonFields(request.getBody().utf8()));
+            }
             return new MockResponse.Builder().code(404).build();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -150,6 +192,65 @@ final class FakeAuthorizationServer extends Dispatcher implements AutoCloseable 
         HttpUrl redirect = HttpUrl.get(url.queryParameter("redirect_uri")).newBuilder()
                 .addQueryParameter("code", code).addQueryParameter("state", url.queryParameter("state")).build();
         return new MockResponse.Builder().code(302).setHeader("Location", redirect.toString()).build();
+    }
+
+    /** The issuer every OpenAI endpoint derives from (OPENAI_OAUTH_ISSUER). */
+    String issuer() {
+        String root = server.url("/").toString();
+        return root.substring(0, root.length() - 1);
+    }
+
+    private MockResponse revoke(Map<String, String> fields) {
+        revocations.add(fields);
+        if (revocationFailureStatus != 0) {
+            return json(revocationFailureStatus, Map.of("error", "temporarily_unavailable"));
+        }
+        Family family = refreshTokens.get(String.valueOf(fields.get("token")));
+        if (family != null) {
+            family.revoked = true;
+        }
+        return json(200, Map.of());
+    }
+
+    private MockResponse deviceUserCode(Map<String, String> fields) {
+        if (!"app_EMoamEEZ73f0CkXaXp7hrann".equals(fields.get("client_id"))) {
+            return json(400, Map.of("error", "invalid_client"));
+        }
+        String userCode = randomToken().replaceAll("[^A-Za-z0-9]", "").substring(0, 4).toUpperCase() + "-"
+                + (1000 + random.nextInt(9000));
+        DeviceSession session = new DeviceSession("dev-" + randomToken(), userCode, PkceParams.generate(random));
+        devices.put(session.id, session);
+        secrets.add(session.id);
+        Map<String, Object> body = new HashMap<>();
+        body.put("device_auth_id", session.id);
+        body.put(deviceOldSpelling ? "usercode" : "user_code", userCode);
+        body.put("interval", deviceIntervalAsString ? (Object) "1" : (Object) 1);
+        return json(200, body);
+    }
+
+    private MockResponse devicePoll(Map<String, String> fields) {
+        devicePollTimes.add(System.nanoTime());
+        DeviceSession session = devices.get(String.valueOf(fields.get("device_auth_id")));
+        if (session == null || !session.userCode.equals(fields.get("user_code"))) {
+            return json(400, Map.of("error", "invalid_request"));
+        }
+        if (deviceSlowDownFirst && !session.slowedDown) {
+            session.slowedDown = true;
+            return json(429, Map.of("error", "slow_down"));
+        }
+        if (session.polls++ < devicePendingPolls) {
+            return json(session.polls % 2 == 0 ? 404 : 403, Map.of("error", "authorization_pending"));
+        }
+        devices.remove(session.id);
+        String code = "code-" + randomToken();
+        secrets.add(code);
+        secrets.add(session.pkce.codeVerifier().reveal());
+        codes.put(code, new PendingCode(session.pkce.codeChallenge(), issuer() + "/deviceauth/callback",
+                "app_EMoamEEZ73f0CkXaXp7hrann", null, Instant.now()));
+        String verifier = deviceWrongVerifier ? PkceParams.generate(random).codeVerifier().reveal()
+                : session.pkce.codeVerifier().reveal();
+        return json(200, Map.of("authorization_code", code, "code_challenge", session.pkce.codeChallenge(),
+                "code_verifier", verifier));
     }
 
     private MockResponse token(RecordedRequest request) throws IOException, InterruptedException {

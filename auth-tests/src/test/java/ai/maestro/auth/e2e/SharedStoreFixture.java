@@ -51,6 +51,7 @@ final class SharedStoreFixture implements AutoCloseable {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         env.put("MAESTRO_AUTH_ENCRYPTION_KEY", "e2e:" + Base64.getEncoder().encodeToString(key));
+        env.put("OPENAI_OAUTH_ISSUER", fake.issuer());
         env.put("OPENAI_OAUTH_AUTHORIZATION_ENDPOINT", fake.authorizationEndpoint());
         env.put("OPENAI_OAUTH_TOKEN_ENDPOINT", fake.tokenEndpoint());
         env.put("OPENAI_OAUTH_REDIRECT_URI", "http://localhost:" + callbackPort + "/auth/callback");

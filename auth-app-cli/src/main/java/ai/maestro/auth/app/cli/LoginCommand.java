@@ -9,6 +9,7 @@ import ai.maestro.auth.domain.AuthorizationCode;
 import ai.maestro.auth.domain.AuthorizationSession;
 import ai.maestro.auth.domain.CallbackParser;
 import ai.maestro.auth.domain.CallbackResult;
+import ai.maestro.auth.domain.DeviceAuthorization;
 import ai.maestro.auth.domain.IdTokenClaims;
 import ai.maestro.auth.domain.OAuthToken;
 import ai.maestro.auth.domain.ProviderId;
@@ -68,6 +69,13 @@ final class LoginCommand extends ProviderSubcommand {
         timeoutSeconds = seconds;
     }
 
+    @Option(names = "--device", description = "Sign in on another device with a code (OpenAI's device login):"
+            + " for machines without a browser. Waits 15 minutes unless --timeout says otherwise.")
+    boolean device;
+
+    /** How long a device login waits for the user's approval when --timeout is not given. */
+    static final long DEVICE_TIMEOUT_SECONDS = 900;
+
     @Option(names = "--cancel-previous",
             description = "Cancel an earlier login of yours still waiting on the callback port.")
     boolean cancelPrevious;
@@ -75,8 +83,18 @@ final class LoginCommand extends ProviderSubcommand {
     @Override
     public Integer call() {
         CliContext context = context();
+        if (device && !spec.commandLine().getParseResult().hasMatchedOption("--timeout")) {
+            timeoutSeconds = DEVICE_TIMEOUT_SECONDS;
+        }
         context.allowExtraTime(Duration.ofSeconds(timeoutSeconds));
         OAuthService service = context.get(OAuthService.class);
+        if (device) {
+            service.checkStoreBeforeLogin(target.provider);
+            SavedAuthentication saved = deviceLogin(context, service);
+            context.get(AccessTokenService.class).forget(target.provider);
+            printSignedIn(context, saved);
+            return ExitCodes.OK;
+        }
         ProviderConfig config = service.configs().get(target.provider);
         // A login whose tokens could not be stored must stop before the code is spent.
         service.checkStoreBeforeLogin(target.provider);
@@ -110,6 +128,38 @@ final class LoginCommand extends ProviderSubcommand {
         context.get(AccessTokenService.class).forget(target.provider);
         printSignedIn(context, saved);
         return ExitCodes.OK;
+    }
+
+    /** The code and the address, large enough to read across a room; then one waiting line. */
+    private SavedAuthentication deviceLogin(CliContext context, OAuthService service) {
+        DeviceAuthorization device = service.startDeviceLogin(target.provider);
+        PrintWriter out = context.out();
+        out.println("Sign in to " + target.provider.displayName() + " on any device with a browser:");
+        out.println();
+        out.println("  1. Open   " + device.verificationUri());
+        out.println("  2. Enter  " + Terminal.safe(device.userCode()));
+        out.println();
+        out.flush();
+        Clock clock = context.config().clock();
+        Instant deadline = clock.instant().plusSeconds(timeoutSeconds);
+        LoginScreen screen = new LoginScreen(context, deadline, "approval");
+        Thread onInterrupt = new Thread(() -> {
+            screen.close();
+            context.err().println(System.lineSeparator() + "Login cancelled; nothing was stored.");
+            context.err().flush();
+        }, "maestro-auth-cancel");
+        Runtime.getRuntime().addShutdownHook(onInterrupt);
+        screen.startWithoutInput();
+        try {
+            return service.completeDeviceLogin(device, deadline, pause -> Thread.sleep(pause.toMillis()));
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(onInterrupt);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook is already running.
+            }
+            screen.close();
+        }
     }
 
     private void showAddress(CliContext context, String url) {

@@ -41,6 +41,8 @@ final class LoginScreen implements AutoCloseable {
     private String savedTty;
     private volatile int width = 80;
     private volatile boolean closed;
+    /** The waiting line is redrawn in place (a terminal), so it must be cleared at the end. */
+    private boolean redrawing;
     private int frame;
 
     LoginScreen(CliContext context, Instant deadline, String waitingFor) {
@@ -49,6 +51,19 @@ final class LoginScreen implements AutoCloseable {
         this.deadline = deadline;
         this.waitingFor = waitingFor;
         this.err = context.err();
+    }
+
+    /** Shows the waiting line only; nothing is read from the user (a device login waits for another device). */
+    void startWithoutInput() {
+        if (context.interactive() && Tty.columns().isPresent()) {
+            width = Tty.columns().getAsInt();
+            ticker = Executors.newSingleThreadScheduledExecutor(r -> daemonThread("maestro-auth-status", r));
+            ticker.scheduleAtFixedRate(this::redraw, 0, FRAME_MILLIS, TimeUnit.MILLISECONDS);
+            redrawing = true;
+        } else {
+            err.println(line(Integer.MAX_VALUE, false) + ".");
+            err.flush();
+        }
     }
 
     /** Shows the waiting line and hands every line the user enters (blank ones too) to {@code onLine}. */
@@ -60,6 +75,7 @@ final class LoginScreen implements AutoCloseable {
             reader = daemon("maestro-auth-paste", () -> readLines(onLine));
             return;
         }
+        redrawing = true;
         restoreOnExit = new Thread(() -> Tty.restore(savedTty), "maestro-auth-tty");
         Runtime.getRuntime().addShutdownHook(restoreOnExit);
         width = Tty.columns().orElse(80);
@@ -71,7 +87,7 @@ final class LoginScreen implements AutoCloseable {
     /** A line of its own above the waiting line (an error about a paste, say). */
     void message(String text) {
         synchronized (screen) {
-            if (savedTty == null) {
+            if (!redrawing) {
                 err.println(text);
             } else {
                 err.print("\r\033[K" + text + "\r\n");
@@ -92,11 +108,13 @@ final class LoginScreen implements AutoCloseable {
         if (reader != null) {
             reader.interrupt();
         }
-        if (savedTty != null) {
+        if (redrawing) {
             synchronized (screen) {
                 err.print("\r\033[K");
                 err.flush();
             }
+        }
+        if (savedTty != null) {
             Tty.restore(savedTty);
             try {
                 Runtime.getRuntime().removeShutdownHook(restoreOnExit);

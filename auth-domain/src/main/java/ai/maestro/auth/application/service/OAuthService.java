@@ -20,6 +20,17 @@ import ai.maestro.auth.domain.error.CredentialStoreException;
 import ai.maestro.auth.domain.error.NotLoggedInException;
 import ai.maestro.auth.domain.error.OAuthErrorException;
 import ai.maestro.auth.domain.OAuthError;
+import ai.maestro.auth.domain.DeviceAuthorization;
+import ai.maestro.auth.domain.DevicePoll;
+import ai.maestro.auth.domain.PkceParams;
+import ai.maestro.auth.domain.Revocation;
+import ai.maestro.auth.domain.Secret;
+import ai.maestro.auth.domain.State;
+import ai.maestro.auth.domain.error.AuthException;
+import ai.maestro.auth.domain.error.InvalidTokenResponseException;
+import ai.maestro.auth.domain.error.LoginAbortedException;
+import ai.maestro.auth.domain.error.ProviderUnavailableException;
+import java.time.Instant;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -79,11 +90,137 @@ public final class OAuthService {
         return completeLogin(session, code);
     }
 
-    /** Exchanges a code whose callback was already checked against the session; stores the token. */
+    /**
+     * Exchanges a code whose callback was already checked against the session; stores the token. A
+     * sign-in it replaces has its refresh token revoked afterwards (best effort, as the Codex CLI does).
+     */
     public SavedAuthentication completeLogin(AuthorizationSession session, AuthorizationCode code) {
         ProviderConfig config = configs.get(session.provider());
         OAuthToken token = tokenEndpoint.exchangeAuthorizationCode(config, session, code).validate(clock.instant());
-        return storeReplacing(session.provider(), token);
+        return storeLogin(session.provider(), token);
+    }
+
+    private SavedAuthentication storeLogin(ProviderId provider, OAuthToken token) {
+        Optional<Secret> replaced;
+        try {
+            replaced = storedRefreshToken(provider);
+        } catch (CredentialStoreException unreadable) {
+            replaced = Optional.empty();
+        }
+        SavedAuthentication saved = storeReplacing(provider, token);
+        replaced.filter(old -> !token.refreshToken().map(old::equals).orElse(false))
+                .ifPresent(old -> revoke(provider, old));
+        return saved;
+    }
+
+    private Optional<Secret> storedRefreshToken(ProviderId provider) {
+        return store.find(provider, AuthType.OAUTH).map(SavedAuthentication::credential)
+                .filter(OAuthToken.class::isInstance).map(OAuthToken.class::cast).flatMap(OAuthToken::refreshToken);
+    }
+
+    /** What a logout did: whether anything was deleted, and what the provider was told. */
+    public record Logout(boolean deleted, Revocation revocation) {
+    }
+
+    /**
+     * Deletes every credential of the provider, first revoking its refresh token (RFC 7009) unless
+     * {@code revoke} is false. Revocation is best effort: whatever it answers, the local copy goes.
+     */
+    public Logout logout(ProviderId provider, boolean revoke) {
+        Revocation revocation = Revocation.of(Revocation.Outcome.SKIPPED);
+        if (revoke) {
+            Optional<Secret> refreshToken;
+            try {
+                refreshToken = storedRefreshToken(provider);
+                revocation = refreshToken.map(token -> revoke(provider, token))
+                        .orElse(Revocation.of(Revocation.Outcome.NOTHING_TO_REVOKE));
+            } catch (CredentialStoreException unreadable) {
+                revocation = new Revocation(Revocation.Outcome.FAILED, "the stored sign-in cannot be read");
+            }
+        }
+        boolean oauth = store.delete(provider, AuthType.OAUTH);
+        boolean apiKey = store.delete(provider, AuthType.API_KEY);
+        return new Logout(oauth || apiKey, revocation);
+    }
+
+    private Revocation revoke(ProviderId provider, Secret refreshToken) {
+        ProviderConfig config = configs.get(provider);
+        if (config.revocationEndpoint().isEmpty()) {
+            return Revocation.of(Revocation.Outcome.NOT_SUPPORTED);
+        }
+        try {
+            tokenEndpoint.revoke(config, refreshToken);
+            return Revocation.of(Revocation.Outcome.REVOKED);
+        } catch (AuthException | UnsupportedOperationException failed) {
+            return new Revocation(Revocation.Outcome.FAILED, failed.getMessage());
+        }
+    }
+
+    /** Waits between polls; the CLI sleeps, tests record. */
+    @FunctionalInterface
+    public interface Pause {
+        void pause(Duration duration) throws InterruptedException;
+    }
+
+    /** Consecutive failed polls tolerated (a network blip during a long wait), then the failure is the answer. */
+    private static final int POLL_FAILURES = 3;
+
+    /** Starts a device login; the user approves {@link DeviceAuthorization#userCode()} on any device. */
+    public DeviceAuthorization startDeviceLogin(ProviderId provider) {
+        ProviderConfig config = configs.get(provider);
+        if (config.deviceEndpoints().isEmpty()) {
+            throw new OAuthErrorException(OAuthError.of("unsupported_grant_type", provider.displayName()
+                    + " offers no device login that maestro-auth knows; use the browser login", 0));
+        }
+        return tokenEndpoint.startDeviceAuthorization(config);
+    }
+
+    /**
+     * Polls every interval (longer after a slow-down) until the user approves, then checks that the
+     * issued verifier matches its challenge (S256), exchanges the code like a browser login's (with
+     * the device redirect URI) and stores the tokens. Ends with {@link LoginAbortedException} at
+     * {@code deadline} or when interrupted.
+     */
+    public SavedAuthentication completeDeviceLogin(DeviceAuthorization device, Instant deadline, Pause pause) {
+        ProviderConfig config = configs.get(device.provider());
+        ProviderConfig.DeviceEndpoints endpoints = config.deviceEndpoints().orElseThrow();
+        DeviceAuthorization current = device;
+        int failures = 0;
+        while (true) {
+            if (clock.instant().plus(current.interval()).isAfter(deadline)) {
+                throw new LoginAbortedException(LoginAbortedException.Reason.TIMED_OUT);
+            }
+            try {
+                pause.pause(current.interval());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LoginAbortedException(LoginAbortedException.Reason.CANCELLED);
+            }
+            DevicePoll poll;
+            try {
+                poll = tokenEndpoint.pollDeviceAuthorization(config, current);
+                failures = 0;
+            } catch (ProviderUnavailableException blip) {
+                if (++failures >= POLL_FAILURES) {
+                    throw blip;
+                }
+                continue;
+            }
+            if (poll instanceof DevicePoll.SlowDown) {
+                current = current.slowerBy(Duration.ofSeconds(5));
+            } else if (poll instanceof DevicePoll.CodeIssued issued) {
+                String verifier = issued.codeVerifier().reveal();
+                if (!PkceParams.isValidVerifier(verifier) || !PkceParams.s256(verifier).equals(issued.codeChallenge())) {
+                    throw new InvalidTokenResponseException(InvalidTokenResponseException.Defect.DEVICE_PKCE_MISMATCH);
+                }
+                Instant now = clock.instant();
+                AuthorizationSession session = new AuthorizationSession(device.provider(), State.generate(random),
+                        PkceParams.fromVerifier(verifier), endpoints.redirectUri(), now, now.plus(sessionLifetime));
+                OAuthToken token = tokenEndpoint.exchangeAuthorizationCode(config, session, issued.code())
+                        .validate(clock.instant());
+                return storeLogin(device.provider(), token);
+            }
+        }
     }
 
     /** Exchanges the stored id_token for an API key (OpenAI) and stores it as auth type API_KEY. */
@@ -117,11 +254,9 @@ public final class OAuthService {
         return store.unrecognizedRows();
     }
 
-    /** Deletes every credential of the provider; true when something was deleted. */
+    /** Deletes every credential of the provider without telling it; true when something was deleted. */
     public boolean logout(ProviderId provider) {
-        boolean oauth = store.delete(provider, AuthType.OAUTH);
-        boolean apiKey = store.delete(provider, AuthType.API_KEY);
-        return oauth || apiKey;
+        return logout(provider, false).deleted();
     }
 
     /** A new login or key supersedes whatever is stored, even if another process wrote meanwhile. */

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A validated provider configuration: where to send the user, where to exchange codes, and the
@@ -23,7 +24,22 @@ public record ProviderConfig(
         TokenRequestFormat codeExchangeFormat,
         boolean stateInCodeExchange,
         TokenRequestFormat refreshFormat,
-        List<String> refreshScopes) {
+        List<String> refreshScopes,
+        Optional<URI> revocationEndpoint,
+        Optional<DeviceEndpoints> deviceEndpoints) {
+
+    /**
+     * Where a device login talks (OpenAI's own flow): ask for a user code, poll for the grant, the page
+     * the user opens, and the redirect URI the issued code is bound to.
+     */
+    public record DeviceEndpoints(URI userCodeEndpoint, URI tokenEndpoint, URI verificationUri, URI redirectUri) {
+        public DeviceEndpoints {
+            Objects.requireNonNull(userCodeEndpoint, "userCodeEndpoint");
+            Objects.requireNonNull(tokenEndpoint, "tokenEndpoint");
+            Objects.requireNonNull(verificationUri, "verificationUri");
+            Objects.requireNonNull(redirectUri, "redirectUri");
+        }
+    }
 
     public ProviderConfig {
         Objects.requireNonNull(provider, "provider");
@@ -32,12 +48,24 @@ public record ProviderConfig(
         scopes = List.copyOf(scopes);
         extraAuthorizationParameters = List.copyOf(extraAuthorizationParameters);
         refreshScopes = List.copyOf(refreshScopes);
+        Objects.requireNonNull(revocationEndpoint, "revocationEndpoint");
+        Objects.requireNonNull(deviceEndpoints, "deviceEndpoints");
         List<ConfigProblem> problems = ProviderConfigValidator.problems(new ProviderSettings(provider, clientId,
                 String.valueOf(authorizationEndpoint), String.valueOf(tokenEndpoint), String.valueOf(redirectUri),
                 String.join(" ", scopes), extraAuthorizationParameters));
         if (!problems.isEmpty()) {
             throw new ConfigurationException(problems);
         }
+    }
+
+    /** A configuration without revocation or device login. */
+    public ProviderConfig(ProviderId provider, String clientId, URI authorizationEndpoint, URI tokenEndpoint,
+                          URI redirectUri, List<String> scopes, List<QueryParameter> extraAuthorizationParameters,
+                          TokenRequestFormat codeExchangeFormat, boolean stateInCodeExchange,
+                          TokenRequestFormat refreshFormat, List<String> refreshScopes) {
+        this(provider, clientId, authorizationEndpoint, tokenEndpoint, redirectUri, scopes,
+                extraAuthorizationParameters, codeExchangeFormat, stateInCodeExchange, refreshFormat, refreshScopes,
+                Optional.empty(), Optional.empty());
     }
 
     /** Validates settings; throws {@link ConfigurationException} listing every problem. */
@@ -57,7 +85,17 @@ public record ProviderConfig(
                 !openai,
                 TokenRequestFormat.JSON,
                 // The Codex CLI narrows a refresh to these scopes; Anthropic's refresh sends none.
-                openai ? List.of("openid", "profile", "email") : List.of());
+                openai ? List.of("openid", "profile", "email") : List.of(),
+                optional(s, ProviderSettings.REVOCATION),
+                optional(s, ProviderSettings.DEVICE_USERCODE).flatMap(userCode -> optional(s, ProviderSettings.DEVICE_TOKEN)
+                        .flatMap(token -> optional(s, ProviderSettings.DEVICE_VERIFICATION)
+                                .flatMap(page -> optional(s, ProviderSettings.DEVICE_REDIRECT)
+                                        .map(redirect -> new DeviceEndpoints(userCode, token, page, redirect))))));
+    }
+
+    private static Optional<URI> optional(ProviderSettings s, String name) {
+        String value = s.optionalEndpoints().get(name);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(URI.create(value.trim()));
     }
 
     /** True when the redirect lands on our own loopback receiver rather than a provider-hosted page. */

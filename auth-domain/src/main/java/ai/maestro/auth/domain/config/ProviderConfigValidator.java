@@ -32,6 +32,12 @@ public final class ProviderConfigValidator {
         checkEndpoint(s, "AUTHORIZATION_ENDPOINT", s.authorizationEndpoint(), problems);
         checkEndpoint(s, "TOKEN_ENDPOINT", s.tokenEndpoint(), problems);
         checkRedirect(s, problems);
+        // An optional endpoint set to "" is switched off (e.g. no revocation); any other value must be sound.
+        s.optionalEndpoints().forEach((name, value) -> {
+            if (value != null && !value.isBlank()) {
+                checkEndpoint(s, name, value, problems);
+            }
+        });
         checkScopes(s, problems);
         checkExtras(s, problems);
         return problems;

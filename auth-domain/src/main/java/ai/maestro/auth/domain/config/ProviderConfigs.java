@@ -56,8 +56,11 @@ public final class ProviderConfigs {
     }
 
     private void load(ProviderId provider, Map<String, String> env) {
-        ProviderSettings defaults = ProviderDefaults.of(provider);
         List<Setting> used = new ArrayList<>();
+        String issuerDefault = ProviderDefaults.issuer(provider);
+        String issuerVariable = provider.name() + "_OAUTH_ISSUER";
+        String issuer = issuerDefault.isEmpty() ? "" : stripSlash(pick(env, issuerVariable, issuerDefault, used));
+        ProviderSettings defaults = ProviderDefaults.of(provider, issuer);
         String clientId = pick(env, defaults.variable("CLIENT_ID"), defaults.clientId(), used);
         String authorize = pick(env, defaults.variable("AUTHORIZATION_ENDPOINT"), defaults.authorizationEndpoint(), used);
         String token = pick(env, defaults.variable("TOKEN_ENDPOINT"), defaults.tokenEndpoint(), used);
@@ -70,7 +73,15 @@ public final class ProviderConfigs {
         used.add(new Setting(extrasVariable, formatExtras(extras),
                 env.containsKey(extrasVariable) ? "environment" : "default"));
 
-        ProviderSettings effective = new ProviderSettings(provider, clientId, authorize, token, redirect, scopes, extras);
+        Map<String, String> optional = new java.util.LinkedHashMap<>();
+        for (String name : ProviderSettings.OPTIONAL_ENDPOINTS) {
+            String fallback = defaults.optionalEndpoints().get(name);
+            if (fallback != null || env.containsKey(defaults.variable(name))) {
+                optional.put(name, pick(env, defaults.variable(name), fallback == null ? "" : fallback, used));
+            }
+        }
+        ProviderSettings effective = new ProviderSettings(provider, clientId, authorize, token, redirect, scopes, extras,
+                optional);
         settings.put(provider, effective);
         sources.put(provider, List.copyOf(used));
         try {
@@ -86,6 +97,10 @@ public final class ProviderConfigs {
         boolean fromEnv = value != null;
         used.add(new Setting(variable, fromEnv ? value : fallback, fromEnv ? "environment" : "default"));
         return fromEnv ? value : fallback;
+    }
+
+    private static String stripSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
     /** {@code name=value&name=value}; values may not contain '&'. */

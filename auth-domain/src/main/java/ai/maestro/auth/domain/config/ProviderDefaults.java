@@ -13,17 +13,35 @@ final class ProviderDefaults {
     private ProviderDefaults() {
     }
 
+    /** OpenAI's issuer; its endpoints derive from it unless set one by one. */
+    static final String OPENAI_ISSUER = "https://auth.openai.com";
+
+    /** The provider's issuer, or empty when its endpoints do not derive from one. */
+    static String issuer(ProviderId provider) {
+        return provider == ProviderId.OPENAI ? OPENAI_ISSUER : "";
+    }
+
     static ProviderSettings of(ProviderId provider) {
+        return of(provider, issuer(provider));
+    }
+
+    /** The defaults, with OpenAI's endpoints under {@code issuer}. */
+    static ProviderSettings of(ProviderId provider, String issuer) {
         return switch (provider) {
             case OPENAI -> new ProviderSettings(provider,
                     "app_EMoamEEZ73f0CkXaXp7hrann",
-                    "https://auth.openai.com/oauth/authorize",
-                    "https://auth.openai.com/oauth/token",
+                    issuer + "/oauth/authorize",
+                    issuer + "/oauth/token",
                     "http://localhost:1455/auth/callback",
                     "openid profile email offline_access",
                     List.of(new QueryParameter("id_token_add_organizations", "true"),
                             new QueryParameter("codex_cli_simplified_flow", "true"),
-                            new QueryParameter("originator", DEFAULT_ORIGINATOR)));
+                            new QueryParameter("originator", DEFAULT_ORIGINATOR)),
+                    Map.of(ProviderSettings.REVOCATION, issuer + "/oauth/revoke",
+                            ProviderSettings.DEVICE_USERCODE, issuer + "/api/accounts/deviceauth/usercode",
+                            ProviderSettings.DEVICE_TOKEN, issuer + "/api/accounts/deviceauth/token",
+                            ProviderSettings.DEVICE_VERIFICATION, issuer + "/codex/device",
+                            ProviderSettings.DEVICE_REDIRECT, issuer + "/deviceauth/callback"));
             case ANTHROPIC -> new ProviderSettings(provider,
                     "9d1c250a-e61b-44d9-88ed-5944d1962f5e",
                     "https://claude.ai/oauth/authorize",

@@ -2,6 +2,7 @@ package ai.maestro.auth.domain.config;
 
 import ai.maestro.auth.domain.ProviderId;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -15,11 +16,29 @@ public record ProviderSettings(
         String tokenEndpoint,
         String redirectUri,
         String scopes,
-        List<QueryParameter> extraAuthorizationParameters) {
+        List<QueryParameter> extraAuthorizationParameters,
+        Map<String, String> optionalEndpoints) {
+
+    /** Endpoints a provider may or may not offer, by the name of their variable's suffix. */
+    public static final String REVOCATION = "REVOCATION_ENDPOINT";
+    public static final String DEVICE_USERCODE = "DEVICE_USERCODE_ENDPOINT";
+    public static final String DEVICE_TOKEN = "DEVICE_TOKEN_ENDPOINT";
+    public static final String DEVICE_VERIFICATION = "DEVICE_VERIFICATION_URI";
+    public static final String DEVICE_REDIRECT = "DEVICE_REDIRECT_URI";
+    public static final List<String> OPTIONAL_ENDPOINTS = List.of(REVOCATION, DEVICE_USERCODE, DEVICE_TOKEN,
+            DEVICE_VERIFICATION, DEVICE_REDIRECT);
 
     public ProviderSettings {
         Objects.requireNonNull(provider, "provider");
         extraAuthorizationParameters = List.copyOf(extraAuthorizationParameters);
+        optionalEndpoints = Map.copyOf(optionalEndpoints);
+    }
+
+    /** Settings of a provider that offers no optional endpoint. */
+    public ProviderSettings(ProviderId provider, String clientId, String authorizationEndpoint, String tokenEndpoint,
+                            String redirectUri, String scopes, List<QueryParameter> extraAuthorizationParameters) {
+        this(provider, clientId, authorizationEndpoint, tokenEndpoint, redirectUri, scopes,
+                extraAuthorizationParameters, Map.of());
     }
 
     /** The environment variable that sets {@code name} for this provider, e.g. OPENAI_OAUTH_CLIENT_ID. */

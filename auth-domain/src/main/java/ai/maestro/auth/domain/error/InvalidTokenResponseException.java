@@ -14,7 +14,9 @@ public final class InvalidTokenResponseException extends AuthException {
         INVALID_EXPIRES_IN("has an expires_in that is not a positive number of seconds within bounds"),
         INVALID_REFRESH_TOKEN("has a blank or non-string refresh_token, or one with spaces or control characters"),
         INVALID_ID_TOKEN("has an id_token that is not a JWT"),
-        INVALID_SCOPE("has a scope that is not a string");
+        INVALID_SCOPE("has a scope that is not a string"),
+        DEVICE_PKCE_MISMATCH("to the device login carries a code_verifier that does not match its code_challenge"),
+        INVALID_DEVICE_CODE("to the device login request lacks a usable device_auth_id or user code");
 
         private final String text;
 

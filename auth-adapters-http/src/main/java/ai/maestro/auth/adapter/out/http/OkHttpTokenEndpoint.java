@@ -4,6 +4,8 @@ import ai.maestro.auth.application.port.out.TokenEndpointPort;
 import ai.maestro.auth.domain.AuthorizationCode;
 import ai.maestro.auth.domain.AuthorizationSession;
 import ai.maestro.auth.domain.OAuthError;
+import ai.maestro.auth.domain.DevicePoll;
+import ai.maestro.auth.domain.DeviceAuthorization;
 import ai.maestro.auth.domain.Secret;
 import ai.maestro.auth.domain.TokenResponse;
 import ai.maestro.auth.domain.config.ConfigProblem;
@@ -19,6 +21,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -220,6 +223,135 @@ public final class OkHttpTokenEndpoint implements TokenEndpointPort {
             Thread.currentThread().interrupt();
             throw failure;
         }
+    }
+
+    /** The most a revocation or one device-login request may take: a logout must not hang on it. */
+    static final Duration SHORT_CALL = Duration.ofSeconds(10);
+
+    @Override
+    public void revoke(ProviderConfig config, Secret refreshToken) {
+        URI endpoint = config.revocationEndpoint().orElseThrow(() -> new IllegalArgumentException("no revocation"));
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("token", refreshToken.reveal());
+        fields.put("token_type_hint", "refresh_token");
+        fields.put("client_id", config.clientId());
+        try (Response response = once(config, endpoint, "REVOCATION_ENDPOINT", fields, List.of(refreshToken.reveal()))) {
+            if (!response.isSuccessful()) {
+                throw errorOf(response, List.of(refreshToken.reveal())).toException(config.provider());
+            }
+        } catch (IOException e) {
+            throw unavailable(e, endpoint);
+        }
+    }
+
+    @Override
+    public DeviceAuthorization startDeviceAuthorization(ProviderConfig config) {
+        ProviderConfig.DeviceEndpoints device = config.deviceEndpoints().orElseThrow();
+        try (Response response = once(config, device.userCodeEndpoint(), "DEVICE_USERCODE_ENDPOINT",
+                Map.of("client_id", config.clientId()), List.of())) {
+            if (!response.isSuccessful()) {
+                OAuthError error = errorOf(response, List.of());
+                if (response.code() == 403 || response.code() == 404) {
+                    // What OpenAI answers when device login is off for the account or the client.
+                    throw new OAuthErrorException(OAuthError.of(error.code(), "device login is not available"
+                            + " here (HTTP " + response.code() + "); turn it on in ChatGPT's security settings, or"
+                            + " use the browser login", response.code()));
+                }
+                throw error.toException(config.provider());
+            }
+            Map<String, Object> fields = fieldsOf(response);
+            Object id = fields.get("device_auth_id");
+            Object code = fields.containsKey("user_code") ? fields.get("user_code") : fields.get("usercode");
+            if (!(id instanceof String deviceAuthId) || deviceAuthId.isBlank() || !(code instanceof String userCode)) {
+                throw new InvalidTokenResponseException(Defect.INVALID_DEVICE_CODE);
+            }
+            try {
+                return new DeviceAuthorization(config.provider(), Secret.of(deviceAuthId), userCode,
+                        device.verificationUri(), interval(fields.get("interval")));
+            } catch (IllegalArgumentException badCode) {
+                throw new InvalidTokenResponseException(Defect.INVALID_DEVICE_CODE);
+            }
+        } catch (IOException e) {
+            throw unavailable(e, device.userCodeEndpoint());
+        }
+    }
+
+    @Override
+    public DevicePoll pollDeviceAuthorization(ProviderConfig config, DeviceAuthorization device) {
+        URI endpoint = config.deviceEndpoints().orElseThrow().tokenEndpoint();
+        List<String> secrets = List.of(device.deviceAuthId().reveal());
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("device_auth_id", device.deviceAuthId().reveal());
+        fields.put("user_code", device.userCode());
+        try (Response response = once(config, endpoint, "DEVICE_TOKEN_ENDPOINT", fields, secrets)) {
+            // OpenAI answers 403 or 404 until the user has approved.
+            if (response.code() == 403 || response.code() == 404) {
+                return new DevicePoll.Pending();
+            }
+            if (response.code() == 429) {
+                return new DevicePoll.SlowDown();
+            }
+            if (!response.isSuccessful()) {
+                throw errorOf(response, secrets).toException(config.provider());
+            }
+            Map<String, Object> answer = fieldsOf(response);
+            if (answer.get("authorization_code") instanceof String code && AuthorizationCode.isWellFormed(code)
+                    && answer.get("code_challenge") instanceof String challenge
+                    && answer.get("code_verifier") instanceof String verifier && !verifier.isBlank()) {
+                return new DevicePoll.CodeIssued(AuthorizationCode.of(code), challenge, Secret.of(verifier));
+            }
+            throw new InvalidTokenResponseException(Defect.INVALID_DEVICE_CODE);
+        } catch (IOException e) {
+            throw unavailable(e, endpoint);
+        }
+    }
+
+    /** RFC 8628 §3.2: seconds; OpenAI sends a string or a number. Missing or nonsense: the default. */
+    private static Duration interval(Object value) {
+        try {
+            long seconds = value instanceof Number number ? number.longValue()
+                    : value instanceof String text ? Long.parseLong(text.trim()) : -1;
+            return seconds > 0 && seconds <= 3600 ? Duration.ofSeconds(seconds) : DeviceAuthorization.DEFAULT_INTERVAL;
+        } catch (NumberFormatException e) {
+            return DeviceAuthorization.DEFAULT_INTERVAL;
+        }
+    }
+
+    /** One JSON POST, no retry, bounded by {@link #SHORT_CALL} (and the operation deadline). */
+    private Response once(ProviderConfig config, URI endpoint, String variableSuffix, Map<String, String> fields,
+                          List<String> secrets) throws IOException {
+        HttpUrl url = HttpUrl.parse(endpoint.toString());
+        if (url == null || !ProviderConfigValidator.isSecureOrLoopback(endpoint)) {
+            String variable = config.provider().name() + "_OAUTH_" + variableSuffix;
+            throw new ConfigurationException(List.of(new ConfigProblem(config.provider(), variable,
+                    ConfigProblem.Kind.INSECURE_ENDPOINT, variable + " must use https (http only on loopback)")));
+        }
+        Request request = new Request.Builder().url(url).post(body(TokenRequestFormat.JSON, fields))
+                .header("Accept", "application/json")
+                .header("User-Agent", settings.userAgent())
+                .build();
+        Call call = client.newCall(request);
+        long limit = Math.min(SHORT_CALL.toNanos(), settings.deadline().toNanos());
+        call.timeout().timeout(limit, TimeUnit.NANOSECONDS);
+        return call.execute();
+    }
+
+    private Map<String, Object> fieldsOf(Response response) throws IOException {
+        LimitedBody body = read(response);
+        try {
+            Map<String, Object> fields = body.tooLarge() ? null : mapper.readValue(body.bytes(), MAP);
+            if (fields == null) {
+                throw new InvalidTokenResponseException(Defect.NOT_A_JSON_OBJECT);
+            }
+            return fields;
+        } catch (JsonProcessingException e) {
+            throw new InvalidTokenResponseException(Defect.NOT_A_JSON_OBJECT);
+        }
+    }
+
+    private ProviderUnavailableException unavailable(IOException e, URI endpoint) {
+        HttpUrl url = HttpUrl.parse(endpoint.toString());
+        return new ProviderUnavailableException(NetworkFailures.describe(e, url, settings), null, e);
     }
 
     private HttpUrl endpoint(ProviderConfig config) {

@@ -2,6 +2,8 @@ package ai.maestro.auth.application.port.out;
 
 import ai.maestro.auth.domain.AuthorizationCode;
 import ai.maestro.auth.domain.AuthorizationSession;
+import ai.maestro.auth.domain.DeviceAuthorization;
+import ai.maestro.auth.domain.DevicePoll;
 import ai.maestro.auth.domain.Secret;
 import ai.maestro.auth.domain.TokenResponse;
 import ai.maestro.auth.domain.config.ProviderConfig;
@@ -23,4 +25,22 @@ public interface TokenEndpointPort {
 
     /** RFC 8693 token exchange of an id_token for an API key (OpenAI); the key is the access_token. */
     TokenResponse exchangeIdTokenForApiKey(ProviderConfig config, Secret idToken);
+
+    /**
+     * RFC 7009: asks the provider to forget a refresh token (and what it granted). Returns normally
+     * when the provider accepted; one attempt, since a logout must not wait long for it.
+     */
+    default void revoke(ProviderConfig config, Secret refreshToken) {
+        throw new UnsupportedOperationException("revocation");
+    }
+
+    /** Starts a device login: a user code for the user to type, and what to poll with. */
+    default DeviceAuthorization startDeviceAuthorization(ProviderConfig config) {
+        throw new UnsupportedOperationException("device login");
+    }
+
+    /** Asks once whether the user has approved the device login. */
+    default DevicePoll pollDeviceAuthorization(ProviderConfig config, DeviceAuthorization device) {
+        throw new UnsupportedOperationException("device login");
+    }
 }
