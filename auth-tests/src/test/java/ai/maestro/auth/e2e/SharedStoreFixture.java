@@ -43,8 +43,10 @@ final class SharedStoreFixture implements AutoCloseable {
     SharedStoreFixture(Path home) throws Exception {
         fake = new FakeAuthorizationServer();
         int callbackPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
+        int fallbackPort;
+        try (ServerSocket socket = new ServerSocket(0); ServerSocket second = new ServerSocket(0)) {
             callbackPort = socket.getLocalPort();
+            fallbackPort = second.getLocalPort();
         }
         data = home.resolve("data");
         env.put("MAESTRO_AUTH_HOME", data.toString());
@@ -55,6 +57,8 @@ final class SharedStoreFixture implements AutoCloseable {
         env.put("OPENAI_OAUTH_AUTHORIZATION_ENDPOINT", fake.authorizationEndpoint());
         env.put("OPENAI_OAUTH_TOKEN_ENDPOINT", fake.tokenEndpoint());
         env.put("OPENAI_OAUTH_REDIRECT_URI", "http://localhost:" + callbackPort + "/auth/callback");
+        // Never the real 1457: tests run next to each other.
+        env.put("OPENAI_OAUTH_FALLBACK_REDIRECT_URI", "http://localhost:" + fallbackPort + "/auth/callback");
     }
 
     /** Moves the store to a new schema of the PostgreSQL server CI provides; skips the test without one. */

@@ -2,6 +2,7 @@ package ai.maestro.auth.app.cli;
 
 import ai.maestro.auth.adapter.in.callback.CancelSecretFile;
 import ai.maestro.auth.adapter.in.callback.LoopbackCallbackReceiver;
+import ai.maestro.auth.adapter.in.callback.PortHolder;
 import ai.maestro.auth.adapter.out.persistence.PersistenceSettings;
 import ai.maestro.auth.application.service.AccessTokenService;
 import ai.maestro.auth.application.service.OAuthService;
@@ -30,6 +31,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -76,8 +79,8 @@ final class LoginCommand extends ProviderSubcommand {
     /** How long a device login waits for the user's approval when --timeout is not given. */
     static final long DEVICE_TIMEOUT_SECONDS = 900;
 
-    @Option(names = "--cancel-previous",
-            description = "Cancel an earlier login of yours still waiting on the callback port.")
+    @Option(names = "--cancel-previous", description = "Cancel an earlier login of yours still waiting on the"
+            + " callback port (what login does anyway when the port is taken; kept for scripts).")
     boolean cancelPrevious;
 
     @Override
@@ -103,7 +106,10 @@ final class LoginCommand extends ProviderSubcommand {
         SavedAuthentication saved;
         if (config.redirectsToLoopback()) {
             // Bound before the address is shown: a busy port fails before the user signs in for nothing.
-            LoopbackCallbackReceiver receiver = startReceiver(context, attempt.session());
+            Listening listening = listen(context, service, attempt);
+            attempt = listening.attempt();
+            url = attempt.request().uri().toString();
+            LoopbackCallbackReceiver receiver = listening.receiver();
             CancelSecretFile cancelFile = CancelSecretFile.forPort(dataDirectory(context), receiver.port());
             try {
                 writeCancelSecret(cancelFile, receiver);
@@ -279,25 +285,53 @@ final class LoginCommand extends ProviderSubcommand {
         return Terminal.safe(error.getMessage());
     }
 
-    private LoopbackCallbackReceiver startReceiver(CliContext context, AuthorizationSession session) {
+    /** A login attempt with its receiver already listening (so the address shown is one that works). */
+    private record Listening(OAuthService.LoginAttempt attempt, LoopbackCallbackReceiver receiver) {
+    }
+
+    /**
+     * Binds the redirect's port. When it is taken: an earlier login of ours there is cancelled with
+     * its secret (a Codex login with its plain GET /cancel) and the port retried for up to 2 s;
+     * otherwise the fallback redirect (OpenAI registers 1457 too) is used; when both are taken, the
+     * error names who holds them.
+     */
+    private Listening listen(CliContext context, OAuthService service, OAuthService.LoginAttempt attempt) {
         Clock clock = context.config().clock();
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
-        int port = session.redirectUri().getPort();
-        if (cancelPrevious && LoopbackCallbackReceiver.cancelRunning(port,
-                CancelSecretFile.forPort(dataDirectory(context), port).read())) {
-            context.out().println("Cancelled the previous login waiting on port " + port + ".");
-        }
-        // After a cancel, the old receiver needs a moment to let go of the port.
-        for (int attempt = 0; ; attempt++) {
-            try {
-                return LoopbackCallbackReceiver.start(session, clock, timeout);
-            } catch (CallbackPortInUseException busy) {
-                if (!cancelPrevious || attempt >= 20) {
-                    throw busy;
+        int port = attempt.session().redirectUri().getPort();
+        try {
+            return new Listening(attempt, LoopbackCallbackReceiver.start(attempt.session(), clock, timeout));
+        } catch (CallbackPortInUseException busy) {
+            if (LoopbackCallbackReceiver.cancelRunning(port, CancelSecretFile.forPort(dataDirectory(context), port)
+                    .read())) {
+                context.out().println("Cancelled the earlier login waiting on port " + port + ".");
+                for (int retry = 0; retry < 20; retry++) {
+                    sleep(Duration.ofMillis(100));
+                    try {
+                        return new Listening(attempt, LoopbackCallbackReceiver.start(attempt.session(), clock, timeout));
+                    } catch (CallbackPortInUseException stillBusy) {
+                        // It is letting go.
+                    }
                 }
-                sleep(Duration.ofMillis(100));
+            }
+            Optional<java.net.URI> fallback = service.configs().get(target.provider).fallbackRedirectUri()
+                    .filter(uri -> uri.getPort() != port);
+            if (fallback.isEmpty()) {
+                throw portsTaken(List.of(port), busy);
+            }
+            OAuthService.LoginAttempt moved = service.startLogin(target.provider, fallback.get());
+            try {
+                return new Listening(moved, LoopbackCallbackReceiver.start(moved.session(), clock, timeout));
+            } catch (CallbackPortInUseException alsoBusy) {
+                throw portsTaken(List.of(port, fallback.get().getPort()), alsoBusy);
             }
         }
+    }
+
+    private static CallbackPortInUseException portsTaken(List<Integer> ports, CallbackPortInUseException cause) {
+        String holders = ports.stream().map(p -> p + " (" + PortHolder.describe(p).orElse(PortHolder.howToFind(p)) + ")")
+                .collect(java.util.stream.Collectors.joining(" and "));
+        return new CallbackPortInUseException(ports.get(0), "taken: " + holders, cause);
     }
 
     private OAuthService service() {

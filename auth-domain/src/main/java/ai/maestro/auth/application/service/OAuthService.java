@@ -76,7 +76,18 @@ public final class OAuthService {
     }
 
     public LoginAttempt startLogin(ProviderId provider) {
-        ProviderConfig config = configs.get(provider);
+        return startLogin(configs.get(provider));
+    }
+
+    /**
+     * A login that returns to {@code redirect} instead of the configured redirect URI: the fallback
+     * loopback port when the first is taken. Only a registered redirect works at the provider.
+     */
+    public LoginAttempt startLogin(ProviderId provider, java.net.URI redirect) {
+        return startLogin(configs.get(provider).withRedirectUri(redirect));
+    }
+
+    private LoginAttempt startLogin(ProviderConfig config) {
         AuthorizationSession session = AuthorizationSession.start(config, random, clock.instant(), sessionLifetime);
         return new LoginAttempt(session, AuthorizationRequest.build(config, session));
     }

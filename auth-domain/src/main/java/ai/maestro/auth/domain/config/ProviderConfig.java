@@ -26,7 +26,8 @@ public record ProviderConfig(
         TokenRequestFormat refreshFormat,
         List<String> refreshScopes,
         Optional<URI> revocationEndpoint,
-        Optional<DeviceEndpoints> deviceEndpoints) {
+        Optional<DeviceEndpoints> deviceEndpoints,
+        Optional<URI> fallbackRedirectUri) {
 
     /**
      * Where a device login talks (OpenAI's own flow): ask for a user code, poll for the grant, the page
@@ -50,6 +51,7 @@ public record ProviderConfig(
         refreshScopes = List.copyOf(refreshScopes);
         Objects.requireNonNull(revocationEndpoint, "revocationEndpoint");
         Objects.requireNonNull(deviceEndpoints, "deviceEndpoints");
+        Objects.requireNonNull(fallbackRedirectUri, "fallbackRedirectUri");
         List<ConfigProblem> problems = ProviderConfigValidator.problems(new ProviderSettings(provider, clientId,
                 String.valueOf(authorizationEndpoint), String.valueOf(tokenEndpoint), String.valueOf(redirectUri),
                 String.join(" ", scopes), extraAuthorizationParameters));
@@ -65,7 +67,7 @@ public record ProviderConfig(
                           TokenRequestFormat refreshFormat, List<String> refreshScopes) {
         this(provider, clientId, authorizationEndpoint, tokenEndpoint, redirectUri, scopes,
                 extraAuthorizationParameters, codeExchangeFormat, stateInCodeExchange, refreshFormat, refreshScopes,
-                Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /** Validates settings; throws {@link ConfigurationException} listing every problem. */
@@ -90,12 +92,20 @@ public record ProviderConfig(
                 optional(s, ProviderSettings.DEVICE_USERCODE).flatMap(userCode -> optional(s, ProviderSettings.DEVICE_TOKEN)
                         .flatMap(token -> optional(s, ProviderSettings.DEVICE_VERIFICATION)
                                 .flatMap(page -> optional(s, ProviderSettings.DEVICE_REDIRECT)
-                                        .map(redirect -> new DeviceEndpoints(userCode, token, page, redirect))))));
+                                        .map(redirect -> new DeviceEndpoints(userCode, token, page, redirect))))),
+                optional(s, ProviderSettings.FALLBACK_REDIRECT));
     }
 
     private static Optional<URI> optional(ProviderSettings s, String name) {
         String value = s.optionalEndpoints().get(name);
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(URI.create(value.trim()));
+    }
+
+    /** The same configuration, redirecting to {@code redirect} (one of the registered loopback redirects). */
+    public ProviderConfig withRedirectUri(URI redirect) {
+        return new ProviderConfig(provider, clientId, authorizationEndpoint, tokenEndpoint, redirect, scopes,
+                extraAuthorizationParameters, codeExchangeFormat, stateInCodeExchange, refreshFormat, refreshScopes,
+                revocationEndpoint, deviceEndpoints, Optional.empty());
     }
 
     /** True when the redirect lands on our own loopback receiver rather than a provider-hosted page. */

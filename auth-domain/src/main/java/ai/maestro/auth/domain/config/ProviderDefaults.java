@@ -41,7 +41,8 @@ final class ProviderDefaults {
                             ProviderSettings.DEVICE_USERCODE, issuer + "/api/accounts/deviceauth/usercode",
                             ProviderSettings.DEVICE_TOKEN, issuer + "/api/accounts/deviceauth/token",
                             ProviderSettings.DEVICE_VERIFICATION, issuer + "/codex/device",
-                            ProviderSettings.DEVICE_REDIRECT, issuer + "/deviceauth/callback"));
+                            ProviderSettings.DEVICE_REDIRECT, issuer + "/deviceauth/callback",
+                            ProviderSettings.FALLBACK_REDIRECT, "http://localhost:1457/auth/callback"));
             case ANTHROPIC -> new ProviderSettings(provider,
                     "9d1c250a-e61b-44d9-88ed-5944d1962f5e",
                     "https://claude.ai/oauth/authorize",

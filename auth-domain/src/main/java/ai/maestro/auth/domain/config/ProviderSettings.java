@@ -25,8 +25,10 @@ public record ProviderSettings(
     public static final String DEVICE_TOKEN = "DEVICE_TOKEN_ENDPOINT";
     public static final String DEVICE_VERIFICATION = "DEVICE_VERIFICATION_URI";
     public static final String DEVICE_REDIRECT = "DEVICE_REDIRECT_URI";
+    /** The second loopback redirect registered for the client, used when the first port is taken. */
+    public static final String FALLBACK_REDIRECT = "FALLBACK_REDIRECT_URI";
     public static final List<String> OPTIONAL_ENDPOINTS = List.of(REVOCATION, DEVICE_USERCODE, DEVICE_TOKEN,
-            DEVICE_VERIFICATION, DEVICE_REDIRECT);
+            DEVICE_VERIFICATION, DEVICE_REDIRECT, FALLBACK_REDIRECT);
 
     public ProviderSettings {
         Objects.requireNonNull(provider, "provider");

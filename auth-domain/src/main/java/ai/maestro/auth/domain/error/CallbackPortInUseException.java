@@ -10,6 +10,13 @@ public final class CallbackPortInUseException extends AuthException {
         this.port = port;
     }
 
+    /** The port (and any other it tried) is taken; {@code holders} says by whom, or how to find out. */
+    public CallbackPortInUseException(int port, String holders, Throwable cause) {
+        super("The login callback cannot be received: port " + holders + ".",
+                "Stop what holds it, or finish that login, then try again.", cause);
+        this.port = port;
+    }
+
     public int port() {
         return port;
     }
