@@ -118,8 +118,20 @@ final class FakeAuthorizationServer extends Dispatcher implements AutoCloseable 
     final java.util.concurrent.atomic.AtomicLong lastRefreshArrivedNanos = new java.util.concurrent.atomic.AtomicLong();
 
     FakeAuthorizationServer() throws IOException {
+        this(null);
+    }
+
+    /** Over TLS with {@code tls}'s certificate (a test CA's), or plain HTTP when null. */
+    FakeAuthorizationServer(javax.net.ssl.SSLSocketFactory tls) throws IOException {
         server.setDispatcher(this);
+        if (tls != null) {
+            server.useHttps(tls);
+        }
         server.start(java.net.InetAddress.getByName("127.0.0.1"), 0);
+    }
+
+    int port() {
+        return server.getPort();
     }
 
     String authorizationEndpoint() {

@@ -1,5 +1,6 @@
 package ai.maestro.auth.app.cli;
 
+import ai.maestro.auth.adapter.out.http.NetworkSettings;
 import ai.maestro.auth.adapter.out.http.ProviderApiSettings;
 import ai.maestro.auth.adapter.out.persistence.EncryptionKeys;
 import ai.maestro.auth.adapter.out.persistence.PersistenceSettings;
@@ -68,6 +69,21 @@ final class ConfigCommand extends Subcommand {
                 ProviderApiSettings.OPENAI_API_BASE, ProviderApiSettings.ANTHROPIC_VERIFY)) {
             row(out, variable, shown == null ? env.getOrDefault(variable, "") : apiUrl(shown, variable),
                     source(env, variable));
+        }
+        out.println();
+        out.println("Network (as curl reads it; loopback is never proxied)");
+        try {
+            NetworkSettings network = NetworkSettings.fromEnvironment(env);
+            row(out, "HTTPS_PROXY", network.httpsProxy().map(NetworkSettings.ProxyServer::describe).orElse("(direct)"),
+                    network.httpsProxy().isPresent() ? "(environment)" : "(default)");
+            row(out, "http_proxy", network.httpProxy().map(NetworkSettings.ProxyServer::describe).orElse("(direct)"),
+                    network.httpProxy().isPresent() ? "(environment)" : "(default)");
+            row(out, "NO_PROXY", String.join(",", network.noProxy()), network.noProxy().isEmpty() ? "(default)"
+                    : "(environment)");
+            row(out, NetworkSettings.CA_BUNDLE, network.caBundle().map(Object::toString).orElse("(the JDK's CAs only)"),
+                    source(env, NetworkSettings.CA_BUNDLE));
+        } catch (ConfigurationException invalid) {
+            // Listed with the other problems below.
         }
         if (problems.isEmpty()) {
             return ExitCodes.OK;

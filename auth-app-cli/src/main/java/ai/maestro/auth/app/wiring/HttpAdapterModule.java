@@ -1,6 +1,7 @@
 package ai.maestro.auth.app.wiring;
 
 import ai.maestro.auth.adapter.out.http.HttpSettings;
+import ai.maestro.auth.adapter.out.http.NetworkSettings;
 import ai.maestro.auth.adapter.out.http.OkHttpClients;
 import ai.maestro.auth.adapter.out.http.OkHttpTokenEndpoint;
 import ai.maestro.auth.adapter.out.http.ProviderApiClient;
@@ -24,8 +25,8 @@ public final class HttpAdapterModule extends AbstractModule {
 
     @Provides
     @Singleton
-    OkHttpClient okHttpClient(HttpSettings settings) {
-        return OkHttpClients.create(settings);
+    OkHttpClient okHttpClient(HttpSettings settings, MaestroAuthConfig config) {
+        return OkHttpClients.create(settings, NetworkSettings.fromEnvironment(config.environment()));
     }
 
     @Provides

@@ -1,6 +1,7 @@
 package ai.maestro.auth.app.wiring;
 
 import ai.maestro.auth.adapter.out.http.HttpSettings;
+import ai.maestro.auth.adapter.out.http.NetworkSettings;
 import ai.maestro.auth.adapter.out.persistence.EncryptionKeys;
 import ai.maestro.auth.adapter.out.persistence.PersistenceSettings;
 import ai.maestro.auth.domain.error.CredentialStoreException;
@@ -60,6 +61,11 @@ public record MaestroAuthConfig(
         Duration command = seconds(env, COMMAND_TIMEOUT_VARIABLE, 1, 3_600, DEFAULT_COMMAND_TIMEOUT, problems);
         PersistenceSettings persistence = PersistenceSettings.fromEnvironment(env);
         problems.addAll(storeProblems(env, persistence));
+        try {
+            NetworkSettings.fromEnvironment(env);
+        } catch (ai.maestro.auth.domain.error.ConfigurationException invalid) {
+            problems.addAll(invalid.problems());
+        }
         return new MaestroAuthConfig(env, ProviderConfigs.fromEnvironment(env), persistence,
                 HttpSettings.defaults().withDeadline(deadline),
                 lifecycle.withSkew(skew).withRefreshLockWait(deadline.plus(LOCK_MARGIN)),

@@ -42,6 +42,14 @@ final class NetworkFailures {
                     + " s (timed out)";
         }
         if (e instanceof SSLException) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                // PKIX path building/validation failed: no trusted CA signed the server's chain.
+                if (cause instanceof java.security.cert.CertPathValidatorException
+                        || cause instanceof java.security.cert.CertPathBuilderException) {
+                    return "the TLS certificate of " + where + " is not trusted here (a private CA? set "
+                            + NetworkSettings.CA_BUNDLE + " to its PEM file)";
+                }
+            }
             return "the TLS handshake with " + where + " failed";
         }
         if (e instanceof EOFException || e instanceof ProtocolException) {

@@ -28,7 +28,12 @@ public final class OkHttpClients {
     }
 
     public static OkHttpClient create(HttpSettings settings) {
-        return new OkHttpClient.Builder()
+        return create(settings, NetworkSettings.direct());
+    }
+
+    /** With the proxies and extra CAs of {@code network}. */
+    public static OkHttpClient create(HttpSettings settings, NetworkSettings network) {
+        return network.applyTo(new OkHttpClient.Builder())
                 .connectTimeout(settings.connectTimeout())
                 .readTimeout(settings.readTimeout())
                 .writeTimeout(settings.readTimeout())
