@@ -38,8 +38,23 @@ public record AuthorizationRequest(URI uri) {
 
     /** RFC 3986 percent-encoding: space is %20 (not '+'), unreserved characters stay as they are. */
     public static String encode(String text) {
+        if (isUnreserved(text)) {
+            return text; // the common case (state, challenge, names): nothing to encode
+        }
         return URLEncoder.encode(text, StandardCharsets.UTF_8)
                 .replace("+", "%20").replace("*", "%2A").replace("%7E", "~");
+    }
+
+    private static boolean isUnreserved(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '.' || c == '_' || c == '~';
+            if (!unreserved) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The URL carries the state, which must not leak into logs before the callback arrives. */

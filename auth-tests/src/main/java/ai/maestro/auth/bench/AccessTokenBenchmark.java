@@ -98,6 +98,26 @@ public class AccessTokenBenchmark {
         return tokens.validAccessToken(ProviderId.OPENAI);
     }
 
+    /** The floor: a cached token in a ConcurrentHashMap and an expiry check against Instant.now(). */
+    private final java.util.concurrent.ConcurrentHashMap<ProviderId, OAuthToken> floor =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Setup(Level.Trial)
+    public void fillFloor() {
+        Instant now = Instant.now();
+        floor.put(ProviderId.OPENAI, new OAuthToken(Secret.of("a".repeat(1400)), Optional.empty(), Optional.empty(),
+                "Bearer", List.of("openid"), Optional.of(now.plus(Duration.ofDays(1))), now));
+    }
+
+    @Benchmark
+    public Secret mapAndInstantFloor() {
+        OAuthToken token = floor.get(ProviderId.OPENAI);
+        if (token.expiresAt().orElseThrow().minusSeconds(300).isBefore(Instant.now())) {
+            throw new AssertionError("expired");
+        }
+        return token.accessToken();
+    }
+
     @Benchmark
     @Threads(2)
     public Secret validAccessTokenTwoThreads() {

@@ -16,8 +16,20 @@ public final class Cli {
     }
 
     public static int run(CliContext context, String... args) {
-        CommandLine commandLine = new CommandLine(new MaestroAuthCommand(context))
-                .setOut(context.out())
+        CommandLine commandLine = new CommandLine(new MaestroAuthCommand(context));
+        // picocli builds a command's model by reflection: only the one being run is built (a tenth of
+        // the start-up of building all of them); --help, completion and a typo get all of them.
+        Class<?> wanted = MaestroAuthCommand.SUBCOMMANDS.get(firstWord(args));
+        java.util.List<String> words = java.util.Arrays.asList(args);
+        boolean help = words.contains("--help") || words.contains("-h");
+        if (wanted != null && !help) {
+            commandLine.addSubcommand(firstWord(args), wanted);
+        } else if (firstWord(args).isEmpty() && !help && (words.contains("--version") || words.contains("-V"))) {
+            // --version alone needs no command at all.
+        } else {
+            MaestroAuthCommand.SUBCOMMANDS.forEach(commandLine::addSubcommand);
+        }
+        commandLine.setOut(context.out())
                 .setErr(context.err())
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((e, cmd, parsed) -> report(context, e))
@@ -26,6 +38,16 @@ public final class Cli {
         context.out().flush();
         context.err().flush();
         return code;
+    }
+
+    /** The first argument that is not an option: the command's name, if any. */
+    private static String firstWord(String[] args) {
+        for (String arg : args) {
+            if (!arg.startsWith("-")) {
+                return arg;
+            }
+        }
+        return "";
     }
 
     /**

@@ -13,10 +13,6 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Sign in to OpenAI and Anthropic with OAuth 2.0 + PKCE and hand out valid access tokens.",
-        subcommands = {LoginCommand.class, StatusCommand.class, TokenCommand.class, RefreshCommand.class,
-                LogoutCommand.class, ApiKeyCommand.class, VerifyCommand.class, UsageCommand.class, ConfigCommand.class,
-                RekeyCommand.class,
-                AutoComplete.GenerateCompletion.class},
         footer = {"", "Exit codes:", "  0 ok                  5 provider unavailable (try later)",
                 "  1 unexpected error    6 login failed, denied, cancelled or timed out",
                 "  2 usage error         7 invalid configuration",
@@ -24,6 +20,19 @@ import picocli.CommandLine.Spec;
                 "  4 log in again        9 provider refused the request",
                 "130 interrupted (Ctrl-C): nothing was stored"})
 public final class MaestroAuthCommand implements Runnable {
+    /** The commands, by name, in the order --help lists them. */
+    static final java.util.Map<String, Class<?>> SUBCOMMANDS = subcommands();
+
+    private static java.util.Map<String, Class<?>> subcommands() {
+        java.util.Map<String, Class<?>> all = new java.util.LinkedHashMap<>();
+        for (Class<?> command : java.util.List.of(LoginCommand.class, StatusCommand.class, TokenCommand.class,
+                RefreshCommand.class, LogoutCommand.class, ApiKeyCommand.class, VerifyCommand.class, UsageCommand.class,
+                ConfigCommand.class, RekeyCommand.class, AutoComplete.GenerateCompletion.class)) {
+            all.put(command.getAnnotation(Command.class).name(), command);
+        }
+        return java.util.Collections.unmodifiableMap(all);
+    }
+
     private final CliContext context;
 
     @Spec

@@ -54,14 +54,18 @@ final class StatusCommand extends Subcommand {
         CliContext context = context();
         OAuthService service = context.get(OAuthService.class);
         Instant now = context.config().clock().instant();
-        List<Row> rows = new ArrayList<>(service.list().stream().map(summary -> row(service, summary)).toList());
-        for (String unknown : service.unrecognizedRows()) {
-            // A newer maestro-auth wrote it: show it, and leave it alone.
-            int slash = unknown.indexOf('/');
-            rows.add(new Row(Terminal.safe(unknown.substring(0, slash)).toLowerCase(Locale.ROOT),
-                    Terminal.safe(unknown.substring(slash + 1)).toLowerCase(Locale.ROOT), null, null, null, false,
-                    State.UNKNOWN_VERSION, "written by a newer maestro-auth; left alone"));
-        }
+        // One visit: the list, each row's account, and rows of a newer version, in one open of the store.
+        List<Row> rows = service.inOneVisit(() -> {
+            List<Row> all = new ArrayList<>(service.list().stream().map(summary -> row(service, summary)).toList());
+            for (String unknown : service.unrecognizedRows()) {
+                // A newer maestro-auth wrote it: show it, and leave it alone.
+                int slash = unknown.indexOf('/');
+                all.add(new Row(Terminal.safe(unknown.substring(0, slash)).toLowerCase(Locale.ROOT),
+                        Terminal.safe(unknown.substring(slash + 1)).toLowerCase(Locale.ROOT), null, null, null, false,
+                        State.UNKNOWN_VERSION, "written by a newer maestro-auth; left alone"));
+            }
+            return all;
+        });
         if (json) {
             printJson(context.out(), rows, now);
         } else if (rows.isEmpty()) {

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 
 /** {@code usage openai}: the sign-in's plan, rate-limit windows and credits. */
 @Command(name = "usage", mixinStandardHelpOptions = true,
-        description = "Show the OpenAI sign-in's plan, its rate-limit windows (used %, reset) and credits.")
+        description = "Show the OpenAI sign-in's plan, its rate-limit windows (used %%, reset) and credits.")
 final class UsageCommand extends ProviderSubcommand {
     private static final int BAR = 20;
     private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("EEE HH:mm");

@@ -51,7 +51,8 @@ public final class HttpAdapterModule extends AbstractModule {
 
     @Provides
     @Singleton
-    TokenEndpointPort tokenEndpoint(OkHttpClient client, ObjectMapper mapper, HttpSettings settings, Clock clock) {
-        return new OkHttpTokenEndpoint(client, mapper, settings, clock);
+    TokenEndpointPort tokenEndpoint(com.google.inject.Provider<OkHttpClient> client, ObjectMapper mapper,
+                                    HttpSettings settings, Clock clock) {
+        return new LazyTokenEndpoint(() -> new OkHttpTokenEndpoint(client.get(), mapper, settings, clock));
     }
 }

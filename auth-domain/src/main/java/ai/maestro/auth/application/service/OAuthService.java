@@ -260,6 +260,11 @@ public final class OAuthService {
         return store.list();
     }
 
+    /** Runs several store reads as one visit (one open of an embedded store): what status shows. */
+    public <T> T inOneVisit(java.util.function.Supplier<T> work) {
+        return store.inOneVisit(work);
+    }
+
     /** Rows of a newer version (unknown provider or auth type), as {@code provider/auth_type}. */
     public List<String> unrecognizedRows() {
         return store.unrecognizedRows();

@@ -77,16 +77,21 @@ class LoopbackCallbackReceiverTest {
         assertEquals("the-code", receiver.await().value().reveal());
     }
 
-    @Test
-    void theBrowsersPageWaitsForTheExchangeAndNeverClaimsASuccessThatDidNotHappen() throws Exception {
-        receiver = LoopbackCallbackReceiver.start(session(), Clock.systemUTC(), Duration.ofSeconds(30), 0);
-        java.util.concurrent.CompletableFuture<Answer> page = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+    /** The browser's callback request, which waits for the login's outcome, sent from another thread. */
+    private java.util.concurrent.CompletableFuture<Answer> callbackInTheBackground() {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
                 return get("/auth/callback?code=the-code&state=" + STATE);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
         });
+    }
+
+    @Test
+    void theBrowsersPageWaitsForTheExchangeAndNeverClaimsASuccessThatDidNotHappen() throws Exception {
+        receiver = LoopbackCallbackReceiver.start(session(), Clock.systemUTC(), Duration.ofSeconds(30), 0);
+        java.util.concurrent.CompletableFuture<Answer> page = callbackInTheBackground();
         assertEquals("the-code", receiver.await().value().reveal());
         Thread.sleep(300);
         assertFalse(page.isDone(), "the page was answered before the exchange");
@@ -102,13 +107,7 @@ class LoopbackCallbackReceiverTest {
     @Test
     void aLoginThatEndsWithoutAnOutcomeSendsTheBrowserToTheTerminal() throws Exception {
         receiver = LoopbackCallbackReceiver.start(session(), Clock.systemUTC(), Duration.ofSeconds(30), 0);
-        java.util.concurrent.CompletableFuture<Answer> page = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                return get("/auth/callback?code=the-code&state=" + STATE);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        java.util.concurrent.CompletableFuture<Answer> page = callbackInTheBackground();
         receiver.await();
 
         receiver.close();

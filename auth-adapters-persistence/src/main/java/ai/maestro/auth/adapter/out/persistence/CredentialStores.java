@@ -57,25 +57,21 @@ public final class CredentialStores {
         Jdbi jdbi = Jdbi.create(dataSource);
         StoreAccess access = postgres ? new PostgresAccess(dataSource, settings.describe())
                 : new EmbeddedAccess(settings.dataDirectory(), () -> jdbi.useHandle(h -> h.execute("SHUTDOWN COMPACT")));
-        try {
-            access.access(() -> {
-                Migrations.migrate(jdbi, postgres);
-                return null;
-            });
-        } catch (CredentialStoreException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw cannotOpen(settings, postgres, e);
-        }
-        if (!postgres) {
-            restrictDatabaseFiles(settings.dataDirectory());
-        }
-        LOG.debug("Opened the credential store {} in {} ms", settings.describe(), (System.nanoTime() - started) / 1_000_000);
+        // Migrations (one query when the schema is current) run in the first visit, inside the same open
+        // of the database as the first operation: a command opens an embedded store once, not twice.
+        Runnable prepare = () -> {
+            Migrations.migrate(jdbi, postgres);
+            if (!postgres) {
+                restrictDatabaseFiles(settings.dataDirectory());
+            }
+            LOG.debug("Opened the credential store {} in {} ms", settings.describe(),
+                    (System.nanoTime() - started) / 1_000_000);
+        };
         ObjectMapper json = new ObjectMapper();
         CredentialCipher cipher = new CredentialCipher(keys, random);
         CredentialCodec codec = new CredentialCodec(json);
         return new JdbiCredentialStore(jdbi, access, new RotationJournal(settings.dataDirectory(), cipher, codec, json),
-                cipher, codec, settings.describe());
+                cipher, codec, settings.describe(), prepare, e -> cannotOpen(settings, postgres, e));
     }
 
     /** Why the store did not open, in the user's terms: unreachable, refused, damaged, full. */
@@ -149,22 +145,42 @@ public final class CredentialStores {
         return dataSource;
     }
 
+    /** Connections at most: the refresh lock's own, the work's, and a reader or two of other threads. */
+    static final int POOL_SIZE = 4;
+
+    /**
+     * A small HikariCP pool over the PostgreSQL driver: a store call reuses a connection instead of
+     * opening one (a TCP and authentication round trip each). Nothing is opened before the first
+     * call, a connection idle for a minute is closed, and a database that does not answer fails the
+     * call within 3 s with the driver's own SQLSTATE.
+     */
     static DataSource postgres(String url, PersistenceSettings settings) {
         if (!url.startsWith("jdbc:postgresql:")) {
             throw new ai.maestro.auth.domain.error.ConfigurationException(List.of(new ConfigProblem(null,
                     PersistenceSettings.DB_URL, ConfigProblem.Kind.INVALID_VALUE, PersistenceSettings.DB_URL
                     + " must be a jdbc:postgresql: URL (or unset for the embedded store)")));
         }
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setURL(url);
+        PGSimpleDataSource driver = new PGSimpleDataSource();
+        driver.setURL(url);
         if (!settings.user().isEmpty()) {
-            dataSource.setUser(settings.user());
+            driver.setUser(settings.user());
         }
         if (!settings.password().isEmpty()) {
-            dataSource.setPassword(settings.password());
+            driver.setPassword(settings.password());
         }
-        dataSource.setApplicationName("maestro-auth");
-        return dataSource;
+        driver.setApplicationName("maestro-auth");
+        driver.setConnectTimeout(3);
+        com.zaxxer.hikari.HikariConfig pool = new com.zaxxer.hikari.HikariConfig();
+        pool.setDataSource(driver);
+        pool.setPoolName("maestro-auth");
+        pool.setMaximumPoolSize(POOL_SIZE);
+        pool.setMinimumIdle(0);
+        pool.setIdleTimeout(java.time.Duration.ofMinutes(1).toMillis());
+        pool.setConnectionTimeout(java.time.Duration.ofSeconds(3).toMillis());
+        pool.setValidationTimeout(java.time.Duration.ofSeconds(1).toMillis());
+        // Fail at the first call (as a typed store error), not while the store object is built.
+        pool.setInitializationFailTimeout(-1);
+        return new com.zaxxer.hikari.HikariDataSource(pool);
     }
 
     /**

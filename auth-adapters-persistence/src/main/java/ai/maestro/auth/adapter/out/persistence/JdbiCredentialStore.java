@@ -41,8 +41,17 @@ public final class JdbiCredentialStore implements CredentialStorePort {
     private final CredentialCodec codec;
     private final String location;
 
+    /** Migrates the schema and settles the files: once, inside the first visit. */
+    private final Runnable prepare;
+    /** What a failure of the first visit (the database could not be opened) says. */
+    private final java.util.function.Function<RuntimeException, CredentialStoreException> openFailure;
+    private volatile boolean prepared;
+
     JdbiCredentialStore(Jdbi jdbi, StoreAccess access, RotationJournal journal, CredentialCipher cipher,
-                        CredentialCodec codec, String location) {
+                        CredentialCodec codec, String location, Runnable prepare,
+                        java.util.function.Function<RuntimeException, CredentialStoreException> openFailure) {
+        this.prepare = prepare;
+        this.openFailure = openFailure;
         this.jdbi = jdbi;
         this.access = access;
         this.journal = journal;
@@ -130,6 +139,7 @@ public final class JdbiCredentialStore implements CredentialStorePort {
 
     @Override
     public long changeStamp() {
+        ensurePrepared();
         return translate(() -> access.changeStamp(jdbi));
     }
 
@@ -145,6 +155,13 @@ public final class JdbiCredentialStore implements CredentialStorePort {
                             rs.getLong("version"), rs.getString("relogin_reason") != null);
                 })
                 .list()).stream().filter(java.util.Objects::nonNull).toList());
+    }
+
+    @Override
+    public <T> T inOneVisit(Supplier<T> work) {
+        // The kept handle holds the database open; the operations inside (same thread, lock held)
+        // open connections to it without reading the file again.
+        return guard(() -> jdbi.withHandle(kept -> work.get()));
     }
 
     /** Whether any row is stored, known to this version or not. */
@@ -179,6 +196,7 @@ public final class JdbiCredentialStore implements CredentialStorePort {
 
     @Override
     public <T> T withRefreshLock(ProviderId provider, Duration maxWait, Supplier<T> work) {
+        ensurePrepared();
         return access.withRefreshLock(provider, maxWait, () -> {
             // A rotation a crashed or cut-off process left in the journal goes in before anyone reads
             // the row, or its (spent) refresh token would be sent again.
@@ -356,7 +374,34 @@ public final class JdbiCredentialStore implements CredentialStorePort {
     }
 
     private <T> T guard(Supplier<T> work) {
-        return translate(() -> access.access(work));
+        if (prepared) {
+            return translate(() -> access.access(work));
+        }
+        try {
+            // The kept handle holds the database open across the migration check and the work.
+            return translate(() -> access.access(() -> jdbi.withHandle(kept -> {
+                prepareOnce();
+                return work.get();
+            })));
+        } catch (CredentialStoreException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw openFailure.apply(e);
+        }
+    }
+
+    /** For calls that reach the database without a visit of their own (the lock, the stamp). */
+    private void ensurePrepared() {
+        if (!prepared) {
+            guard(() -> null);
+        }
+    }
+
+    private synchronized void prepareOnce() {
+        if (!prepared) {
+            prepare.run();
+            prepared = true;
+        }
     }
 
     private <T> T translate(Supplier<T> work) {

@@ -21,6 +21,9 @@ final class Migrations {
     }
 
     static void migrate(Jdbi jdbi, boolean postgres) {
+        if (isCurrent(jdbi)) {
+            return; // one query: no DDL, no transaction, no lock
+        }
         try {
             migrateOnce(jdbi, postgres);
         } catch (RuntimeException raceWithAnotherProcess) {
@@ -52,6 +55,15 @@ final class Migrations {
                         version, script);
             }
         });
+    }
+
+    /** True when every migration is recorded; false too when the version table does not exist yet. */
+    private static boolean isCurrent(Jdbi jdbi) {
+        try {
+            return currentVersion(jdbi) >= SCRIPTS.size();
+        } catch (RuntimeException noTableYet) {
+            return false;
+        }
     }
 
     static int currentVersion(Jdbi jdbi) {

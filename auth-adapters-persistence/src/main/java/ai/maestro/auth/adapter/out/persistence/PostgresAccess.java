@@ -82,7 +82,8 @@ final class PostgresAccess implements StoreAccess {
                 select.executeQuery().close();
             }
             // Who holds the lock, for a process that waits too long (pg_stat_activity shows it at once).
-            try (PreparedStatement name = connection.prepareStatement("SELECT set_config('application_name', ?, false)")) {
+            // Transaction-local: the pooled connection goes back to the pool without the holder's name.
+            try (PreparedStatement name = connection.prepareStatement("SELECT set_config('application_name', ?, true)")) {
                 name.setString(1, LockWaits.Holder.thisProcess().line() + " " + provider.cliName());
                 name.executeQuery().close();
             }

@@ -57,7 +57,7 @@ class EncryptionKeysTest {
         PersistenceSettings settings = new PersistenceSettings(Path.of("target"),
                 Optional.of("jdbc:postgresql://127.0.0.1:1/none?password=hunter2"), "u", "hunter2");
         CredentialStoreException error = assertThrows(CredentialStoreException.class,
-                () -> CredentialStores.open(settings, EncryptionKeys.parse(KEY_A, "env"), new SecureRandom()));
+                () -> CredentialStores.open(settings, EncryptionKeys.parse(KEY_A, "env"), new SecureRandom()).list());
         assertFalse(error.getMessage().contains("hunter2"), error.getMessage());
         assertTrue(error.getMessage().contains("127.0.0.1:1"), error.getMessage());
         assertFalse(settings.toString().contains("hunter2"));

@@ -39,6 +39,15 @@ public interface CredentialStorePort {
     }
 
     /**
+     * Runs {@code work} (several reads or writes of this store) as one visit: a store that opens its
+     * database per operation opens it once for all of them. Other processes wait for the whole visit,
+     * so it must be short (no network).
+     */
+    default <T> T inOneVisit(Supplier<T> work) {
+        return work.get();
+    }
+
+    /**
      * Rows whose provider or auth type this version does not know (a newer version wrote them), as
      * {@code provider/auth_type}: shown, never read, changed or deleted.
      */
