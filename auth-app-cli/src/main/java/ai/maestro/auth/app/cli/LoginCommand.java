@@ -2,7 +2,6 @@ package ai.maestro.auth.app.cli;
 
 import ai.maestro.auth.adapter.in.callback.CancelSecretFile;
 import ai.maestro.auth.adapter.in.callback.LoopbackCallbackReceiver;
-import ai.maestro.auth.adapter.in.callback.PortHolder;
 import ai.maestro.auth.adapter.out.persistence.PersistenceSettings;
 import ai.maestro.auth.application.service.AccessTokenService;
 import ai.maestro.auth.application.service.OAuthService;
@@ -17,7 +16,6 @@ import ai.maestro.auth.domain.ProviderId;
 import ai.maestro.auth.domain.SavedAuthentication;
 import ai.maestro.auth.domain.config.ProviderConfig;
 import ai.maestro.auth.domain.error.AuthorizationDeniedException;
-import ai.maestro.auth.domain.error.CallbackPortInUseException;
 import ai.maestro.auth.domain.error.LoginAbortedException;
 import java.io.IOException;
 import ai.maestro.auth.domain.error.InvalidCallbackException;
@@ -27,12 +25,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.CompletableFuture;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -106,11 +101,12 @@ final class LoginCommand extends ProviderSubcommand {
         SavedAuthentication saved;
         if (config.redirectsToLoopback()) {
             // Bound before the address is shown: a busy port fails before the user signs in for nothing.
-            Listening listening = listen(context, service, attempt);
+            CallbackListening listening = CallbackListening.listen(context, service, attempt,
+                    Duration.ofSeconds(timeoutSeconds));
             attempt = listening.attempt();
             url = attempt.request().uri().toString();
             LoopbackCallbackReceiver receiver = listening.receiver();
-            CancelSecretFile cancelFile = CancelSecretFile.forPort(dataDirectory(context), receiver.port());
+            CancelSecretFile cancelFile = CallbackListening.cancelFile(context, receiver.port());
             try {
                 writeCancelSecret(cancelFile, receiver);
                 showAddress(context, url);
@@ -149,15 +145,27 @@ final class LoginCommand extends ProviderSubcommand {
         Clock clock = context.config().clock();
         Instant deadline = clock.instant().plusSeconds(timeoutSeconds);
         LoginScreen screen = new LoginScreen(context, deadline, "approval");
+        return whileWaiting(context, screen, () -> { }, () -> {
+            screen.startWithoutInput();
+            return service.completeDeviceLogin(device, deadline, pause -> Thread.sleep(pause.toMillis()));
+        });
+    }
+
+    /**
+     * Runs {@code waiting} with the waiting screen up. Ctrl-C closes the screen, runs {@code onCancel}
+     * (freeing the callback port) and says once that nothing was stored.
+     */
+    private static <T> T whileWaiting(CliContext context, LoginScreen screen, Runnable onCancel,
+                                      java.util.function.Supplier<T> waiting) {
         Thread onInterrupt = new Thread(() -> {
             screen.close();
+            onCancel.run();
             context.err().println(System.lineSeparator() + "Login cancelled; nothing was stored.");
             context.err().flush();
         }, "maestro-auth-cancel");
         Runtime.getRuntime().addShutdownHook(onInterrupt);
-        screen.startWithoutInput();
         try {
-            return service.completeDeviceLogin(device, deadline, pause -> Thread.sleep(pause.toMillis()));
+            return waiting.get();
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(onInterrupt);
@@ -179,10 +187,6 @@ final class LoginCommand extends ProviderSubcommand {
                     : "No browser could be opened here: open the address above on any machine.");
         }
         out.flush();
-    }
-
-    private static Path dataDirectory(CliContext context) {
-        return context.get(PersistenceSettings.class).dataDirectory();
     }
 
     /** Best effort: without the file, only Ctrl-C or the timeout ends this login. */
@@ -223,27 +227,25 @@ final class LoginCommand extends ProviderSubcommand {
                                              Runnable cancel) {
         Clock clock = context.config().clock();
         LoginScreen screen = new LoginScreen(context, clock.instant().plusSeconds(timeoutSeconds), waitingFor);
-        // Ctrl-C: free the port at once and say it once.
-        Thread onInterrupt = new Thread(() -> {
-            screen.close();
-            cancel.run();
-            context.err().println(System.lineSeparator() + "Login cancelled; nothing was stored.");
-            context.err().flush();
-        }, "maestro-auth-cancel");
-        Runtime.getRuntime().addShutdownHook(onInterrupt);
-        screen.start(line -> {
-            if (line.isBlank() || result.isDone()) {
-                return;
-            }
-            CallbackResult pasted = CallbackParser.parseWithState(line.trim(), session, clock.instant());
-            if (pasted instanceof CallbackResult.Authorized authorized) {
-                result.complete(authorized.code());
-            } else if (((CallbackResult.Rejected) pasted).error() instanceof AuthorizationDeniedException denied) {
-                result.completeExceptionally(denied);
-            } else {
-                screen.message("maestro-auth: " + pasteAdvice(((CallbackResult.Rejected) pasted).error()));
-            }
+        return whileWaiting(context, screen, cancel, () -> {
+            screen.start(line -> {
+                if (line.isBlank() || result.isDone()) {
+                    return;
+                }
+                CallbackResult pasted = CallbackParser.parseWithState(line.trim(), session, clock.instant());
+                if (pasted instanceof CallbackResult.Authorized authorized) {
+                    result.complete(authorized.code());
+                } else if (((CallbackResult.Rejected) pasted).error() instanceof AuthorizationDeniedException denied) {
+                    result.completeExceptionally(denied);
+                } else {
+                    screen.message("maestro-auth: " + pasteAdvice(((CallbackResult.Rejected) pasted).error()));
+                }
+            });
+            return awaitCode(result);
         });
+    }
+
+    private static AuthorizationCode awaitCode(CompletableFuture<AuthorizationCode> result) {
         try {
             return result.get();
         } catch (InterruptedException e) {
@@ -257,13 +259,6 @@ final class LoginCommand extends ProviderSubcommand {
                 throw new LoginAbortedException(LoginAbortedException.Reason.TIMED_OUT);
             }
             throw new IllegalStateException("unexpected login failure", e.getCause());
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(onInterrupt);
-            } catch (IllegalStateException shuttingDown) {
-                // The hook is already running.
-            }
-            screen.close();
         }
     }
 
@@ -283,55 +278,6 @@ final class LoginCommand extends ProviderSubcommand {
             };
         }
         return Terminal.safe(error.getMessage());
-    }
-
-    /** A login attempt with its receiver already listening (so the address shown is one that works). */
-    private record Listening(OAuthService.LoginAttempt attempt, LoopbackCallbackReceiver receiver) {
-    }
-
-    /**
-     * Binds the redirect's port. When it is taken: an earlier login of ours there is cancelled with
-     * its secret (a Codex login with its plain GET /cancel) and the port retried for up to 2 s;
-     * otherwise the fallback redirect (OpenAI registers 1457 too) is used; when both are taken, the
-     * error names who holds them.
-     */
-    private Listening listen(CliContext context, OAuthService service, OAuthService.LoginAttempt attempt) {
-        Clock clock = context.config().clock();
-        Duration timeout = Duration.ofSeconds(timeoutSeconds);
-        int port = attempt.session().redirectUri().getPort();
-        try {
-            return new Listening(attempt, LoopbackCallbackReceiver.start(attempt.session(), clock, timeout));
-        } catch (CallbackPortInUseException busy) {
-            if (LoopbackCallbackReceiver.cancelRunning(port, CancelSecretFile.forPort(dataDirectory(context), port)
-                    .read())) {
-                context.out().println("Cancelled the earlier login waiting on port " + port + ".");
-                for (int retry = 0; retry < 20; retry++) {
-                    sleep(Duration.ofMillis(100));
-                    try {
-                        return new Listening(attempt, LoopbackCallbackReceiver.start(attempt.session(), clock, timeout));
-                    } catch (CallbackPortInUseException stillBusy) {
-                        // It is letting go.
-                    }
-                }
-            }
-            Optional<java.net.URI> fallback = service.configs().get(target.provider).fallbackRedirectUri()
-                    .filter(uri -> uri.getPort() != port);
-            if (fallback.isEmpty()) {
-                throw portsTaken(List.of(port), busy);
-            }
-            OAuthService.LoginAttempt moved = service.startLogin(target.provider, fallback.get());
-            try {
-                return new Listening(moved, LoopbackCallbackReceiver.start(moved.session(), clock, timeout));
-            } catch (CallbackPortInUseException alsoBusy) {
-                throw portsTaken(List.of(port, fallback.get().getPort()), alsoBusy);
-            }
-        }
-    }
-
-    private static CallbackPortInUseException portsTaken(List<Integer> ports, CallbackPortInUseException cause) {
-        String holders = ports.stream().map(p -> p + " (" + PortHolder.describe(p).orElse(PortHolder.howToFind(p)) + ")")
-                .collect(java.util.stream.Collectors.joining(" and "));
-        return new CallbackPortInUseException(ports.get(0), "taken: " + holders, cause);
     }
 
     private OAuthService service() {
@@ -354,14 +300,5 @@ final class LoginCommand extends ProviderSubcommand {
     private static String describe(IdTokenClaims claims) {
         return claims.emailIfKnown().map(email -> " as " + Terminal.safe(email)).orElse("")
                 + claims.planTypeIfKnown().map(plan -> " (plan: " + Terminal.safe(plan) + ")").orElse("");
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LoginAbortedException(LoginAbortedException.Reason.CANCELLED);
-        }
     }
 }

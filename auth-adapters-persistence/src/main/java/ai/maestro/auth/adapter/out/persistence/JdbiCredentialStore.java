@@ -379,13 +379,14 @@ public final class JdbiCredentialStore implements CredentialStorePort {
         }
         try {
             // The kept handle holds the database open across the migration check and the work.
-            return translate(() -> access.access(() -> jdbi.withHandle(kept -> {
+            return access.access(() -> jdbi.withHandle(kept -> {
                 prepareOnce();
-                return work.get();
-            })));
+                return translate(work);
+            }));
         } catch (CredentialStoreException e) {
             throw e;
         } catch (RuntimeException e) {
+            // The database could not be opened or migrated: say why in the user's terms.
             throw openFailure.apply(e);
         }
     }
