@@ -15,6 +15,40 @@ public record AuthorizationRequest(URI uri) {
         Objects.requireNonNull(uri, "uri");
     }
 
+    /**
+     * The parts of a provider's authorization URL that do not change between logins, encoded once:
+     * a new login only adds its challenge and state (a login attempt costs little more than its
+     * random bytes and one SHA-256).
+     */
+    public record Template(String beforeChallenge, String beforeState, String afterState, java.net.URI redirectUri) {
+        public static Template of(ProviderConfig config, java.net.URI redirectUri) {
+            String base = config.authorizationEndpoint().toString();
+            StringBuilder before = new StringBuilder(base).append(base.contains("?") ? '&' : '?')
+                    .append("response_type=code&client_id=").append(encode(config.clientId()))
+                    .append("&redirect_uri=").append(encode(redirectUri.toString()))
+                    .append("&scope=").append(encode(String.join(" ", config.scopes())))
+                    .append("&code_challenge=");
+            StringBuilder after = new StringBuilder();
+            for (QueryParameter p : config.extraAuthorizationParameters()) {
+                after.append('&').append(encode(p.name())).append('=').append(encode(p.value()));
+            }
+            return new Template(before.toString(), "&code_challenge_method=" + PkceParams.METHOD + "&state=",
+                    after.toString(), redirectUri);
+        }
+
+        /** The URL of {@code session}, which must return to this template's redirect URI. */
+        public AuthorizationRequest fill(AuthorizationSession session) {
+            if (!session.redirectUri().equals(redirectUri)) {
+                throw new IllegalArgumentException("the session returns to another redirect URI");
+            }
+            String state = session.state().value();
+            String challenge = session.pkce().codeChallenge();
+            return new AuthorizationRequest(java.net.URI.create(new StringBuilder(beforeChallenge.length()
+                    + beforeState.length() + afterState.length() + 100).append(beforeChallenge).append(encode(challenge))
+                    .append(beforeState).append(encode(state)).append(afterState).toString()));
+        }
+    }
+
     /** Parameters in a fixed order, so the URL is the same for the same session (golden tests, logs). */
     public static AuthorizationRequest build(ProviderConfig config, AuthorizationSession session) {
         List<QueryParameter> parameters = new ArrayList<>();

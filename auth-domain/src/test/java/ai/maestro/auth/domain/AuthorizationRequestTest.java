@@ -96,4 +96,18 @@ class AuthorizationRequestTest {
         String text = AuthorizationRequest.build(config, session(config)).toString();
         assertFalse(text.contains(STATE));
     }
+
+    @org.junit.jupiter.api.Test
+    void theTemplateOfALoginGivesTheSameUrlAsBuildingItWholeForEveryProvider() {
+        for (ai.maestro.auth.domain.ProviderId provider : ai.maestro.auth.domain.ProviderId.values()) {
+            ai.maestro.auth.domain.config.ProviderConfig config = ai.maestro.auth.domain.config.ProviderConfigs
+                    .fromEnvironment(java.util.Map.of(provider.name() + "_OAUTH_EXTRA_AUTHORIZATION_PARAMS",
+                            "a=b c&x=~y")).get(provider);
+            AuthorizationSession session = AuthorizationSession.start(config, new java.security.SecureRandom(),
+                    java.time.Instant.now(), java.time.Duration.ofMinutes(5));
+
+            org.junit.jupiter.api.Assertions.assertEquals(AuthorizationRequest.build(config, session).uri(),
+                    AuthorizationRequest.Template.of(config, config.redirectUri()).fill(session).uri());
+        }
+    }
 }

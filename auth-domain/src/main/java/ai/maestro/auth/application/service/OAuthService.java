@@ -76,7 +76,9 @@ public final class OAuthService {
     }
 
     public LoginAttempt startLogin(ProviderId provider) {
-        return startLogin(configs.get(provider));
+        ProviderConfig config = configs.get(provider);
+        return startLogin(config, templates.computeIfAbsent(config,
+                c -> AuthorizationRequest.Template.of(c, c.redirectUri())));
     }
 
     /**
@@ -84,12 +86,17 @@ public final class OAuthService {
      * loopback port when the first is taken. Only a registered redirect works at the provider.
      */
     public LoginAttempt startLogin(ProviderId provider, java.net.URI redirect) {
-        return startLogin(configs.get(provider).withRedirectUri(redirect));
+        ProviderConfig config = configs.get(provider).withRedirectUri(redirect);
+        return startLogin(config, AuthorizationRequest.Template.of(config, redirect));
     }
 
-    private LoginAttempt startLogin(ProviderConfig config) {
+    /** Encoded once per provider configuration (the configurations are kept, so identity is the key). */
+    private final java.util.Map<ProviderConfig, AuthorizationRequest.Template> templates =
+            java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+
+    private LoginAttempt startLogin(ProviderConfig config, AuthorizationRequest.Template template) {
         AuthorizationSession session = AuthorizationSession.start(config, random, clock.instant(), sessionLifetime);
-        return new LoginAttempt(session, AuthorizationRequest.build(config, session));
+        return new LoginAttempt(session, template.fill(session));
     }
 
     /**
