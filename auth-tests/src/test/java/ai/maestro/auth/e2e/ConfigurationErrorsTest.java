@@ -111,6 +111,10 @@ class ConfigurationErrorsTest extends OnAUsersMachine {
             assertEquals("maestro-auth: Unmatched arguments from index 0: 'tokn', 'openai'. Did you mean: token? (see:"
                     + " maestro-auth --help)", typo.err().strip());
         }
+        try (CliProcess help = CliProcess.start(machine.env, "--help")) {
+            assertEquals(0, help.exitCode(60), help.all());
+            assertFalse(help.all().contains("WARN"), "--help complains about its own text: " + help.all());
+        }
         try (CliProcess missing = CliProcess.start(machine.env, "login")) {
             assertEquals(2, missing.exitCode(60), missing.all());
             assertEquals(1, missing.err().lines().count(), missing.err());

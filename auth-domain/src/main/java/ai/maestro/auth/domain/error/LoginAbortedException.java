@@ -8,8 +8,11 @@ public final class LoginAbortedException extends AuthException {
     private final Reason reason;
 
     public LoginAbortedException(Reason reason) {
-        super(reason == Reason.CANCELLED ? "The login was cancelled." : "The login timed out waiting for the browser.",
-                "Run login again when you are ready; nothing was stored.", null);
+        // Browser, pasted code or device approval: the same words fit every way of finishing a login.
+        super(reason == Reason.CANCELLED ? "The login was cancelled."
+                        : "The login timed out before it was finished.",
+                reason == Reason.CANCELLED ? "Run login again when you are ready; nothing was stored."
+                        : "Run login again (--timeout sets how long it waits); nothing was stored.", null);
         this.reason = reason;
     }
 
