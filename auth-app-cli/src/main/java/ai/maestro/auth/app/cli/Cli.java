@@ -19,12 +19,13 @@ public final class Cli {
         CommandLine commandLine = new CommandLine(new MaestroAuthCommand(context));
         // picocli builds a command's model by reflection: only the one being run is built (a tenth of
         // the start-up of building all of them); --help, completion and a typo get all of them.
-        Class<?> wanted = MaestroAuthCommand.SUBCOMMANDS.get(firstWord(args));
+        String name = firstWord(args);
+        Class<?> wanted = MaestroAuthCommand.SUBCOMMANDS.get(name);
         java.util.List<String> words = java.util.Arrays.asList(args);
         boolean help = words.contains("--help") || words.contains("-h");
         if (wanted != null && !help) {
-            commandLine.addSubcommand(firstWord(args), wanted);
-        } else if (firstWord(args).isEmpty() && !help && (words.contains("--version") || words.contains("-V"))) {
+            commandLine.addSubcommand(name, wanted);
+        } else if (name.isEmpty() && !help && (words.contains("--version") || words.contains("-V"))) {
             // --version alone needs no command at all.
         } else {
             MaestroAuthCommand.SUBCOMMANDS.forEach(commandLine::addSubcommand);

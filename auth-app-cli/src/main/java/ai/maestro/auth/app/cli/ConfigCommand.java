@@ -72,19 +72,16 @@ final class ConfigCommand extends Subcommand {
         }
         out.println();
         out.println("Network (as curl reads it; loopback is never proxied)");
-        try {
-            NetworkSettings network = NetworkSettings.fromEnvironment(env);
-            row(out, "HTTPS_PROXY", network.httpsProxy().map(NetworkSettings.ProxyServer::describe).orElse("(direct)"),
-                    network.httpsProxy().isPresent() ? "(environment)" : "(default)");
-            row(out, "http_proxy", network.httpProxy().map(NetworkSettings.ProxyServer::describe).orElse("(direct)"),
-                    network.httpProxy().isPresent() ? "(environment)" : "(default)");
-            row(out, "NO_PROXY", String.join(",", network.noProxy()), network.noProxy().isEmpty() ? "(default)"
-                    : "(environment)");
-            row(out, NetworkSettings.CA_BUNDLE, network.caBundle().map(Object::toString).orElse("(the JDK's CAs only)"),
-                    source(env, NetworkSettings.CA_BUNDLE));
-        } catch (ConfigurationException invalid) {
-            // Listed with the other problems below.
-        }
+        // The parsed settings (direct when they are invalid: the problem is listed below).
+        NetworkSettings network = config.network();
+        row(out, "HTTPS_PROXY", network.httpsProxy().map(NetworkSettings.ProxyServer::describe).orElse("(direct)"),
+                network.httpsProxy().isPresent() ? "(environment)" : "(default)");
+        row(out, "http_proxy", network.httpProxy().map(NetworkSettings.ProxyServer::describe).orElse("(direct)"),
+                network.httpProxy().isPresent() ? "(environment)" : "(default)");
+        row(out, "NO_PROXY", String.join(",", network.noProxy()), network.noProxy().isEmpty() ? "(default)"
+                : "(environment)");
+        row(out, NetworkSettings.CA_BUNDLE, network.caBundle().map(Object::toString).orElse("(the JDK's CAs only)"),
+                source(env, NetworkSettings.CA_BUNDLE));
         if (problems.isEmpty()) {
             return ExitCodes.OK;
         }

@@ -55,11 +55,9 @@ final class LoginScreen implements AutoCloseable {
 
     /** Shows the waiting line only; nothing is read from the user (a device login waits for another device). */
     void startWithoutInput() {
-        if (context.interactive() && Tty.columns().isPresent()) {
-            width = Tty.columns().getAsInt();
-            ticker = Executors.newSingleThreadScheduledExecutor(r -> daemonThread("maestro-auth-status", r));
-            ticker.scheduleAtFixedRate(this::redraw, 0, FRAME_MILLIS, TimeUnit.MILLISECONDS);
-            redrawing = true;
+        java.util.OptionalInt columns = context.interactive() ? Tty.columns() : java.util.OptionalInt.empty();
+        if (columns.isPresent()) {
+            startRedrawing(columns.getAsInt());
         } else {
             err.println(line(Integer.MAX_VALUE, false) + ".");
             err.flush();
@@ -75,13 +73,18 @@ final class LoginScreen implements AutoCloseable {
             reader = daemon("maestro-auth-paste", () -> readLines(onLine));
             return;
         }
-        redrawing = true;
         restoreOnExit = new Thread(() -> Tty.restore(savedTty), "maestro-auth-tty");
         Runtime.getRuntime().addShutdownHook(restoreOnExit);
-        width = Tty.columns().orElse(80);
+        startRedrawing(Tty.columns().orElse(80));
+        reader = daemon("maestro-auth-paste", () -> readBytes(onLine));
+    }
+
+    /** Redraws the waiting line in place every frame, cut to {@code columns} (re-measured as it goes). */
+    private void startRedrawing(int columns) {
+        width = columns;
+        redrawing = true;
         ticker = Executors.newSingleThreadScheduledExecutor(r -> daemonThread("maestro-auth-status", r));
         ticker.scheduleAtFixedRate(this::redraw, 0, FRAME_MILLIS, TimeUnit.MILLISECONDS);
-        reader = daemon("maestro-auth-paste", () -> readBytes(onLine));
     }
 
     /** A line of its own above the waiting line (an error about a paste, say). */

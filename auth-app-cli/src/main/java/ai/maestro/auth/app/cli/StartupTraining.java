@@ -38,18 +38,13 @@ public final class StartupTraining {
             new SecureRandom().nextBytes(key);
             Map<String, String> env = Map.of("MAESTRO_AUTH_HOME", home.resolve("data").toString(),
                     "MAESTRO_AUTH_ENCRYPTION_KEY", Base64.getEncoder().encodeToString(key));
-            CliContext context = CliContext.standard(MaestroAuthConfig.fromEnvironment(env),
-                    new BufferedReader(new StringReader("")), new PrintWriter(Writer.nullWriter()),
-                    new PrintWriter(Writer.nullWriter()), false);
-            context.get(CredentialStorePort.class).save(SavedAuthentication.fresh(ai.maestro.auth.domain.ProviderId.OPENAI,
+            quiet(env).get(CredentialStorePort.class).save(SavedAuthentication.fresh(ai.maestro.auth.domain.ProviderId.OPENAI,
                     new TokenResponse(Map.of("access_token", jwt(), "refresh_token", "training-refresh",
                             "id_token", jwt(), "expires_in", 86_400, "token_type", "Bearer")).validate(Instant.now()),
                     Instant.now()));
             for (String[] command : new String[][] {{"status"}, {"status", "--json"}, {"token", "openai"},
                     {"config"}, {"--version"}, {"tokn"}}) {
-                Cli.run(CliContext.standard(MaestroAuthConfig.fromEnvironment(env),
-                        new BufferedReader(new StringReader("")), new PrintWriter(Writer.nullWriter()),
-                        new PrintWriter(Writer.nullWriter()), false), command);
+                Cli.run(quiet(env), command);
             }
         } finally {
             try (Stream<Path> files = Files.walk(home)) {
@@ -57,6 +52,12 @@ public final class StartupTraining {
             }
         }
         System.exit(0);
+    }
+
+    /** A context that reads nothing and prints nothing, as a fresh process of its own would be. */
+    private static CliContext quiet(Map<String, String> env) {
+        return CliContext.standard(MaestroAuthConfig.fromEnvironment(env), new BufferedReader(new StringReader("")),
+                new PrintWriter(Writer.nullWriter()), new PrintWriter(Writer.nullWriter()), false);
     }
 
     private static String jwt() {

@@ -1,7 +1,6 @@
 package ai.maestro.auth.app.wiring;
 
 import ai.maestro.auth.adapter.out.http.HttpSettings;
-import ai.maestro.auth.adapter.out.http.NetworkSettings;
 import ai.maestro.auth.adapter.out.http.OkHttpClients;
 import ai.maestro.auth.adapter.out.http.OkHttpTokenEndpoint;
 import ai.maestro.auth.adapter.out.http.ProviderApiClient;
@@ -26,7 +25,7 @@ public final class HttpAdapterModule extends AbstractModule {
     @Provides
     @Singleton
     OkHttpClient okHttpClient(HttpSettings settings, MaestroAuthConfig config) {
-        return OkHttpClients.create(settings, NetworkSettings.fromEnvironment(config.environment()));
+        return OkHttpClients.create(settings, config.network());
     }
 
     @Provides

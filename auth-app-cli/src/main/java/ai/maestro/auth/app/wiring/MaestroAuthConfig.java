@@ -28,6 +28,7 @@ public record MaestroAuthConfig(
         TokenLifecyclePolicy lifecycle,
         Duration loginSessionLifetime,
         Duration commandTimeout,
+        NetworkSettings network,
         List<ConfigProblem> problems,
         Clock clock) {
 
@@ -48,6 +49,7 @@ public record MaestroAuthConfig(
         Objects.requireNonNull(lifecycle, "lifecycle");
         Objects.requireNonNull(loginSessionLifetime, "loginSessionLifetime");
         Objects.requireNonNull(commandTimeout, "commandTimeout");
+        Objects.requireNonNull(network, "network");
         problems = List.copyOf(problems);
         Objects.requireNonNull(clock, "clock");
     }
@@ -61,15 +63,16 @@ public record MaestroAuthConfig(
         Duration command = seconds(env, COMMAND_TIMEOUT_VARIABLE, 1, 3_600, DEFAULT_COMMAND_TIMEOUT, problems);
         PersistenceSettings persistence = PersistenceSettings.fromEnvironment(env);
         problems.addAll(storeProblems(env, persistence));
+        NetworkSettings network = NetworkSettings.direct();
         try {
-            NetworkSettings.fromEnvironment(env);
+            network = NetworkSettings.fromEnvironment(env);
         } catch (ai.maestro.auth.domain.error.ConfigurationException invalid) {
             problems.addAll(invalid.problems());
         }
         return new MaestroAuthConfig(env, ProviderConfigs.fromEnvironment(env), persistence,
                 HttpSettings.defaults().withDeadline(deadline),
                 lifecycle.withSkew(skew).withRefreshLockWait(deadline.plus(LOCK_MARGIN)),
-                AuthorizationSession.DEFAULT_LIFETIME, command, problems, Clock.systemUTC());
+                AuthorizationSession.DEFAULT_LIFETIME, command, network, problems, Clock.systemUTC());
     }
 
     /** What is wrong with the store's settings before anything is opened: the key, the directory, the URL. */
@@ -121,7 +124,7 @@ public record MaestroAuthConfig(
     /** The same configuration with other lifecycle rules (tests, embedders). */
     public MaestroAuthConfig with(HttpSettings newHttp, TokenLifecyclePolicy newLifecycle) {
         return new MaestroAuthConfig(environment, providers, persistence, newHttp, newLifecycle, loginSessionLifetime,
-                commandTimeout, problems, clock);
+                commandTimeout, network, problems, clock);
     }
 
     public static MaestroAuthConfig fromSystemEnvironment() {

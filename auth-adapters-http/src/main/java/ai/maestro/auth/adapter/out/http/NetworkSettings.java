@@ -36,7 +36,7 @@ import okhttp3.tls.HandshakeCertificates;
  * file of CAs trusted on top of the JDK's. Loopback addresses never go through a proxy.
  */
 public record NetworkSettings(Optional<ProxyServer> httpsProxy, Optional<ProxyServer> httpProxy, List<String> noProxy,
-                              Optional<Path> caBundle) {
+                              Optional<Path> caBundle, List<X509Certificate> extraCas) {
     public static final String CA_BUNDLE = "MAESTRO_AUTH_CA_BUNDLE";
     private static final Pattern PEM = Pattern.compile(
             "-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----");
@@ -79,10 +79,11 @@ public record NetworkSettings(Optional<ProxyServer> httpsProxy, Optional<ProxySe
 
     public NetworkSettings {
         noProxy = List.copyOf(noProxy);
+        extraCas = List.copyOf(extraCas);
     }
 
     public static NetworkSettings direct() {
-        return new NetworkSettings(Optional.empty(), Optional.empty(), List.of(), Optional.empty());
+        return new NetworkSettings(Optional.empty(), Optional.empty(), List.of(), Optional.empty(), List.of());
     }
 
     /** Throws {@link ConfigurationException} naming the variable for a proxy URL or CA file that cannot work. */
@@ -94,13 +95,12 @@ public record NetworkSettings(Optional<ProxyServer> httpsProxy, Optional<ProxySe
         String none = first(env, "no_proxy", "NO_PROXY");
         String ca = env.get(CA_BUNDLE);
         Optional<Path> bundle = ca == null || ca.isBlank() ? Optional.empty() : Optional.of(Path.of(ca.trim()));
-        bundle.ifPresent(NetworkSettings::certificates);
         return new NetworkSettings(
                 Optional.ofNullable(https != null ? https : all).map(url -> ProxyServer.parse("HTTPS_PROXY", url)),
                 Optional.ofNullable(http != null ? http : all).map(url -> ProxyServer.parse("http_proxy", url)),
                 none == null ? List.of() : Arrays.stream(none.split(",")).map(String::trim)
                         .filter(h -> !h.isEmpty()).map(h -> h.toLowerCase(Locale.ROOT)).toList(),
-                bundle);
+                bundle, bundle.map(NetworkSettings::certificates).orElse(List.of()));
     }
 
     private static String first(Map<String, String> env, String... names) {
@@ -118,12 +118,12 @@ public record NetworkSettings(Optional<ProxyServer> httpsProxy, Optional<ProxySe
         if (httpsProxy.isPresent() || httpProxy.isPresent()) {
             builder.proxySelector(selector()).proxyAuthenticator(authenticator());
         }
-        caBundle.ifPresent(file -> {
+        if (!extraCas.isEmpty()) {
             HandshakeCertificates.Builder trust = new HandshakeCertificates.Builder().addPlatformTrustedCertificates();
-            certificates(file).forEach(trust::addTrustedCertificate);
+            extraCas.forEach(trust::addTrustedCertificate);
             HandshakeCertificates certificates = trust.build();
             builder.sslSocketFactory(certificates.sslSocketFactory(), certificates.trustManager());
-        });
+        }
         return builder;
     }
 

@@ -320,12 +320,7 @@ public final class OkHttpTokenEndpoint implements TokenEndpointPort {
     /** One JSON POST, no retry, bounded by {@link #SHORT_CALL} (and the operation deadline). */
     private Response once(ProviderConfig config, URI endpoint, String variableSuffix, Map<String, String> fields,
                           List<String> secrets) throws IOException {
-        HttpUrl url = HttpUrl.parse(endpoint.toString());
-        if (url == null || !ProviderConfigValidator.isSecureOrLoopback(endpoint)) {
-            String variable = config.provider().name() + "_OAUTH_" + variableSuffix;
-            throw new ConfigurationException(List.of(new ConfigProblem(config.provider(), variable,
-                    ConfigProblem.Kind.INSECURE_ENDPOINT, variable + " must use https (http only on loopback)")));
-        }
+        HttpUrl url = checked(config, endpoint, variableSuffix);
         Request request = new Request.Builder().url(url).post(body(TokenRequestFormat.JSON, fields))
                 .header("Accept", "application/json")
                 .header("User-Agent", settings.userAgent())
@@ -355,10 +350,17 @@ public final class OkHttpTokenEndpoint implements TokenEndpointPort {
     }
 
     private HttpUrl endpoint(ProviderConfig config) {
-        HttpUrl url = HttpUrl.parse(config.tokenEndpoint().toString());
-        // The domain validated this already; a token endpoint is the one place a second check is cheap.
-        if (url == null || !ProviderConfigValidator.isSecureOrLoopback(config.tokenEndpoint())) {
-            String variable = config.provider().name() + "_OAUTH_TOKEN_ENDPOINT";
+        return checked(config, config.tokenEndpoint(), "TOKEN_ENDPOINT");
+    }
+
+    /**
+     * The domain validated every endpoint already; where secrets are about to be sent, a second check
+     * is cheap. {@code variableSuffix} names the setting to fix, e.g. TOKEN_ENDPOINT.
+     */
+    private static HttpUrl checked(ProviderConfig config, URI endpoint, String variableSuffix) {
+        HttpUrl url = HttpUrl.parse(endpoint.toString());
+        if (url == null || !ProviderConfigValidator.isSecureOrLoopback(endpoint)) {
+            String variable = config.provider().name() + "_OAUTH_" + variableSuffix;
             throw new ConfigurationException(List.of(new ConfigProblem(config.provider(), variable,
                     ConfigProblem.Kind.INSECURE_ENDPOINT, variable + " must use https (http only on loopback)")));
         }
