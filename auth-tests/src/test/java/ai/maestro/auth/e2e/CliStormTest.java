@@ -20,8 +20,10 @@ class CliStormTest extends OnAUsersMachine {
 
     @BeforeEach
     void slowRefreshesAndShortLogins() {
-        // Every login is already inside the 300 s refresh skew, so every `token` wants a refresh.
+        // Every login and every refreshed token is already inside the 300 s refresh skew, so each
+        // round's `token` processes want a refresh: one login serves every round.
         machine.fake.loginLifetime = Duration.ofSeconds(60);
+        machine.fake.refreshLifetime = Duration.ofSeconds(60);
         machine.fake.refreshLatency = Duration.ofMillis(400);
     }
 
@@ -50,8 +52,8 @@ class CliStormTest extends OnAUsersMachine {
     private void storm(int rounds, int processes) throws Exception {
         FakeAuthorizationServer fake = machine.fake;
         List<String> failures = new ArrayList<>();
+        machine.cliLogin();
         for (int round = 0; round < rounds; round++) {
-            machine.cliLogin();
             int grantsBefore = fake.refreshGrants.get();
             List<CliProcess> storm = new ArrayList<>();
             for (int i = 0; i < processes; i++) {

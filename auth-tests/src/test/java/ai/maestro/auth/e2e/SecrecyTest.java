@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.maestro.auth.domain.PkceParams;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +27,8 @@ import org.junit.jupiter.api.Test;
  */
 class SecrecyTest extends OnAUsersMachine {
     private static final List<String> TRACE = List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=trace");
+    /** The prefixes of the fake's opaque secrets: codes, refresh tokens, API keys. */
+    private static final List<String> SECRET_PREFIXES = List.of("code-", "rt-", "sk-fake-");
     private final StringBuilder seen = new StringBuilder();
     private final List<String> flows = new ArrayList<>();
 
@@ -81,8 +84,17 @@ class SecrecyTest extends OnAUsersMachine {
         assertNotEquals(0, run(false, "refresh", "openai"));
         assertEquals(0, run(false, "logout", "openai"));
 
+        // What the flows above must have issued and checked, counted by kind rather than by forms of
+        // random text, so the floor does not depend on the random values of a run.
+        List<String> issued = new ArrayList<>(machine.fake.secrets);
+        for (String prefix : SECRET_PREFIXES) {
+            assertTrue(issued.stream().anyMatch(s -> s.startsWith(prefix)), "no " + prefix + "… secret was issued");
+        }
+        assertTrue(issued.stream().filter(s -> s.startsWith("rt-")).count() >= 2, "a refresh token and its rotation");
+        assertTrue(issued.stream().filter(s -> s.split("\\.").length == 3).count() >= 3,
+                "access tokens and an id_token: " + issued.size());
+        assertTrue(issued.stream().anyMatch(s -> !s.contains(".") && PkceParams.isValidVerifier(s)), "a PKCE verifier");
         Set<String> forms = secretForms();
-        assertTrue(forms.size() > 20, "too few secrets seen to prove anything: " + forms.size());
         assertTrue(seen.toString().contains("DEBUG") || seen.toString().contains("TRACE"),
                 "nothing was logged: " + seen);
         for (String form : forms) {
@@ -114,10 +126,10 @@ class SecrecyTest extends OnAUsersMachine {
                 continue;
             }
             forms.add(secret.substring(0, secret.length() - 1));
-            String random = secret.substring(secret.lastIndexOf('-') + 1);
-            if (random.length() >= 12) {
-                forms.add(random);
-            }
+            // The random part after the fake's fixed prefix (always 22 characters): base64url text may
+            // itself contain '-', so the prefix, not the last '-', marks where it starts.
+            SECRET_PREFIXES.stream().filter(secret::startsWith).findFirst()
+                    .ifPresent(prefix -> forms.add(secret.substring(prefix.length())));
         }
         return forms;
     }
