@@ -20,10 +20,8 @@ class CliStormTest extends OnAUsersMachine {
 
     @BeforeEach
     void slowRefreshesAndShortLogins() {
-        // Every login and every refreshed token is already inside the 300 s refresh skew, so each
-        // round's `token` processes want a refresh: one login serves every round.
+        // Every login is already inside the refresh skew, so every `token` wants a refresh.
         machine.fake.loginLifetime = Duration.ofSeconds(60);
-        machine.fake.refreshLifetime = Duration.ofSeconds(60);
         machine.fake.refreshLatency = Duration.ofMillis(400);
     }
 
@@ -54,6 +52,12 @@ class CliStormTest extends OnAUsersMachine {
         List<String> failures = new ArrayList<>();
         machine.cliLogin();
         for (int round = 0; round < rounds; round++) {
+            // One login serves every round: round r runs with a refresh skew of r+1 thousand seconds and
+            // the server issues tokens for 500 s more than that, so the token the previous round
+            // stored is due (inside this round's skew) and the one this round refreshes is not.
+            long skew = 1000L * (round + 1);
+            machine.env.put("MAESTRO_AUTH_REFRESH_SKEW_SECONDS", String.valueOf(skew));
+            fake.refreshLifetime = Duration.ofSeconds(skew + 500);
             int grantsBefore = fake.refreshGrants.get();
             List<CliProcess> storm = new ArrayList<>();
             for (int i = 0; i < processes; i++) {
