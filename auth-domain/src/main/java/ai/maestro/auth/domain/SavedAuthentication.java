@@ -9,7 +9,7 @@ import java.util.Optional;
  * one never stored): the store saves only if it is still the current one (compare-and-swap).
  */
 public record SavedAuthentication(
-        ProviderId provider,
+        CredentialKey key,
         Credential credential,
         Instant createdAt,
         Instant updatedAt,
@@ -17,8 +17,12 @@ public record SavedAuthentication(
         Optional<ReloginMark> reloginRequired) {
 
     public SavedAuthentication {
-        Objects.requireNonNull(provider, "provider");
+        Objects.requireNonNull(key, "key");
         Objects.requireNonNull(credential, "credential");
+        if (credential.authType() != key.authType()) {
+            throw new IllegalArgumentException("a " + credential.authType() + " credential in a " + key.authType()
+                    + " row");
+        }
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
         Objects.requireNonNull(reloginRequired, "reloginRequired");
@@ -27,12 +31,16 @@ public record SavedAuthentication(
         }
     }
 
-    public static SavedAuthentication fresh(ProviderId provider, Credential credential, Instant now) {
-        return new SavedAuthentication(provider, credential, now, now, 0, Optional.empty());
+    public static SavedAuthentication fresh(CredentialKey key, Credential credential, Instant now) {
+        return new SavedAuthentication(key, credential, now, now, 0, Optional.empty());
+    }
+
+    public ProviderId provider() {
+        return key.provider();
     }
 
     public AuthType authType() {
-        return credential.authType();
+        return key.authType();
     }
 
     public Optional<Instant> expiresAt() {
@@ -41,14 +49,14 @@ public record SavedAuthentication(
 
     /** The same row with a new credential, to be saved over version {@code version()}. */
     public SavedAuthentication replacedBy(Credential newer, Instant now) {
-        return new SavedAuthentication(provider, newer, createdAt, now, version, Optional.empty());
+        return new SavedAuthentication(key, newer, createdAt, now, version, Optional.empty());
     }
 
     public SavedAuthentication markedForRelogin(ReloginMark mark, Instant now) {
-        return new SavedAuthentication(provider, credential, createdAt, now, version, Optional.of(mark));
+        return new SavedAuthentication(key, credential, createdAt, now, version, Optional.of(mark));
     }
 
     public SavedAuthentication withVersion(long newVersion) {
-        return new SavedAuthentication(provider, credential, createdAt, updatedAt, newVersion, reloginRequired);
+        return new SavedAuthentication(key, credential, createdAt, updatedAt, newVersion, reloginRequired);
     }
 }

@@ -24,7 +24,7 @@ class SecretsAreNeverPrintedTest {
                 PkceParams.fromVerifier(VERIFIER), URI.create("http://localhost:1455/auth/callback"), NOW,
                 NOW.plusSeconds(60));
         ApiKey apiKey = new ApiKey(Secret.of("sk-API-SECRET"), NOW);
-        SavedAuthentication saved = new SavedAuthentication(ProviderId.OPENAI, token, NOW, NOW, 1, Optional.empty());
+        SavedAuthentication saved = new SavedAuthentication(CredentialKey.oauth(ProviderId.OPENAI, "acct-1"), token, NOW, NOW, 1, Optional.empty());
 
         Map<Object, List<String>> printed = Map.of(
                 Secret.of("PLAIN-SECRET"), List.of("PLAIN-SECRET"),

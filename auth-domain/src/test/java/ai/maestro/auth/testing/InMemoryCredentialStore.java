@@ -1,7 +1,8 @@
 package ai.maestro.auth.testing;
 
 import ai.maestro.auth.application.port.out.CredentialStorePort;
-import ai.maestro.auth.domain.AuthType;
+import ai.maestro.auth.domain.Account;
+import ai.maestro.auth.domain.CredentialKey;
 import ai.maestro.auth.domain.CredentialSummary;
 import ai.maestro.auth.domain.ProviderId;
 import ai.maestro.auth.domain.SaveResult;
@@ -13,18 +14,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
-/** A CredentialStorePort in a map, with the same compare-and-swap rule as the real stores. */
+/** A CredentialStorePort in a map, with the same compare-and-swap and account rules as the real stores. */
 public final class InMemoryCredentialStore implements CredentialStorePort {
-    private record Key(ProviderId provider, AuthType authType) {
-    }
-
-    private final Map<Key, SavedAuthentication> rows = new ConcurrentHashMap<>();
-    private final Map<ProviderId, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final Map<CredentialKey, SavedAuthentication> rows = new ConcurrentHashMap<>();
+    private final List<Account> accounts = new CopyOnWriteArrayList<>();
+    private final Map<CredentialKey, ReentrantLock> locks = new ConcurrentHashMap<>();
     public final AtomicInteger reads = new AtomicInteger();
     public final AtomicInteger writes = new AtomicInteger();
     public final AtomicInteger changeStampReads = new AtomicInteger();
@@ -33,16 +33,19 @@ public final class InMemoryCredentialStore implements CredentialStorePort {
     private final AtomicInteger changes = new AtomicInteger();
 
     @Override
-    public Optional<SavedAuthentication> find(ProviderId provider, AuthType authType) {
+    public Optional<SavedAuthentication> find(CredentialKey key) {
         failWhenDown();
         reads.incrementAndGet();
-        return Optional.ofNullable(rows.get(new Key(provider, authType)));
+        return Optional.ofNullable(rows.get(key));
     }
 
     @Override
     public synchronized SaveResult save(SavedAuthentication candidate) {
         failWhenDown();
-        Key key = new Key(candidate.provider(), candidate.authType());
+        CredentialKey key = candidate.key();
+        if (accounts.stream().noneMatch(a -> a.provider() == key.provider() && a.id().equals(key.account()))) {
+            register(key.provider(), key.account(), "acct-" + accounts.size());
+        }
         SavedAuthentication current = rows.get(key);
         long currentVersion = current == null ? 0 : current.version();
         if (currentVersion != candidate.version()) {
@@ -56,12 +59,70 @@ public final class InMemoryCredentialStore implements CredentialStorePort {
     }
 
     @Override
-    public boolean delete(ProviderId provider, AuthType authType) {
-        boolean deleted = rows.remove(new Key(provider, authType)) != null;
+    public synchronized boolean delete(CredentialKey key) {
+        boolean deleted = rows.remove(key) != null;
         if (deleted) {
             changes.incrementAndGet();
+            if (rows.keySet().stream().noneMatch(k -> k.provider() == key.provider()
+                    && k.account().equals(key.account()))) {
+                Optional<Account> gone = accounts.stream().filter(a -> a.provider() == key.provider()
+                        && a.id().equals(key.account())).findFirst();
+                gone.ifPresent(accounts::remove);
+                if (gone.map(Account::isDefault).orElse(false)) {
+                    accounts.stream().filter(a -> a.provider() == key.provider()).findFirst()
+                            .ifPresent(next -> makeDefault(next.provider(), next.id()));
+                }
+            }
         }
         return deleted;
+    }
+
+    @Override
+    public List<Account> accounts(ProviderId provider) {
+        failWhenDown();
+        return accounts.stream().filter(a -> a.provider() == provider).toList();
+    }
+
+    @Override
+    public synchronized Account register(ProviderId provider, String accountId, String label) {
+        failWhenDown();
+        Optional<Account> known = accounts(provider).stream().filter(a -> a.id().equals(accountId)).findFirst();
+        if (known.isPresent()) {
+            return known.get();
+        }
+        if (accounts(provider).stream().anyMatch(a -> a.label().equals(label))) {
+            throw new CredentialStoreException("label taken", null, "choose another", null);
+        }
+        Account account = new Account(provider, accountId, label, accounts(provider).isEmpty());
+        accounts.add(account);
+        changes.incrementAndGet();
+        return account;
+    }
+
+    @Override
+    public synchronized boolean relabel(ProviderId provider, String accountId, String label) {
+        for (Account a : accounts) {
+            if (a.provider() == provider && a.id().equals(accountId)) {
+                accounts.set(accounts.indexOf(a), new Account(provider, accountId, label, a.isDefault()));
+                changes.incrementAndGet();
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public synchronized boolean makeDefault(ProviderId provider, String accountId) {
+        if (accounts(provider).stream().noneMatch(a -> a.id().equals(accountId))) {
+            return false;
+        }
+        for (Account a : List.copyOf(accounts)) {
+            if (a.provider() == provider) {
+                accounts.set(accounts.indexOf(a), new Account(provider, a.id(), a.label(), a.id().equals(accountId)));
+            }
+        }
+        changes.incrementAndGet();
+        return true;
     }
 
     private void failWhenDown() {
@@ -78,9 +139,9 @@ public final class InMemoryCredentialStore implements CredentialStorePort {
     }
 
     @Override
-    public <T> T withRefreshLock(ProviderId provider, Duration maxWait, Supplier<T> work) {
+    public <T> T withRefreshLock(CredentialKey key, Duration maxWait, Supplier<T> work) {
         failWhenDown();
-        ReentrantLock lock = locks.computeIfAbsent(provider, p -> new ReentrantLock());
+        ReentrantLock lock = locks.computeIfAbsent(key, p -> new ReentrantLock());
         try {
             if (!lock.tryLock(maxWait.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new CredentialStoreException("refresh lock busy", null, "try again", null);
@@ -99,8 +160,40 @@ public final class InMemoryCredentialStore implements CredentialStorePort {
     @Override
     public List<CredentialSummary> list() {
         List<CredentialSummary> out = new ArrayList<>();
-        rows.values().forEach(r -> out.add(new CredentialSummary(r.provider(), r.authType(), r.expiresAt(),
-                r.updatedAt(), r.version(), r.reloginRequired().isPresent())));
+        rows.values().forEach(r -> {
+            Account account = accounts(r.provider()).stream().filter(a -> a.id().equals(r.key().account()))
+                    .findFirst().orElseThrow();
+            out.add(new CredentialSummary(r.key(), account.label(), account.isDefault(), r.expiresAt(),
+                    r.updatedAt(), r.version(), r.reloginRequired().isPresent()));
+        });
         return out;
+    }
+
+    @Override
+    public void checkReadyForLogin(ProviderId provider) {
+        failWhenDown();
+    }
+
+    @Override
+    public <T> T inOneVisit(Supplier<T> work) {
+        return work.get();
+    }
+
+    @Override
+    public List<String> unrecognizedRows() {
+        return List.of();
+    }
+
+    @Override
+    public void prepareRotation(SavedAuthentication current) {
+    }
+
+    @Override
+    public SaveResult commitRotation(SavedAuthentication candidate) {
+        return save(candidate);
+    }
+
+    @Override
+    public void abandonRotation(CredentialKey key) {
     }
 }

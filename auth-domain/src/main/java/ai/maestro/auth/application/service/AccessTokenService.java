@@ -2,7 +2,9 @@ package ai.maestro.auth.application.service;
 
 import ai.maestro.auth.application.port.out.CredentialStorePort;
 import ai.maestro.auth.application.port.out.TokenEndpointPort;
+import ai.maestro.auth.domain.Account;
 import ai.maestro.auth.domain.AuthType;
+import ai.maestro.auth.domain.CredentialKey;
 import ai.maestro.auth.domain.OAuthToken;
 import ai.maestro.auth.domain.ProviderId;
 import ai.maestro.auth.domain.ReloginMark;
@@ -30,11 +32,13 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Hands out a valid access token on demand. The hot path reads a per-provider cache entry and
- * compares two instants. A refresh happens once per provider at a time in a process (callers
- * share its result) and, through the store's refresh lock and a compare-and-swap on the row's
- * version, once across the processes sharing the store: OpenAI rotates refresh tokens, and a
- * second use of one kills the grant.
+ * Hands out a valid access token on demand, for a named account ({@link CredentialKey}) or a
+ * provider's default account. The hot path reads a per-account cache entry and compares two
+ * instants. A refresh happens once per account at a time in a process (callers share its result)
+ * and, through the store's per-account refresh lock and a compare-and-swap on the row's version,
+ * once across the processes sharing the store: OpenAI rotates refresh tokens, and a second use of
+ * one kills the grant. Accounts never wait on each other's refreshes. It never switches accounts by
+ * itself: the caller chooses.
  */
 public final class AccessTokenService implements AutoCloseable {
 
@@ -59,8 +63,10 @@ public final class AccessTokenService implements AutoCloseable {
     private final CredentialStorePort store;
     private final Clock clock;
     private final TokenLifecyclePolicy policy;
-    private final Map<ProviderId, Cached> cache = new ConcurrentHashMap<>();
-    private final Map<ProviderId, CompletableFuture<Cached>> inFlight = new ConcurrentHashMap<>();
+    private final Map<CredentialKey, Cached> cache = new ConcurrentHashMap<>();
+    private final Map<CredentialKey, CompletableFuture<Cached>> inFlight = new ConcurrentHashMap<>();
+    /** Each provider's default account as last read; forgotten whenever the store changes (a `use`, a logout). */
+    private final Map<ProviderId, CredentialKey> defaults = new ConcurrentHashMap<>();
     private final AtomicBoolean checkingForChanges = new AtomicBoolean();
     private volatile long nextChangeCheck = Long.MIN_VALUE;
     private long lastStamp;
@@ -76,17 +82,53 @@ public final class AccessTokenService implements AutoCloseable {
         this.policy = Objects.requireNonNull(policy, "policy");
     }
 
-    /** An access token valid beyond the skew window, refreshing it first when needed. */
+    /** An access token of the provider's default account valid beyond the skew window, refreshed first when needed. */
     public Secret validAccessToken(ProviderId provider) {
         return validToken(provider).accessToken();
     }
 
-    /** The whole token set behind {@link #validAccessToken} (e.g. for the id_token's account id); same hot path. */
+    /** An access token of the account {@code key} names, valid beyond the skew window. */
+    public Secret validAccessToken(CredentialKey key) {
+        return validToken(key).accessToken();
+    }
+
+    /** The whole token set behind {@link #validAccessToken(ProviderId)} (e.g. for the id_token's account id). */
     public OAuthToken validToken(ProviderId provider) {
         Instant now = clock.instant();
         if (now.toEpochMilli() >= nextChangeCheck) {
             noticeOtherProcesses(now);
         }
+        return validToken(defaultKey(provider), now);
+    }
+
+    /** The whole token set behind {@link #validAccessToken(CredentialKey)}; same hot path. */
+    public OAuthToken validToken(CredentialKey key) {
+        Instant now = clock.instant();
+        if (now.toEpochMilli() >= nextChangeCheck) {
+            noticeOtherProcesses(now);
+        }
+        return validToken(key, now);
+    }
+
+    /**
+     * The key of the provider's default account, read from the store once and again after any
+     * change, so that a `use` in another process is followed within about a second.
+     */
+    public CredentialKey defaultKey(ProviderId provider) {
+        CredentialKey known = defaults.get(provider);
+        if (known != null) {
+            return known;
+        }
+        java.util.List<Account> accounts = store.accounts(provider);
+        CredentialKey key = accounts.stream().filter(Account::isDefault).findFirst()
+                .or(() -> accounts.stream().findFirst())
+                .map(account -> account.key(AuthType.OAUTH))
+                .orElseThrow(() -> new NotLoggedInException(provider, AuthType.OAUTH));
+        defaults.put(provider, key);
+        return key;
+    }
+
+    private OAuthToken validToken(CredentialKey provider, Instant now) {
         Cached cached = cache.get(provider);
         if (cached != null && now.isBefore(cached.refreshAt())) {
             return cached.token();
@@ -111,6 +153,11 @@ public final class AccessTokenService implements AutoCloseable {
      * {@link ReloginRequiredException} when the grant is dead.
      */
     public OAuthToken afterRejection(ProviderId provider, Secret rejected) {
+        return afterRejection(defaultKey(provider), rejected);
+    }
+
+    /** As {@link #afterRejection(ProviderId, Secret)} for a named account. */
+    public OAuthToken afterRejection(CredentialKey provider, Secret rejected) {
         Objects.requireNonNull(rejected, "rejected");
         Cached cached = cache.get(provider);
         if (cached != null && !cached.token().accessToken().equals(rejected)
@@ -136,7 +183,7 @@ public final class AccessTokenService implements AutoCloseable {
         }
         try {
             nextChangeCheck = now.plus(CHANGE_CHECK_INTERVAL).toEpochMilli();
-            if (cache.isEmpty()) {
+            if (cache.isEmpty() && defaults.isEmpty()) {
                 return;
             }
             // The stamp is read before the rows: a write after this reading moves it again.
@@ -144,8 +191,9 @@ public final class AccessTokenService implements AutoCloseable {
             if (stampKnown && stamp == lastStamp) {
                 return;
             }
-            for (ProviderId provider : cache.keySet()) {
-                revalidate(provider);
+            defaults.clear();
+            for (CredentialKey key : cache.keySet()) {
+                revalidate(key);
             }
             lastStamp = stamp;
             stampKnown = true;
@@ -156,12 +204,12 @@ public final class AccessTokenService implements AutoCloseable {
         }
     }
 
-    private void revalidate(ProviderId provider) {
+    private void revalidate(CredentialKey provider) {
         Cached old = cache.get(provider);
         if (old == null) {
             return;
         }
-        Optional<SavedAuthentication> row = store.find(provider, AuthType.OAUTH);
+        Optional<SavedAuthentication> row = store.find(provider);
         if (row.isEmpty() || row.get().reloginRequired().isPresent()) {
             cache.remove(provider, old);
         } else if (row.get().version() != old.row().version() || !row.get().createdAt().equals(old.row().createdAt())) {
@@ -170,13 +218,14 @@ public final class AccessTokenService implements AutoCloseable {
     }
 
     /** Refreshes now even if the token is still valid (unless another process just did). */
-    public SavedAuthentication refreshNow(ProviderId provider) {
-        return singleFlight(provider, Need.FORCED, null).row();
+    public SavedAuthentication refreshNow(CredentialKey key) {
+        return singleFlight(key, Need.FORCED, null).row();
     }
 
-    /** Drops the cached token, e.g. after a logout in this process. */
-    public void forget(ProviderId provider) {
-        cache.remove(provider);
+    /** Drops the cached token and default, e.g. after a logout in this process. */
+    public void forget(CredentialKey key) {
+        cache.remove(key);
+        defaults.clear();
     }
 
     /** Starts the background refresher, which refreshes cached tokens shortly before they are due. */
@@ -204,7 +253,7 @@ public final class AccessTokenService implements AutoCloseable {
     void refreshDueTokens() {
         noticeOtherProcesses(clock.instant());
         Instant soon = clock.instant().plus(policy.backgroundLead());
-        for (Map.Entry<ProviderId, Cached> entry : cache.entrySet()) {
+        for (Map.Entry<CredentialKey, Cached> entry : cache.entrySet()) {
             if (!soon.isBefore(entry.getValue().refreshAt())) {
                 try {
                     singleFlight(entry.getKey(), Need.EARLY, null);
@@ -215,8 +264,8 @@ public final class AccessTokenService implements AutoCloseable {
         }
     }
 
-    /** One refresh per provider at a time in this process; every other caller waits for its result. */
-    private Cached singleFlight(ProviderId provider, Need need, Secret rejected) {
+    /** One refresh per account at a time in this process; every other caller waits for its result. */
+    private Cached singleFlight(CredentialKey provider, Need need, Secret rejected) {
         CompletableFuture<Cached> mine = new CompletableFuture<>();
         CompletableFuture<Cached> running = inFlight.putIfAbsent(provider, mine);
         if (running != null) {
@@ -253,7 +302,7 @@ public final class AccessTokenService implements AutoCloseable {
         }
     }
 
-    private Cached obtain(ProviderId provider, Need need, Secret rejected) {
+    private Cached obtain(CredentialKey provider, Need need, Secret rejected) {
         Instant now = clock.instant();
         SavedAuthentication seen = current(provider);
         // Another process may have refreshed already: a fresh row in the store makes a refresh unnecessary.
@@ -269,7 +318,7 @@ public final class AccessTokenService implements AutoCloseable {
         return !((OAuthToken) row.credential()).accessToken().equals(rejected);
     }
 
-    private Cached refreshLocked(ProviderId provider, SavedAuthentication seen, Need need, Secret rejected) {
+    private Cached refreshLocked(CredentialKey provider, SavedAuthentication seen, Need need, Secret rejected) {
         Instant now = clock.instant();
         SavedAuthentication row = current(provider);
         boolean someoneElseRefreshed = need == Need.REJECTED ? holdsAnother(row, rejected)
@@ -283,13 +332,14 @@ public final class AccessTokenService implements AutoCloseable {
             if (token.isUsableAt(now, Duration.ZERO)) {
                 return cache(row);
             }
-            throw new ReloginRequiredException(provider, null, "the token expired and no refresh token was issued");
+            throw new ReloginRequiredException(provider.provider(), null,
+                    "the token expired and no refresh token was issued");
         }
         // A place for the rotated token must exist before the old refresh token is spent.
         store.prepareRotation(row);
         OAuthToken fresh;
         try {
-            fresh = tokenEndpoint.refresh(logins.configs().get(provider), token.refreshToken().get())
+            fresh = tokenEndpoint.refresh(logins.configs().get(provider.provider()), token.refreshToken().get())
                     .validate(clock.instant());
         } catch (ReloginRequiredException e) {
             store.abandonRotation(provider);
@@ -322,11 +372,11 @@ public final class AccessTokenService implements AutoCloseable {
         store.save(row.markedForRelogin(new ReloginMark(reason, clock.instant()), clock.instant()));
     }
 
-    private SavedAuthentication current(ProviderId provider) {
-        SavedAuthentication row = store.find(provider, AuthType.OAUTH)
-                .orElseThrow(() -> new NotLoggedInException(provider, AuthType.OAUTH));
+    private SavedAuthentication current(CredentialKey key) {
+        SavedAuthentication row = store.find(key)
+                .orElseThrow(() -> new NotLoggedInException(key.provider(), AuthType.OAUTH));
         row.reloginRequired().ifPresent(mark -> {
-            throw new ReloginRequiredException(provider, null, "it was marked at " + mark.since() + " (" + mark.reason()
+            throw new ReloginRequiredException(key.provider(), null, "it was marked at " + mark.since() + " (" + mark.reason()
                     + ")");
         });
         return row;

@@ -2,6 +2,8 @@ package ai.maestro.auth.application.service;
 
 import ai.maestro.auth.application.port.out.CredentialStorePort;
 import ai.maestro.auth.application.port.out.TokenEndpointPort;
+import ai.maestro.auth.domain.Account;
+import ai.maestro.auth.domain.AccountIdentity;
 import ai.maestro.auth.domain.ApiKey;
 import ai.maestro.auth.domain.AuthType;
 import ai.maestro.auth.domain.AuthorizationCode;
@@ -9,7 +11,9 @@ import ai.maestro.auth.domain.AuthorizationRequest;
 import ai.maestro.auth.domain.AuthorizationSession;
 import ai.maestro.auth.domain.CallbackParser;
 import ai.maestro.auth.domain.Credential;
+import ai.maestro.auth.domain.CredentialKey;
 import ai.maestro.auth.domain.CredentialSummary;
+import ai.maestro.auth.domain.TokenResponse;
 import ai.maestro.auth.domain.OAuthToken;
 import ai.maestro.auth.domain.ProviderId;
 import ai.maestro.auth.domain.SaveResult;
@@ -104,8 +108,14 @@ public final class OAuthService {
      * refused, since only the state ties a pasted code to this login.
      */
     public SavedAuthentication completeLogin(AuthorizationSession session, String pastedCallback) {
+        return completeLogin(session, pastedCallback, Optional.empty());
+    }
+
+    /** As {@link #completeLogin(AuthorizationSession, String)}, giving the account {@code label}. */
+    public SavedAuthentication completeLogin(AuthorizationSession session, String pastedCallback,
+                                             Optional<String> label) {
         AuthorizationCode code = CallbackParser.parseWithState(pastedCallback, session, clock.instant()).codeOrThrow();
-        return completeLogin(session, code);
+        return completeLogin(session, code, label);
     }
 
     /**
@@ -113,27 +123,136 @@ public final class OAuthService {
      * sign-in it replaces has its refresh token revoked afterwards (best effort, as the Codex CLI does).
      */
     public SavedAuthentication completeLogin(AuthorizationSession session, AuthorizationCode code) {
-        ProviderConfig config = configs.get(session.provider());
-        OAuthToken token = tokenEndpoint.exchangeAuthorizationCode(config, session, code).validate(clock.instant());
-        return storeLogin(session.provider(), token);
+        return completeLogin(session, code, Optional.empty());
     }
 
-    private SavedAuthentication storeLogin(ProviderId provider, OAuthToken token) {
+    /**
+     * As {@link #completeLogin(AuthorizationSession, AuthorizationCode)}; a new account gets
+     * {@code label} (or one made from its e-mail), a stored one is renamed to it when given.
+     */
+    public SavedAuthentication completeLogin(AuthorizationSession session, AuthorizationCode code,
+                                             Optional<String> label) {
+        label.ifPresent(Account::requireValidLabel);
+        ProviderConfig config = configs.get(session.provider());
+        TokenResponse response = tokenEndpoint.exchangeAuthorizationCode(config, session, code);
+        return storeLogin(session.provider(), response, label);
+    }
+
+    /**
+     * Stores a login under the account it signed in as: that account's tokens are replaced (and the
+     * replaced refresh token revoked, best effort), any other account is left as it is.
+     */
+    private SavedAuthentication storeLogin(ProviderId provider, TokenResponse response, Optional<String> label) {
+        OAuthToken token = response.validate(clock.instant());
+        AccountIdentity identity = AccountIdentity.of(token, response);
+        Account account = register(provider, identity, label);
+        CredentialKey key = account.key(AuthType.OAUTH);
         Optional<Secret> replaced;
         try {
-            replaced = storedRefreshToken(provider);
+            replaced = storedRefreshToken(key);
         } catch (CredentialStoreException unreadable) {
             replaced = Optional.empty();
         }
-        SavedAuthentication saved = storeReplacing(provider, token);
+        SavedAuthentication saved = storeReplacing(key, token);
         replaced.filter(old -> !token.refreshToken().map(old::equals).orElse(false))
                 .ifPresent(old -> revoke(provider, old));
         return saved;
     }
 
-    private Optional<Secret> storedRefreshToken(ProviderId provider) {
-        return store.find(provider, AuthType.OAUTH).map(SavedAuthentication::credential)
+    /** The stored account signed in as, added under a label unique for the provider when it is new. */
+    private Account register(ProviderId provider, AccountIdentity identity, Optional<String> label) {
+        for (int attempt = 0; attempt < SAVE_ATTEMPTS; attempt++) {
+            List<Account> accounts = store.accounts(provider);
+            Optional<Account> known = accounts.stream().filter(a -> a.id().equals(identity.accountId())).findFirst();
+            if (known.isPresent()) {
+                if (label.isPresent() && !label.get().equals(known.get().label())) {
+                    requireFreeLabel(provider, accounts, label.get());
+                    store.relabel(provider, known.get().id(), label.get());
+                }
+                return known.get();
+            }
+            String chosen = label.orElseGet(() -> uniqueLabel(accounts, identity.suggestedLabel(provider)));
+            requireFreeLabel(provider, accounts, chosen);
+            try {
+                return store.register(provider, identity.accountId(), chosen);
+            } catch (CredentialStoreException raced) {
+                if (attempt == SAVE_ATTEMPTS - 1 || label.isPresent()) {
+                    throw raced;
+                }
+                // Another process took the label at the same moment: choose again.
+            }
+        }
+        throw new IllegalStateException("unreachable");
+    }
+
+    private static void requireFreeLabel(ProviderId provider, List<Account> accounts, String label) {
+        if (accounts.stream().anyMatch(a -> a.label().equals(label))) {
+            throw new OAuthErrorException(OAuthError.of("invalid_request", "the label '" + label + "' is taken by"
+                    + " another " + provider.cliName() + " account; choose another with --account", 0));
+        }
+    }
+
+    /** {@code base}, or {@code base-2}, {@code base-3}, ... whichever no stored account of the provider has. */
+    static String uniqueLabel(List<Account> accounts, String base) {
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        accounts.forEach(a -> taken.add(a.label()));
+        String label = base;
+        for (int n = 2; taken.contains(label); n++) {
+            label = base + "-" + n;
+        }
+        return label;
+    }
+
+    private Optional<Secret> storedRefreshToken(CredentialKey key) {
+        return store.find(key).map(SavedAuthentication::credential)
                 .filter(OAuthToken.class::isInstance).map(OAuthToken.class::cast).flatMap(OAuthToken::refreshToken);
+    }
+
+    /** The provider's accounts, oldest first. */
+    public List<Account> accounts(ProviderId provider) {
+        return store.accounts(provider);
+    }
+
+    /**
+     * The account {@code selector} names (its label, its account id, or the e-mail of its sign-in),
+     * or the provider's default when it is empty. Throws {@link NotLoggedInException} when nothing is
+     * stored, or the selector matches no account or several.
+     */
+    public Account resolve(ProviderId provider, Optional<String> selector) {
+        List<Account> accounts = store.accounts(provider);
+        if (selector.isEmpty()) {
+            return accounts.stream().filter(Account::isDefault).findFirst()
+                    .or(() -> accounts.stream().findFirst())
+                    .orElseThrow(() -> new NotLoggedInException(provider, AuthType.OAUTH));
+        }
+        String wanted = selector.get();
+        List<Account> byName = accounts.stream().filter(a -> a.label().equals(wanted) || a.id().equals(wanted))
+                .toList();
+        List<Account> matches = byName.isEmpty() ? accounts.stream().filter(a -> email(a).map(wanted::equalsIgnoreCase)
+                .orElse(false)).toList() : byName;
+        if (matches.size() != 1) {
+            throw NotLoggedInException.noSuchAccount(provider, wanted, matches.size() > 1,
+                    accounts.stream().map(Account::label).toList());
+        }
+        return matches.get(0);
+    }
+
+    /** The e-mail of an account's sign-in, as its id_token tells it (empty when unreadable). */
+    public Optional<String> email(Account account) {
+        try {
+            return store.find(account.key(AuthType.OAUTH)).map(SavedAuthentication::credential)
+                    .filter(OAuthToken.class::isInstance).map(OAuthToken.class::cast)
+                    .flatMap(OAuthToken::idTokenClaims).flatMap(c -> c.emailIfKnown());
+        } catch (CredentialStoreException unreadable) {
+            return Optional.empty();
+        }
+    }
+
+    /** {@code use}: makes the account {@code selector} names its provider's default. */
+    public Account makeDefault(ProviderId provider, String selector) {
+        Account account = resolve(provider, Optional.of(selector));
+        store.makeDefault(provider, account.id());
+        return new Account(provider, account.id(), account.label(), true);
     }
 
     /** What a logout did: whether anything was deleted, and what the provider was told. */
@@ -141,23 +260,24 @@ public final class OAuthService {
     }
 
     /**
-     * Deletes every credential of the provider, first revoking its refresh token (RFC 7009) unless
+     * Deletes every credential of the account, first revoking its refresh token (RFC 7009) unless
      * {@code revoke} is false. Revocation is best effort: whatever it answers, the local copy goes.
      */
-    public Logout logout(ProviderId provider, boolean revoke) {
+    public Logout logout(Account account, boolean revoke) {
+        ProviderId provider = account.provider();
         Revocation revocation = Revocation.of(Revocation.Outcome.SKIPPED);
         if (revoke) {
             Optional<Secret> refreshToken;
             try {
-                refreshToken = storedRefreshToken(provider);
+                refreshToken = storedRefreshToken(account.key(AuthType.OAUTH));
                 revocation = refreshToken.map(token -> revoke(provider, token))
                         .orElse(Revocation.of(Revocation.Outcome.NOTHING_TO_REVOKE));
             } catch (CredentialStoreException unreadable) {
                 revocation = new Revocation(Revocation.Outcome.FAILED, "the stored sign-in cannot be read");
             }
         }
-        boolean oauth = store.delete(provider, AuthType.OAUTH);
-        boolean apiKey = store.delete(provider, AuthType.API_KEY);
+        boolean apiKey = store.delete(account.key(AuthType.API_KEY));
+        boolean oauth = store.delete(account.key(AuthType.OAUTH));
         return new Logout(oauth || apiKey, revocation);
     }
 
@@ -200,6 +320,13 @@ public final class OAuthService {
      * {@code deadline} or when interrupted.
      */
     public SavedAuthentication completeDeviceLogin(DeviceAuthorization device, Instant deadline, Pause pause) {
+        return completeDeviceLogin(device, deadline, pause, Optional.empty());
+    }
+
+    /** As {@link #completeDeviceLogin(DeviceAuthorization, Instant, Pause)}, giving the account {@code label}. */
+    public SavedAuthentication completeDeviceLogin(DeviceAuthorization device, Instant deadline, Pause pause,
+                                                   Optional<String> label) {
+        label.ifPresent(Account::requireValidLabel);
         ProviderConfig config = configs.get(device.provider());
         ProviderConfig.DeviceEndpoints endpoints = config.deviceEndpoints().orElseThrow();
         DeviceAuthorization current = device;
@@ -234,17 +361,17 @@ public final class OAuthService {
                 Instant now = clock.instant();
                 AuthorizationSession session = new AuthorizationSession(device.provider(), State.generate(random),
                         PkceParams.fromVerifier(verifier), endpoints.redirectUri(), now, now.plus(sessionLifetime));
-                OAuthToken token = tokenEndpoint.exchangeAuthorizationCode(config, session, issued.code())
-                        .validate(clock.instant());
-                return storeLogin(device.provider(), token);
+                return storeLogin(device.provider(),
+                        tokenEndpoint.exchangeAuthorizationCode(config, session, issued.code()), label);
             }
         }
     }
 
     /** Exchanges the stored id_token for an API key (OpenAI) and stores it as auth type API_KEY. */
-    public SavedAuthentication obtainApiKey(ProviderId provider) {
+    public SavedAuthentication obtainApiKey(Account account) {
+        ProviderId provider = account.provider();
         ProviderConfig config = configs.get(provider);
-        SavedAuthentication login = require(provider, AuthType.OAUTH);
+        SavedAuthentication login = require(account.key(AuthType.OAUTH));
         OAuthToken token = (OAuthToken) login.credential();
         if (token.idToken().isEmpty()) {
             throw new OAuthErrorException(OAuthError.of("unsupported_token_type",
@@ -252,15 +379,15 @@ public final class OAuthService {
         }
         OAuthToken exchanged = tokenEndpoint.exchangeIdTokenForApiKey(config, token.idToken().get())
                 .validate(clock.instant());
-        return storeReplacing(provider, new ApiKey(exchanged.accessToken(), clock.instant()));
+        return storeReplacing(account.key(AuthType.API_KEY), new ApiKey(exchanged.accessToken(), clock.instant()));
     }
 
-    public Optional<SavedAuthentication> find(ProviderId provider, AuthType authType) {
-        return store.find(provider, authType);
+    public Optional<SavedAuthentication> find(CredentialKey key) {
+        return store.find(key);
     }
 
-    public SavedAuthentication require(ProviderId provider, AuthType authType) {
-        return store.find(provider, authType).orElseThrow(() -> new NotLoggedInException(provider, authType));
+    public SavedAuthentication require(CredentialKey key) {
+        return store.find(key).orElseThrow(() -> new NotLoggedInException(key.provider(), key.authType()));
     }
 
     public List<CredentialSummary> list() {
@@ -277,17 +404,13 @@ public final class OAuthService {
         return store.unrecognizedRows();
     }
 
-    /** Deletes every credential of the provider without telling it; true when something was deleted. */
-    public boolean logout(ProviderId provider) {
-        return logout(provider, false).deleted();
-    }
-
-    /** A new login or key supersedes whatever is stored, even if another process wrote meanwhile. */
-    SavedAuthentication storeReplacing(ProviderId provider, Credential credential) {
+    /** A new login or key supersedes whatever the account has stored, even if another process wrote meanwhile. */
+    SavedAuthentication storeReplacing(CredentialKey key, Credential credential) {
+        ProviderId provider = key.provider();
         for (int attempt = 0; attempt < SAVE_ATTEMPTS; attempt++) {
-            SavedAuthentication candidate = store.find(provider, credential.authType())
+            SavedAuthentication candidate = store.find(key)
                     .map(existing -> existing.replacedBy(credential, clock.instant()))
-                    .orElseGet(() -> SavedAuthentication.fresh(provider, credential, clock.instant()));
+                    .orElseGet(() -> SavedAuthentication.fresh(key, credential, clock.instant()));
             if (store.save(candidate) instanceof SaveResult.Saved saved) {
                 return saved.stored();
             }

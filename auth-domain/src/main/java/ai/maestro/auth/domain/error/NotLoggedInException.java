@@ -3,8 +3,25 @@ package ai.maestro.auth.domain.error;
 import ai.maestro.auth.domain.AuthType;
 import ai.maestro.auth.domain.ProviderId;
 
-/** Nothing is stored for this provider. */
+/** Nothing is stored for this provider, or not for the account asked for. */
 public final class NotLoggedInException extends AuthException {
+    /**
+     * The account named by {@code selector} (a label, e-mail or account id) is not stored, or names
+     * several: the message lists the stored labels.
+     */
+    public static NotLoggedInException noSuchAccount(ProviderId provider, String selector, boolean ambiguous,
+                                                     java.util.List<String> labels) {
+        String problem = (ambiguous ? "More than one " : "No ") + provider.cliName() + " account matches '"
+                + selector + "'" + (labels.isEmpty() ? "; none is stored." : "; stored: " + String.join(", ", labels)
+                + ".");
+        return new NotLoggedInException(problem, labels.isEmpty() ? "Run: maestro-auth login " + provider.cliName()
+                : "Name one by its label with --account (or MAESTRO_AUTH_ACCOUNT).");
+    }
+
+    private NotLoggedInException(String problem, String nextStep) {
+        super(problem, nextStep, null);
+    }
+
     public NotLoggedInException(ProviderId provider, AuthType authType) {
         super("No " + (authType == AuthType.API_KEY ? "API key" : "sign-in") + " is stored for "
                         + provider.cliName() + ".",

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.maestro.auth.domain.AccountIdentity;
 import ai.maestro.auth.domain.AuthType;
+import ai.maestro.auth.domain.CredentialKey;
 import ai.maestro.auth.domain.OAuthError;
 import ai.maestro.auth.domain.OAuthToken;
 import ai.maestro.auth.domain.ProviderId;
@@ -39,6 +41,8 @@ class AccessTokenServiceTest {
         int n = issued.incrementAndGet();
         return new TokenResponse(Map.of("access_token", "at-" + n, "refresh_token", "rt-" + n, "expires_in", 3600));
     });
+    /** Tokens without an id_token belong to the provider's unnamed account. */
+    private static final CredentialKey KEY = CredentialKey.oauth(ProviderId.OPENAI, AccountIdentity.UNNAMED);
     private final OAuthService logins = new OAuthService(ProviderConfigs.defaults(), endpoint, store, clock,
             new SecureRandom(), Duration.ofMinutes(5));
     private final AccessTokenService tokens = new AccessTokenService(logins, endpoint, store, clock,
@@ -47,12 +51,12 @@ class AccessTokenServiceTest {
     private SavedAuthentication stored(String access, String refresh, Duration lifetime) {
         OAuthToken token = new OAuthToken(Secret.of(access), Optional.ofNullable(refresh).map(Secret::of),
                 Optional.empty(), "Bearer", List.of(), Optional.of(clock.instant().plus(lifetime)), clock.instant());
-        return ((SaveResult.Saved) store.save(SavedAuthentication.fresh(ProviderId.OPENAI, token, clock.instant())))
+        return ((SaveResult.Saved) store.save(SavedAuthentication.fresh(KEY, token, clock.instant())))
                 .stored();
     }
 
     private OAuthToken storedToken() {
-        return (OAuthToken) store.find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow().credential();
+        return (OAuthToken) store.find(KEY).orElseThrow().credential();
     }
 
     @Test
@@ -79,7 +83,7 @@ class AccessTokenServiceTest {
 
         assertEquals(List.of(new ScriptedTokenEndpoint.Call("refresh_token", "rt-0", null)), endpoint.calls);
         assertEquals("rt-1", storedToken().refreshToken().orElseThrow().reveal());
-        assertEquals(2, store.find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow().version());
+        assertEquals(2, store.find(KEY).orElseThrow().version());
     }
 
     @Test
@@ -127,7 +131,7 @@ class AccessTokenServiceTest {
         assertEquals("refresh_token_reused", first.error().orElseThrow().code());
         assertTrue(second.getMessage().contains("refresh_token_reused"), second.getMessage());
         assertEquals(1, endpoint.calls.size());
-        SavedAuthentication kept = store.find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow();
+        SavedAuthentication kept = store.find(KEY).orElseThrow();
         assertEquals("refresh_token_reused", kept.reloginRequired().orElseThrow().reason());
         assertEquals("rt-0", ((OAuthToken) kept.credential()).refreshToken().orElseThrow().reveal());
     }
@@ -159,7 +163,7 @@ class AccessTokenServiceTest {
 
         assertThrows(ProviderUnavailableException.class, () -> tokens.validAccessToken(ProviderId.OPENAI));
         assertEquals("rt-0", storedToken().refreshToken().orElseThrow().reveal());
-        assertTrue(store.find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow().reloginRequired().isEmpty());
+        assertTrue(store.find(KEY).orElseThrow().reloginRequired().isEmpty());
     }
 
     @Test
@@ -172,7 +176,7 @@ class AccessTokenServiceTest {
         stored("at-0", "rt-0", Duration.ofHours(1));
         tokens.validAccessToken(ProviderId.OPENAI);
 
-        SavedAuthentication row = tokens.refreshNow(ProviderId.OPENAI);
+        SavedAuthentication row = tokens.refreshNow(KEY);
 
         assertEquals("at-1", ((OAuthToken) row.credential()).accessToken().reveal());
         assertEquals("at-1", tokens.validAccessToken(ProviderId.OPENAI).reveal());
@@ -185,7 +189,7 @@ class AccessTokenServiceTest {
             throw new ProviderUnavailableException("HTTP 503", null, null);
         });
 
-        assertThrows(ProviderUnavailableException.class, () -> tokens.refreshNow(ProviderId.OPENAI));
+        assertThrows(ProviderUnavailableException.class, () -> tokens.refreshNow(KEY));
         assertEquals("at-0", tokens.validAccessToken(ProviderId.OPENAI).reveal());
     }
 
@@ -222,7 +226,7 @@ class AccessTokenServiceTest {
         clock.advance(Duration.ofSeconds(1));
         tokens.validAccessToken(ProviderId.OPENAI);
 
-        store.delete(ProviderId.OPENAI, AuthType.OAUTH);
+        store.delete(KEY);
         assertEquals("at-0", tokens.validAccessToken(ProviderId.OPENAI).reveal(), "within the second: the cache");
         clock.advance(Duration.ofSeconds(1));
 
@@ -233,7 +237,7 @@ class AccessTokenServiceTest {
     void aNewLoginByAnotherProcessReplacesTheCachedToken() {
         stored("at-0", "rt-0", Duration.ofHours(1));
         tokens.validAccessToken(ProviderId.OPENAI);
-        SavedAuthentication row = store.find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow();
+        SavedAuthentication row = store.find(KEY).orElseThrow();
         OAuthToken other = new OAuthToken(Secret.of("at-other"), Optional.of(Secret.of("rt-other")), Optional.empty(),
                 "Bearer", List.of(), Optional.of(clock.instant().plus(Duration.ofHours(1))), clock.instant());
         store.save(row.replacedBy(other, clock.instant()));
@@ -279,7 +283,7 @@ class AccessTokenServiceTest {
     void aRejectedTokenAnotherProcessAlreadyReplacedIsNotRefreshed() {
         stored("at-0", "rt-0", Duration.ofHours(1));
         tokens.validAccessToken(ProviderId.OPENAI);
-        SavedAuthentication row = store.find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow();
+        SavedAuthentication row = store.find(KEY).orElseThrow();
         OAuthToken theirs = new OAuthToken(Secret.of("at-theirs"), Optional.of(Secret.of("rt-theirs")),
                 Optional.empty(), "Bearer", List.of(), Optional.of(clock.instant().plus(Duration.ofHours(1))),
                 clock.instant());

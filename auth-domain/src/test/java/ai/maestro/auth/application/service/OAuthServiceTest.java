@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.maestro.auth.domain.ApiKey;
+import ai.maestro.auth.domain.AccountIdentity;
 import ai.maestro.auth.domain.AuthType;
+import ai.maestro.auth.domain.CredentialKey;
 import ai.maestro.auth.domain.OAuthError;
 import ai.maestro.auth.domain.OAuthToken;
 import ai.maestro.auth.domain.ProviderId;
@@ -27,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class OAuthServiceTest {
@@ -69,7 +72,7 @@ class OAuthServiceTest {
         assertEquals("at-1", ((OAuthToken) saved.credential()).accessToken().reveal());
         assertEquals("the-code", endpoint.calls.get(0).credential());
         assertEquals(attempt.session().pkce().codeVerifier().reveal(), endpoint.calls.get(0).codeVerifier());
-        assertEquals(saved, store.find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow());
+        assertEquals(saved, store.find(saved.key()).orElseThrow());
     }
 
     @Test
@@ -114,7 +117,7 @@ class OAuthServiceTest {
         service.completeLogin(attempt.session(), "code=c&state=" + attempt.session().state().value());
         endpoint.answering(() -> new TokenResponse(Map.of("access_token", "sk-key")));
 
-        SavedAuthentication key = service.obtainApiKey(ProviderId.OPENAI);
+        SavedAuthentication key = service.obtainApiKey(service.resolve(ProviderId.OPENAI, Optional.empty()));
 
         assertEquals(AuthType.API_KEY, key.authType());
         assertEquals("sk-key", assertInstanceOf(ApiKey.class, key.credential()).key().reveal());
@@ -125,7 +128,7 @@ class OAuthServiceTest {
     @Test
     void apiKeyWithoutALoginSaysToLogIn() {
         NotLoggedInException error = assertThrows(NotLoggedInException.class,
-                () -> service.obtainApiKey(ProviderId.OPENAI));
+                () -> service.obtainApiKey(service.resolve(ProviderId.OPENAI, Optional.empty())));
         assertTrue(error.getMessage().contains("maestro-auth login openai"));
     }
 
@@ -134,8 +137,9 @@ class OAuthServiceTest {
         OAuthService.LoginAttempt attempt = service.startLogin(ProviderId.OPENAI);
         service.completeLogin(attempt.session(), "code=c&state=" + attempt.session().state().value());
 
-        assertTrue(service.logout(ProviderId.OPENAI));
-        assertFalse(service.logout(ProviderId.OPENAI));
+        assertTrue(service.logout(service.resolve(ProviderId.OPENAI, Optional.empty()), false).deleted());
+        assertThrows(NotLoggedInException.class, () -> service.resolve(ProviderId.OPENAI, Optional.empty()));
         assertTrue(store.list().isEmpty());
+        assertTrue(store.accounts(ProviderId.OPENAI).isEmpty());
     }
 }

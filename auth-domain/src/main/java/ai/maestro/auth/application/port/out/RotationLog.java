@@ -1,0 +1,26 @@
+package ai.maestro.auth.application.port.out;
+
+import ai.maestro.auth.domain.CredentialKey;
+import ai.maestro.auth.domain.SaveResult;
+import ai.maestro.auth.domain.SavedAuthentication;
+
+/** Makes a rotated refresh token durable the moment the provider has answered. */
+public interface RotationLog {
+    /**
+     * Called under the refresh lock before the refresh token of {@code current} is spent: makes sure
+     * the rotated credential will have a durable place, or throws
+     * {@link ai.maestro.auth.domain.error.CredentialStoreException} so that nothing is spent.
+     */
+    void prepareRotation(SavedAuthentication current);
+
+    /**
+     * Saves a rotated credential like a compare-and-swap save, but durably first: a failing database
+     * is retried for a bounded time, and a rotation that cannot reach the store is kept where the next
+     * holder of the refresh lock applies it. Throws
+     * {@link ai.maestro.auth.domain.error.CredentialStoreException} when it is not in the store.
+     */
+    SaveResult commitRotation(SavedAuthentication candidate);
+
+    /** The refresh did not produce a credential: releases what {@link #prepareRotation} took. */
+    void abandonRotation(CredentialKey key);
+}

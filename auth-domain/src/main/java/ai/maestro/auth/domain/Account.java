@@ -1,0 +1,36 @@
+package ai.maestro.auth.domain;
+
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * A stored account of a provider: its stable id, the label the user knows it by (unique per
+ * provider, never a whole e-mail, so it can appear in logs), and whether it is the provider's
+ * default, used when a command names no account.
+ */
+public record Account(ProviderId provider, String id, String label, boolean isDefault) {
+    /** Lower-case letters, digits, '.', '_' and '-', starting with a letter or digit. */
+    private static final Pattern LABEL = Pattern.compile("[a-z0-9][a-z0-9._-]{0,39}");
+
+    public Account {
+        Objects.requireNonNull(provider, "provider");
+        new CredentialKey(provider, id, AuthType.OAUTH); // validates the id
+        requireValidLabel(label);
+    }
+
+    public CredentialKey key(AuthType authType) {
+        return new CredentialKey(provider, id, authType);
+    }
+
+    public static boolean isValidLabel(String label) {
+        return label != null && LABEL.matcher(label).matches();
+    }
+
+    public static String requireValidLabel(String label) {
+        if (!isValidLabel(label)) {
+            throw new IllegalArgumentException("a label is 1 to 40 of a-z, 0-9, '.', '_' and '-', starting with a"
+                    + " letter or digit");
+        }
+        return label;
+    }
+}
