@@ -1,6 +1,7 @@
 package ai.maestro.auth.adapter.out.persistence;
 
 import ai.maestro.auth.domain.AuthType;
+import ai.maestro.auth.domain.CredentialKey;
 import ai.maestro.auth.domain.ProviderId;
 import ai.maestro.auth.domain.error.CredentialStoreException;
 import java.nio.ByteBuffer;
@@ -15,7 +16,7 @@ import javax.crypto.spec.GCMParameterSpec;
 
 /**
  * AES-256-GCM for one credential row. Layout: {@code 'M' 0x02 len(keyId) keyId nonce[12] ciphertext+tag[16]}.
- * The associated data binds the header, the row's identity (provider, auth_type) and the row version
+ * The associated data binds the header, the row's identity (provider, account, auth_type) and the row version
  * the ciphertext is stored at: a ciphertext copied onto another row, given another key id, or an older
  * copy of the same row put back (a rollback whose refresh token is already spent) does not decrypt.
  * Format 1 (before the version was bound) is still read, and replaced by format 2 at the next save.
@@ -40,7 +41,16 @@ public final class CredentialCipher {
     }
 
     /** Encrypts under the primary key with a fresh nonce, for the row at {@code rowVersion}. */
-    public byte[] encrypt(ProviderId provider, AuthType authType, long rowVersion, byte[] plaintext) {
+    public byte[] encrypt(CredentialKey row, long rowVersion, byte[] plaintext) {
+        return encrypt(identity(row), rowVersion, plaintext);
+    }
+
+    /** Encrypts for a row of the table before accounts (its identity has no account); tests build old stores so. */
+    byte[] encryptLegacy(ProviderId provider, AuthType authType, long rowVersion, byte[] plaintext) {
+        return encrypt(legacyIdentity(provider, authType), rowVersion, plaintext);
+    }
+
+    private byte[] encrypt(String identity, long rowVersion, byte[] plaintext) {
         EncryptionKey key = keys.primary();
         byte[] header = header(key.id());
         byte[] nonce = new byte[NONCE_BYTES];
@@ -48,7 +58,7 @@ public final class CredentialCipher {
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, key.secretKey(), new GCMParameterSpec(TAG_BITS, nonce));
-            cipher.updateAAD(associatedData(header, provider, authType, rowVersion));
+            cipher.updateAAD(associatedData(header, identity, rowVersion));
             byte[] sealed = cipher.doFinal(plaintext);
             return ByteBuffer.allocate(header.length + NONCE_BYTES + sealed.length)
                     .put(header).put(nonce).put(sealed).array();
@@ -69,7 +79,17 @@ public final class CredentialCipher {
     }
 
     /** Decrypts the ciphertext stored in the row at {@code rowVersion}. */
-    public byte[] decrypt(ProviderId provider, AuthType authType, long rowVersion, byte[] ciphertext) {
+    public byte[] decrypt(CredentialKey row, long rowVersion, byte[] ciphertext) {
+        return decrypt(row.provider(), row.authType(), identity(row), rowVersion, ciphertext);
+    }
+
+    /** Decrypts a row of the table before accounts, whose identity is (provider, auth type) alone. */
+    byte[] decryptLegacy(ProviderId provider, AuthType authType, long rowVersion, byte[] ciphertext) {
+        return decrypt(provider, authType, legacyIdentity(provider, authType), rowVersion, ciphertext);
+    }
+
+    private byte[] decrypt(ProviderId provider, AuthType authType, String identity, long rowVersion,
+                           byte[] ciphertext) {
         String row = provider.cliName() + " " + authType;
         String keyId = keyIdOf(ciphertext);
         if (keyId == null) {
@@ -92,8 +112,8 @@ public final class CredentialCipher {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.DECRYPT_MODE, key.secretKey(),
                     new GCMParameterSpec(TAG_BITS, ciphertext, headerLength, NONCE_BYTES));
-            cipher.updateAAD(header[1] == FORMAT_WITHOUT_ROW_VERSION ? associatedData(header, provider, authType)
-                    : associatedData(header, provider, authType, rowVersion));
+            cipher.updateAAD(header[1] == FORMAT_WITHOUT_ROW_VERSION ? associatedData(header, identity)
+                    : associatedData(header, identity, rowVersion));
             return cipher.doFinal(ciphertext, headerLength + NONCE_BYTES,
                     ciphertext.length - headerLength - NONCE_BYTES);
         } catch (AEADBadTagException e) {
@@ -116,13 +136,22 @@ public final class CredentialCipher {
         return ByteBuffer.allocate(3 + id.length).put(MAGIC).put(FORMAT_VERSION).put((byte) id.length).put(id).array();
     }
 
-    private static byte[] associatedData(byte[] header, ProviderId provider, AuthType authType, long rowVersion) {
-        byte[] identity = associatedData(header, provider, authType);
-        return ByteBuffer.allocate(identity.length + Long.BYTES).put(identity).putLong(rowVersion).array();
+    /** A row's identity: provider, account and auth type, so that a ciphertext moved to another account's row fails. */
+    private static String identity(CredentialKey row) {
+        return "maestro-auth/" + row.provider().name() + "/account/" + row.account() + "/" + row.authType().name();
     }
 
-    private static byte[] associatedData(byte[] header, ProviderId provider, AuthType authType) {
-        byte[] identity = ("maestro-auth/" + provider.name() + "/" + authType.name()).getBytes(StandardCharsets.US_ASCII);
-        return ByteBuffer.allocate(header.length + identity.length).put(header).put(identity).array();
+    private static String legacyIdentity(ProviderId provider, AuthType authType) {
+        return "maestro-auth/" + provider.name() + "/" + authType.name();
+    }
+
+    private static byte[] associatedData(byte[] header, String identity, long rowVersion) {
+        byte[] bound = associatedData(header, identity);
+        return ByteBuffer.allocate(bound.length + Long.BYTES).put(bound).putLong(rowVersion).array();
+    }
+
+    private static byte[] associatedData(byte[] header, String identity) {
+        byte[] bytes = identity.getBytes(StandardCharsets.US_ASCII);
+        return ByteBuffer.allocate(header.length + bytes.length).put(header).put(bytes).array();
     }
 }

@@ -21,12 +21,12 @@ final class CredentialCodec {
         this.mapper = mapper;
     }
 
-    /** The row's credential encoded and encrypted for its (provider, auth type); the plaintext is wiped. */
+    /** The row's credential encoded and encrypted for its (provider, account, auth type); the plaintext is wiped. */
     byte[] seal(CredentialCipher cipher, ai.maestro.auth.domain.SavedAuthentication row) {
         byte[] plaintext = encode(row.credential());
         try {
             // Sealed for the version the row will have once saved over row.version().
-            return cipher.encrypt(row.provider(), row.authType(), row.version() + 1, plaintext);
+            return cipher.encrypt(row.key(), row.version() + 1, plaintext);
         } finally {
             java.util.Arrays.fill(plaintext, (byte) 0);
         }

@@ -1,6 +1,6 @@
 package ai.maestro.auth.adapter.out.persistence;
 
-import ai.maestro.auth.domain.ProviderId;
+import ai.maestro.auth.domain.CredentialKey;
 import ai.maestro.auth.domain.error.CredentialStoreException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -89,8 +89,8 @@ final class EmbeddedAccess implements StoreAccess {
     }
 
     @Override
-    public <T> T withRefreshLock(ProviderId provider, Duration maxWait, Supplier<T> work) {
-        return FileLocks.withLock(directory.resolve("refresh-" + provider.cliName() + ".lock"), maxWait,
-                "the " + provider.cliName() + " refresh lock", work);
+    public <T> T withRefreshLock(CredentialKey provider, Duration maxWait, Supplier<T> work) {
+        return FileLocks.withLock(directory.resolve("refresh-" + provider.accountName() + ".lock"), maxWait,
+                "the " + provider.provider().cliName() + " refresh lock", work);
     }
 }

@@ -1,6 +1,6 @@
 package ai.maestro.auth.adapter.out.persistence;
 
-import ai.maestro.auth.domain.ProviderId;
+import ai.maestro.auth.domain.CredentialKey;
 import ai.maestro.auth.domain.error.CredentialStoreException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -49,7 +49,7 @@ final class PostgresAccess implements StoreAccess {
     }
 
     @Override
-    public <T> T withRefreshLock(ProviderId provider, Duration maxWait, Supplier<T> work) {
+    public <T> T withRefreshLock(CredentialKey provider, Duration maxWait, Supplier<T> work) {
         Connection lock = acquire(provider, maxWait);
         try {
             return work.get();
@@ -62,13 +62,15 @@ final class PostgresAccess implements StoreAccess {
         }
     }
 
-    private Connection acquire(ProviderId provider, Duration maxWait) {
+    private Connection acquire(CredentialKey provider, Duration maxWait) {
         Connection connection = null;
         try {
             connection = dataSource.getConnection();
             try (Statement statement = connection.createStatement()) {
-                statement.execute("INSERT INTO refresh_locks (provider) SELECT '" + provider.name() + "'"
-                        + " WHERE NOT EXISTS (SELECT 1 FROM refresh_locks WHERE provider = '" + provider.name() + "')");
+                // One lock row per account (its tag is hex, so it is safe inside the statement).
+                statement.execute("INSERT INTO refresh_locks (provider) SELECT '" + provider.accountName() + "'"
+                        + " WHERE NOT EXISTS (SELECT 1 FROM refresh_locks WHERE provider = '" + provider.accountName()
+                        + "')");
             } catch (SQLException raced) {
                 // Another process inserted the row at the same moment (unique violation): it exists now.
             }
@@ -78,20 +80,20 @@ final class PostgresAccess implements StoreAccess {
             }
             try (PreparedStatement select = connection.prepareStatement(
                     "SELECT provider FROM refresh_locks WHERE provider = ? FOR UPDATE")) {
-                select.setString(1, provider.name());
+                select.setString(1, provider.accountName());
                 select.executeQuery().close();
             }
             // Who holds the lock, for a process that waits too long (pg_stat_activity shows it at once).
             // Transaction-local: the pooled connection goes back to the pool without the holder's name.
             try (PreparedStatement name = connection.prepareStatement("SELECT set_config('application_name', ?, true)")) {
-                name.setString(1, LockWaits.Holder.thisProcess().line() + " " + provider.cliName());
+                name.setString(1, LockWaits.Holder.thisProcess().line() + " " + provider.accountName());
                 name.executeQuery().close();
             }
             return connection;
         } catch (SQLException e) {
             closeQuietly(connection);
             if (LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
-                throw LockWaits.heldTooLong("the " + provider.cliName() + " refresh lock", maxWait, holder(provider),
+                throw LockWaits.heldTooLong("the " + provider.provider().cliName() + " refresh lock", maxWait, holder(provider),
                         "pg_stat_activity, application_name maestro-auth");
             }
             throw new CredentialStoreException("The credential store (" + location + ") cannot be used: "
@@ -101,12 +103,12 @@ final class PostgresAccess implements StoreAccess {
     }
 
     /** The process holding {@code provider}'s refresh lock, as its connection names itself. */
-    private Optional<LockWaits.Holder> holder(ProviderId provider) {
+    private Optional<LockWaits.Holder> holder(CredentialKey provider) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement query = connection.prepareStatement("SELECT application_name, host(client_addr)"
                      + " FROM pg_stat_activity WHERE application_name LIKE 'maestro-auth pid % ' || ?"
                      + " ORDER BY xact_start LIMIT 1")) {
-            query.setString(1, provider.cliName());
+            query.setString(1, provider.accountName());
             try (ResultSet row = query.executeQuery()) {
                 if (!row.next()) {
                     return Optional.empty();

@@ -2,7 +2,7 @@ package ai.maestro.auth.adapter.out.persistence;
 
 import ai.maestro.auth.domain.AuthType;
 import ai.maestro.auth.domain.Credential;
-import ai.maestro.auth.domain.ProviderId;
+import ai.maestro.auth.domain.CredentialKey;
 import ai.maestro.auth.domain.SavedAuthentication;
 import ai.maestro.auth.domain.error.CredentialStoreException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,7 +23,7 @@ import java.util.Optional;
 
 /**
  * Where a rotated token set becomes durable the moment the provider has answered, before the
- * database is written: one small file per provider in the data directory, the credential
+ * database is written: one small file per account in the data directory, the credential
  * encrypted exactly as in a row. Its space is reserved before the refresh token is spent, so a
  * full disk stops a refresh before it can lose anything; the answer then overwrites the
  * reservation in place and is forced to disk. The next holder of the refresh lock applies a
@@ -45,8 +45,9 @@ final class RotationJournal {
         this.json = json;
     }
 
-    Path file(ProviderId provider) {
-        return directory.resolve("rotation-" + provider.cliName() + ".journal");
+    /** One journal per account: the account's id is hashed into the name, never written out. */
+    Path file(CredentialKey key) {
+        return directory.resolve("rotation-" + key.accountName() + ".journal");
     }
 
     /**
@@ -57,7 +58,7 @@ final class RotationJournal {
      */
     void reserve(SavedAuthentication current) {
         try {
-            write(current.provider(), json.writeValueAsBytes(recordOf(current, "reserved")));
+            write(current.key(), json.writeValueAsBytes(recordOf(current, "reserved")));
         } catch (IOException e) {
             throw new CredentialStoreException("The data directory " + directory + " cannot take the refreshed "
                     + current.provider().cliName() + " tokens (" + e.getClass().getSimpleName() + "); nothing was"
@@ -68,7 +69,7 @@ final class RotationJournal {
 
     /** Makes {@code candidate} (to be saved over its {@code version()}) durable: written and forced to disk. */
     void record(SavedAuthentication candidate) throws IOException {
-        write(candidate.provider(), json.writeValueAsBytes(recordOf(candidate, "recorded")));
+        write(candidate.key(), json.writeValueAsBytes(recordOf(candidate, "recorded")));
     }
 
     private ObjectNode recordOf(SavedAuthentication row, String state) {
@@ -80,7 +81,7 @@ final class RotationJournal {
     }
 
     /** A recorded rotation not yet in the store, as the candidate to save; empty when there is none. */
-    Optional<SavedAuthentication> pending(ProviderId provider) {
+    Optional<SavedAuthentication> pending(CredentialKey provider) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file(provider));
@@ -100,7 +101,7 @@ final class RotationJournal {
         if (node == null || !"recorded".equals(node.path("state").asText())) {
             return Optional.empty();
         }
-        byte[] plaintext = cipher.decrypt(provider, AuthType.OAUTH, node.path("version").asLong() + 1,
+        byte[] plaintext = cipher.decrypt(provider, node.path("version").asLong() + 1,
                 Base64.getDecoder().decode(node.path("credentials").asText()));
         Credential credential;
         try {
@@ -115,8 +116,8 @@ final class RotationJournal {
                 .asLong()), node.path("version").asLong(), Optional.empty()));
     }
 
-    /** Forgets the journal of {@code provider}; best effort (a leftover record loses its CAS later). */
-    void clear(ProviderId provider) {
+    /** Forgets the journal of {@code provider}'s account; best effort (a leftover record loses its CAS later). */
+    void clear(CredentialKey provider) {
         try {
             Files.deleteIfExists(file(provider));
         } catch (IOException ignored) {
@@ -124,7 +125,7 @@ final class RotationJournal {
         }
     }
 
-    private void write(ProviderId provider, byte[] content) throws IOException {
+    private void write(CredentialKey provider, byte[] content) throws IOException {
         Path file = OwnerOnlyFiles.ensure(file(provider));
         // Overwrite in place, padded to the reserved size: the blocks were allocated by reserve(), so
         // recording the answer needs no new space.

@@ -1,6 +1,6 @@
 package ai.maestro.auth.adapter.out.persistence;
 
-import ai.maestro.auth.domain.ProviderId;
+import ai.maestro.auth.domain.CredentialKey;
 import java.time.Duration;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
@@ -12,7 +12,7 @@ interface StoreAccess {
     <T> T access(Supplier<T> operation);
 
     /** Runs {@code work} holding the refresh lock of {@code provider}; waits at most {@code maxWait}. */
-    <T> T withRefreshLock(ProviderId provider, Duration maxWait, Supplier<T> work);
+    <T> T withRefreshLock(CredentialKey provider, Duration maxWait, Supplier<T> work);
 
     /** Inside an operation whose write succeeded on {@code handle}: moves the change stamp. */
     void changed(Handle handle);

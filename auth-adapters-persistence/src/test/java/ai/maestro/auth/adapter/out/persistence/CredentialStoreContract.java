@@ -46,13 +46,13 @@ abstract class CredentialStoreContract {
     }
 
     protected byte[] rawCredentials(JdbiCredentialStore store, ProviderId provider) {
-        return store.jdbi().withHandle(h -> h.createQuery("SELECT credentials FROM saved_authentications"
+        return store.jdbi().withHandle(h -> h.createQuery("SELECT credentials FROM account_credentials"
                         + " WHERE provider = :p AND auth_type = 'OAUTH'").bind("p", provider.name())
                 .mapTo(byte[].class).one());
     }
 
     protected void writeRaw(JdbiCredentialStore store, ProviderId provider, byte[] bytes) {
-        store.jdbi().useHandle(h -> h.createUpdate("UPDATE saved_authentications SET credentials = :c"
+        store.jdbi().useHandle(h -> h.createUpdate("UPDATE account_credentials SET credentials = :c"
                 + " WHERE provider = :p AND auth_type = 'OAUTH'").bind("c", bytes).bind("p", provider.name()).execute());
     }
 
@@ -62,11 +62,11 @@ abstract class CredentialStoreContract {
         OAuthToken token = token("access-round-trip", "refresh-round-trip");
 
         SaveResult result = store.save(fresh(ProviderId.OPENAI, token));
-        store.save(SavedAuthentication.fresh(ProviderId.OPENAI, new ApiKey(Secret.of("sk-round-trip"), NOW), NOW));
+        store.save(SavedAuthentication.fresh(TestStores.row(ProviderId.OPENAI, AuthType.API_KEY), new ApiKey(Secret.of("sk-round-trip"), NOW), NOW));
 
         SavedAuthentication saved = assertInstanceOf(SaveResult.Saved.class, result).stored();
         assertEquals(1, saved.version());
-        SavedAuthentication found = store.find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow();
+        SavedAuthentication found = store.find(TestStores.row(ProviderId.OPENAI, AuthType.OAUTH)).orElseThrow();
         OAuthToken read = (OAuthToken) found.credential();
         assertEquals("access-round-trip", read.accessToken().reveal());
         assertEquals("refresh-round-trip", read.refreshToken().orElseThrow().reveal());
@@ -74,9 +74,9 @@ abstract class CredentialStoreContract {
         assertEquals(token.scope(), read.scope());
         assertEquals(1, found.version());
         assertEquals(NOW, found.createdAt());
-        ApiKey apiKey = (ApiKey) store.find(ProviderId.OPENAI, AuthType.API_KEY).orElseThrow().credential();
+        ApiKey apiKey = (ApiKey) store.find(TestStores.row(ProviderId.OPENAI, AuthType.API_KEY)).orElseThrow().credential();
         assertEquals("sk-round-trip", apiKey.key().reveal());
-        assertTrue(store.find(ProviderId.ANTHROPIC, AuthType.OAUTH).isEmpty());
+        assertTrue(store.find(TestStores.row(ProviderId.ANTHROPIC, AuthType.OAUTH)).isEmpty());
     }
 
     @Test
@@ -87,7 +87,7 @@ abstract class CredentialStoreContract {
         SaveResult second = store.save(fresh(ProviderId.OPENAI, token("second", "r2")));
 
         assertEquals(new SaveResult.Conflict(1), second);
-        assertEquals("first", ((OAuthToken) store.find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow()
+        assertEquals("first", ((OAuthToken) store.find(TestStores.row(ProviderId.OPENAI, AuthType.OAUTH)).orElseThrow()
                 .credential()).accessToken().reveal());
     }
 
@@ -101,7 +101,7 @@ abstract class CredentialStoreContract {
 
         assertEquals(2, v2.version());
         assertEquals(new SaveResult.Conflict(2), stale);
-        assertEquals("a2", ((OAuthToken) store.find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow()
+        assertEquals("a2", ((OAuthToken) store.find(TestStores.row(ProviderId.OPENAI, AuthType.OAUTH)).orElseThrow()
                 .credential()).accessToken().reveal());
     }
 
@@ -130,7 +130,7 @@ abstract class CredentialStoreContract {
         pool.shutdown();
 
         assertEquals(1, saved);
-        assertEquals(2, store.find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow().version());
+        assertEquals(2, store.find(TestStores.row(ProviderId.OPENAI, AuthType.OAUTH)).orElseThrow().version());
     }
 
     @Test
@@ -140,7 +140,7 @@ abstract class CredentialStoreContract {
 
         store.save(v1.markedForRelogin(new ReloginMark("refresh_token_reused", NOW), NOW));
 
-        SavedAuthentication found = store.find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow();
+        SavedAuthentication found = store.find(TestStores.row(ProviderId.OPENAI, AuthType.OAUTH)).orElseThrow();
         assertEquals(Optional.of(new ReloginMark("refresh_token_reused", NOW)), found.reloginRequired());
         assertTrue(store.list().get(0).reloginRequired());
     }
@@ -154,8 +154,8 @@ abstract class CredentialStoreContract {
         List<CredentialSummary> rows = withoutRightKey.list();
 
         assertEquals(List.of(ProviderId.ANTHROPIC, ProviderId.OPENAI), rows.stream().map(CredentialSummary::provider).toList());
-        assertTrue(withoutRightKey.delete(ProviderId.OPENAI, AuthType.OAUTH));
-        assertFalse(withoutRightKey.delete(ProviderId.OPENAI, AuthType.OAUTH));
+        assertTrue(withoutRightKey.delete(TestStores.row(ProviderId.OPENAI, AuthType.OAUTH)));
+        assertFalse(withoutRightKey.delete(TestStores.row(ProviderId.OPENAI, AuthType.OAUTH)));
         assertEquals(1, withoutRightKey.list().size());
     }
 
@@ -173,14 +173,14 @@ abstract class CredentialStoreContract {
             writeRaw(store, ProviderId.OPENAI, tampered);
 
             CredentialStoreException error = assertThrows(CredentialStoreException.class,
-                    () -> store.find(ProviderId.OPENAI, AuthType.OAUTH));
+                    () -> store.find(TestStores.row(ProviderId.OPENAI, AuthType.OAUTH)));
 
             assertEquals(Optional.of("k1"), error.keyId());
             assertTrue(error.getMessage().contains("openai"), error.getMessage());
             assertArrayEquals(tampered, rawCredentials(store, ProviderId.OPENAI));
         }
         writeRaw(store, ProviderId.OPENAI, java.util.Arrays.copyOf(original, 20));
-        assertThrows(CredentialStoreException.class, () -> store.find(ProviderId.OPENAI, AuthType.OAUTH));
+        assertThrows(CredentialStoreException.class, () -> store.find(TestStores.row(ProviderId.OPENAI, AuthType.OAUTH)));
     }
 
     @Test
@@ -191,7 +191,7 @@ abstract class CredentialStoreContract {
 
         writeRaw(store, ProviderId.ANTHROPIC, rawCredentials(store, ProviderId.OPENAI));
 
-        assertThrows(CredentialStoreException.class, () -> store.find(ProviderId.ANTHROPIC, AuthType.OAUTH));
+        assertThrows(CredentialStoreException.class, () -> store.find(TestStores.row(ProviderId.ANTHROPIC, AuthType.OAUTH)));
     }
 
     @Test
@@ -204,7 +204,7 @@ abstract class CredentialStoreContract {
         writeRaw(store, ProviderId.OPENAI, older);
 
         CredentialStoreException error = assertThrows(CredentialStoreException.class,
-                () -> store.find(ProviderId.OPENAI, AuthType.OAUTH));
+                () -> store.find(TestStores.row(ProviderId.OPENAI, AuthType.OAUTH)));
         assertTrue(error.getMessage().contains("older copy"), error.getMessage());
         assertArrayEquals(older, rawCredentials(store, ProviderId.OPENAI));
     }
@@ -216,12 +216,12 @@ abstract class CredentialStoreContract {
         writeRaw(store, ProviderId.OPENAI, formatOne(ProviderId.OPENAI, new CredentialCodec(
                 new com.fasterxml.jackson.databind.ObjectMapper()).encode(token("old-format", "r0"))));
 
-        SavedAuthentication read = store.find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow();
+        SavedAuthentication read = store.find(TestStores.row(ProviderId.OPENAI, AuthType.OAUTH)).orElseThrow();
         assertEquals("old-format", ((OAuthToken) read.credential()).accessToken().reveal());
         store.save(read.replacedBy(token("a2", "r2"), NOW));
 
         assertEquals(2, rawCredentials(store, ProviderId.OPENAI)[1]);
-        assertEquals(v1.version() + 1, store.find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow().version());
+        assertEquals(v1.version() + 1, store.find(TestStores.row(ProviderId.OPENAI, AuthType.OAUTH)).orElseThrow().version());
     }
 
     /** A ciphertext as the first format sealed it: associated data without the row version. */
@@ -232,7 +232,8 @@ abstract class CredentialStoreContract {
         javax.crypto.Cipher aes = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
         aes.init(javax.crypto.Cipher.ENCRYPT_MODE, k1.secretKey(), new javax.crypto.spec.GCMParameterSpec(128, nonce));
         aes.updateAAD(header);
-        aes.updateAAD(("maestro-auth/" + provider.name() + "/OAUTH").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        aes.updateAAD(("maestro-auth/" + provider.name() + "/account/" + TestStores.row(provider, AuthType.OAUTH).account()
+                + "/OAUTH").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         byte[] sealed = aes.doFinal(plaintext);
         return java.nio.ByteBuffer.allocate(header.length + nonce.length + sealed.length).put(header).put(nonce)
                 .put(sealed).array();
@@ -243,8 +244,8 @@ abstract class CredentialStoreContract {
         JdbiCredentialStore store = store();
         store.save(fresh(ProviderId.OPENAI, token("a", "r")));
         for (String[] row : new String[][] {{"GEMINI", "OAUTH"}, {"OPENAI", "DEVICE_TOKEN"}}) {
-            store.jdbi().useHandle(h -> h.createUpdate("INSERT INTO saved_authentications (provider, auth_type,"
-                            + " credentials, key_id, created_at, updated_at, version) VALUES (:p, :t, :c, 'k1',"
+            store.jdbi().useHandle(h -> h.createUpdate("INSERT INTO account_credentials (provider, account, auth_type,"
+                            + " credentials, key_id, created_at, updated_at, version) VALUES (:p, 'acct-x', :t, :c, 'k1',"
                             + " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)")
                     .bind("p", row[0]).bind("t", row[1]).bind("c", new byte[] {0}).execute());
         }
@@ -260,9 +261,9 @@ abstract class CredentialStoreContract {
         byte[] before = rawCredentials(store(), ProviderId.OPENAI);
 
         CredentialStoreException sameIdOtherKey = assertThrows(CredentialStoreException.class,
-                () -> store(keys(key("k1"))).find(ProviderId.OPENAI, AuthType.OAUTH));
+                () -> store(keys(key("k1"))).find(TestStores.row(ProviderId.OPENAI, AuthType.OAUTH)));
         CredentialStoreException unknownId = assertThrows(CredentialStoreException.class,
-                () -> store(keys(key("k9"))).find(ProviderId.OPENAI, AuthType.OAUTH));
+                () -> store(keys(key("k9"))).find(TestStores.row(ProviderId.OPENAI, AuthType.OAUTH)));
 
         assertTrue(sameIdOtherKey.getMessage().contains("'k1'"), sameIdOtherKey.getMessage());
         assertTrue(unknownId.getMessage().contains("'k1', which is not configured"), unknownId.getMessage());
@@ -277,13 +278,13 @@ abstract class CredentialStoreContract {
         EncryptionKey k2 = key("k2");
         JdbiCredentialStore rotated = store(keys(k2, k1));
 
-        assertEquals("rotate-a", ((OAuthToken) rotated.find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow()
+        assertEquals("rotate-a", ((OAuthToken) rotated.find(TestStores.row(ProviderId.OPENAI, AuthType.OAUTH)).orElseThrow()
                 .credential()).accessToken().reveal());
         assertEquals(2, rotated.rekey());
         assertEquals(0, rotated.rekey());
 
         JdbiCredentialStore onlyNewKey = store(keys(k2));
-        assertEquals("rotate-b", ((OAuthToken) onlyNewKey.find(ProviderId.ANTHROPIC, AuthType.OAUTH).orElseThrow()
+        assertEquals("rotate-b", ((OAuthToken) onlyNewKey.find(TestStores.row(ProviderId.ANTHROPIC, AuthType.OAUTH)).orElseThrow()
                 .credential()).accessToken().reveal());
         assertEquals("k2", CredentialCipher.keyIdOf(rawCredentials(onlyNewKey, ProviderId.OPENAI)));
     }
@@ -294,7 +295,7 @@ abstract class CredentialStoreContract {
         CountDownLatch held = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger inside = new AtomicInteger();
-        Thread holder = new Thread(() -> store.withRefreshLock(ProviderId.OPENAI, Duration.ofSeconds(10), () -> {
+        Thread holder = new Thread(() -> store.withRefreshLock(TestStores.row(ProviderId.OPENAI, AuthType.OAUTH), Duration.ofSeconds(10), () -> {
             inside.incrementAndGet();
             held.countDown();
             try {
@@ -307,13 +308,13 @@ abstract class CredentialStoreContract {
         holder.start();
         assertTrue(held.await(10, TimeUnit.SECONDS));
 
-        assertThrows(CredentialStoreException.class, () -> store.withRefreshLock(ProviderId.OPENAI,
+        assertThrows(CredentialStoreException.class, () -> store.withRefreshLock(TestStores.row(ProviderId.OPENAI, AuthType.OAUTH),
                 Duration.ofMillis(300), inside::incrementAndGet));
-        assertEquals("other", store.withRefreshLock(ProviderId.ANTHROPIC, Duration.ofSeconds(5), () -> "other"));
+        assertEquals("other", store.withRefreshLock(TestStores.row(ProviderId.ANTHROPIC, AuthType.OAUTH), Duration.ofSeconds(5), () -> "other"));
 
         release.countDown();
         holder.join(10_000);
-        int count = store.withRefreshLock(ProviderId.OPENAI, Duration.ofSeconds(5), inside::incrementAndGet);
+        int count = store.withRefreshLock(TestStores.row(ProviderId.OPENAI, AuthType.OAUTH), Duration.ofSeconds(5), inside::incrementAndGet);
         assertEquals(2, count);
     }
 
@@ -336,12 +337,12 @@ abstract class CredentialStoreContract {
         store.prepareRotation(row);
         store.journal().record(row.replacedBy(token("at-2", "rt-2"), NOW));
 
-        SavedAuthentication seen = store.withRefreshLock(ProviderId.OPENAI, Duration.ofSeconds(5),
-                () -> store.find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow());
+        SavedAuthentication seen = store.withRefreshLock(TestStores.row(ProviderId.OPENAI, AuthType.OAUTH), Duration.ofSeconds(5),
+                () -> store.find(TestStores.row(ProviderId.OPENAI, AuthType.OAUTH)).orElseThrow());
 
         assertEquals("rt-2", ((OAuthToken) seen.credential()).refreshToken().orElseThrow().reveal());
         assertEquals(row.version() + 1, seen.version());
-        assertFalse(java.nio.file.Files.exists(store.journal().file(ProviderId.OPENAI)));
+        assertFalse(java.nio.file.Files.exists(store.journal().file(TestStores.row(ProviderId.OPENAI, AuthType.OAUTH))));
     }
 
     @Test
@@ -353,25 +354,25 @@ abstract class CredentialStoreContract {
         // A new login wrote over the row meanwhile: it is newer than the journaled rotation.
         store.save(row.replacedBy(token("at-login", "rt-login"), NOW));
 
-        OAuthToken seen = store.withRefreshLock(ProviderId.OPENAI, Duration.ofSeconds(5),
-                () -> (OAuthToken) store.find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow().credential());
+        OAuthToken seen = store.withRefreshLock(TestStores.row(ProviderId.OPENAI, AuthType.OAUTH), Duration.ofSeconds(5),
+                () -> (OAuthToken) store.find(TestStores.row(ProviderId.OPENAI, AuthType.OAUTH)).orElseThrow().credential());
 
         assertEquals("rt-login", seen.refreshToken().orElseThrow().reveal());
-        assertFalse(java.nio.file.Files.exists(store.journal().file(ProviderId.OPENAI)));
+        assertFalse(java.nio.file.Files.exists(store.journal().file(TestStores.row(ProviderId.OPENAI, AuthType.OAUTH))));
     }
 
     @Test
     void aTornOrMerelyReservedJournalIsIgnored() throws Exception {
         JdbiCredentialStore store = store();
         store.save(fresh(ProviderId.OPENAI, token("at-1", "rt-1")));
-        java.nio.file.Files.writeString(store.journal().file(ProviderId.OPENAI), "{\"state\":\"recorded\",\"vers");
+        java.nio.file.Files.writeString(store.journal().file(TestStores.row(ProviderId.OPENAI, AuthType.OAUTH)), "{\"state\":\"recorded\",\"vers");
 
-        assertEquals("rt-1", store.withRefreshLock(ProviderId.OPENAI, Duration.ofSeconds(5), () -> ((OAuthToken) store
-                .find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow().credential()).refreshToken().orElseThrow()
+        assertEquals("rt-1", store.withRefreshLock(TestStores.row(ProviderId.OPENAI, AuthType.OAUTH), Duration.ofSeconds(5), () -> ((OAuthToken) store
+                .find(TestStores.row(ProviderId.OPENAI, AuthType.OAUTH)).orElseThrow().credential()).refreshToken().orElseThrow()
                 .reveal()));
-        store.prepareRotation(store.find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow());
-        assertEquals(1, store.withRefreshLock(ProviderId.OPENAI, Duration.ofSeconds(5), () -> store
-                .find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow().version()));
+        store.prepareRotation(store.find(TestStores.row(ProviderId.OPENAI, AuthType.OAUTH)).orElseThrow());
+        assertEquals(1, store.withRefreshLock(TestStores.row(ProviderId.OPENAI, AuthType.OAUTH), Duration.ofSeconds(5), () -> store
+                .find(TestStores.row(ProviderId.OPENAI, AuthType.OAUTH)).orElseThrow().version()));
     }
 
     @Test
@@ -380,12 +381,12 @@ abstract class CredentialStoreContract {
         long before = store.changeStamp();
         SavedAuthentication row = ((SaveResult.Saved) store.save(fresh(ProviderId.OPENAI, token("a", "r")))).stored();
         long afterInsert = store.changeStamp();
-        store.find(ProviderId.OPENAI, AuthType.OAUTH);
+        store.find(TestStores.row(ProviderId.OPENAI, AuthType.OAUTH));
         store.list();
         assertEquals(afterInsert, store.changeStamp());
         store.save(row.replacedBy(token("b", "r"), NOW));
         long afterUpdate = store.changeStamp();
-        store.delete(ProviderId.OPENAI, AuthType.OAUTH);
+        store.delete(TestStores.row(ProviderId.OPENAI, AuthType.OAUTH));
 
         assertTrue(before != afterInsert && afterInsert != afterUpdate && afterUpdate != store.changeStamp());
     }

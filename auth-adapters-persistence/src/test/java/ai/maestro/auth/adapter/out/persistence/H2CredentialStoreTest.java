@@ -82,7 +82,7 @@ class H2CredentialStoreTest extends CredentialStoreContract {
                 .save(fresh(ProviderId.OPENAI, token("kept-across-opens", "r")));
 
         OAuthToken read = (OAuthToken) CredentialStores.open(PersistenceSettings.embedded(data), Map.of(), RANDOM)
-                .find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow().credential();
+                .find(TestStores.row(ProviderId.OPENAI, AuthType.OAUTH)).orElseThrow().credential();
 
         assertEquals("kept-across-opens", read.accessToken().reveal());
     }
@@ -107,7 +107,7 @@ class H2CredentialStoreTest extends CredentialStoreContract {
 
         JdbiCredentialStore store = CredentialStores.open(PersistenceSettings.embedded(data),
                 EncryptionKeys.parse(key, "test"), RANDOM);
-        var row = store.find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow();
+        var row = store.find(TestStores.row(ProviderId.OPENAI, AuthType.OAUTH)).orElseThrow();
         assertEquals(2L * perProcess, row.version());
         assertEquals("count-" + (2 * perProcess), ((OAuthToken) row.credential()).accessToken().reveal());
     }

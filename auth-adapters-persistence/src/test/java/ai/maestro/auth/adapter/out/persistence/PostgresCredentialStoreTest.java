@@ -32,7 +32,7 @@ class PostgresCredentialStoreTest extends CredentialStoreContract {
         store.save(fresh(ProviderId.OPENAI, token("ACCESS-needle-7f3a9", "REFRESH-needle-c41d2")));
 
         String row = store.jdbi().withHandle(h -> h.createQuery(
-                "SELECT encode(credentials, 'escape') || provider || key_id FROM saved_authentications")
+                "SELECT encode(credentials, 'escape') || provider || key_id FROM account_credentials")
                 .mapTo(String.class).one());
         byte[] raw = rawCredentials(store, ProviderId.OPENAI);
 

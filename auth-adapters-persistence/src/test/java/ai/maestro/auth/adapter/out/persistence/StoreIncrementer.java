@@ -24,12 +24,12 @@ public final class StoreIncrementer {
                 EncryptionKeys.parse(args[1], "argument"), new SecureRandom());
         int increments = Integer.parseInt(args[2]);
         for (int done = 0; done < increments; ) {
-            Optional<SavedAuthentication> current = store.find(ProviderId.OPENAI, AuthType.OAUTH);
+            Optional<SavedAuthentication> current = store.find(TestStores.row(ProviderId.OPENAI, AuthType.OAUTH));
             int count = current.map(c -> Integer.parseInt(((OAuthToken) c.credential()).accessToken().reveal()
                     .substring("count-".length()))).orElse(0);
             OAuthToken next = TestStores.token("count-" + (count + 1), "r");
             SavedAuthentication candidate = current.map(c -> c.replacedBy(next, Instant.now()))
-                    .orElseGet(() -> SavedAuthentication.fresh(ProviderId.OPENAI, next, Instant.now()));
+                    .orElseGet(() -> SavedAuthentication.fresh(TestStores.row(ProviderId.OPENAI, AuthType.OAUTH), next, Instant.now()));
             if (store.save(candidate) instanceof SaveResult.Saved) {
                 done++;
             }

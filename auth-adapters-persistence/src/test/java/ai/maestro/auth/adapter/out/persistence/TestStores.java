@@ -1,5 +1,7 @@
 package ai.maestro.auth.adapter.out.persistence;
 
+import ai.maestro.auth.domain.AuthType;
+import ai.maestro.auth.domain.CredentialKey;
 import ai.maestro.auth.domain.OAuthToken;
 import ai.maestro.auth.domain.ProviderId;
 import ai.maestro.auth.domain.SavedAuthentication;
@@ -41,7 +43,12 @@ final class TestStores {
     }
 
     static SavedAuthentication fresh(ProviderId provider, OAuthToken token) {
-        return SavedAuthentication.fresh(provider, token, NOW);
+        return SavedAuthentication.fresh(row(provider, AuthType.OAUTH), token, NOW);
+    }
+
+    /** The test's one account of {@code provider}, as a credential key of {@code authType}. */
+    static CredentialKey row(ProviderId provider, AuthType authType) {
+        return new CredentialKey(provider, "acct-" + provider.cliName(), authType);
     }
 
     /** A new schema on the PostgreSQL server the environment names; skips the test when none is named. */
