@@ -390,4 +390,181 @@ abstract class CredentialStoreContract {
 
         assertTrue(before != afterInsert && afterInsert != afterUpdate && afterUpdate != store.changeStamp());
     }
+
+    // ---- accounts -------------------------------------------------------------------------------
+
+    private static OAuthToken signedIn(String email, String accountId, String access) {
+        return new OAuthToken(Secret.of(access), Optional.of(Secret.of("r-" + access)),
+                Optional.of(Secret.of(ai.maestro.auth.testing.TestJwts.openAiIdToken(email, NOW.getEpochSecond() + 3600,
+                        accountId, "plus"))), "Bearer", List.of(), Optional.of(NOW.plusSeconds(3600)), NOW);
+    }
+
+    private static SavedAuthentication of(ai.maestro.auth.domain.Account account, OAuthToken token) {
+        return SavedAuthentication.fresh(account.key(AuthType.OAUTH), token, NOW);
+    }
+
+    @Test
+    void twoAccountsOfOneProviderLiveSideBySideAndTheFirstIsTheDefault() {
+        JdbiCredentialStore store = store();
+        ai.maestro.auth.domain.Account ada = store.register(ProviderId.OPENAI, "acct-ada", "ada");
+        ai.maestro.auth.domain.Account bob = store.register(ProviderId.OPENAI, "acct-bob", "bob");
+        store.save(of(ada, signedIn("ada@example.com", "acct-ada", "at-ada")));
+        store.save(of(bob, signedIn("bob@example.com", "acct-bob", "at-bob")));
+
+        assertTrue(ada.isDefault());
+        assertFalse(bob.isDefault());
+        assertEquals(List.of("ada", "bob"), store.list().stream().map(CredentialSummary::label).toList());
+        assertEquals(List.of(true, false), store.list().stream().map(CredentialSummary::isDefault).toList());
+        assertEquals("at-bob", ((OAuthToken) store.find(bob.key(AuthType.OAUTH)).orElseThrow().credential())
+                .accessToken().reveal());
+        assertEquals(ada, store.register(ProviderId.OPENAI, "acct-ada", "other"), "registering again changes nothing");
+        assertThrows(CredentialStoreException.class, () -> store.register(ProviderId.OPENAI, "acct-eve", "bob"),
+                "a label is unique per provider");
+        assertEquals("bob", store.register(ProviderId.ANTHROPIC, "acct-bob", "bob").label(),
+                "but not across providers");
+    }
+
+    @Test
+    void useMovesTheDefaultAndDeletingTheDefaultPromotesTheOldestLeft() {
+        JdbiCredentialStore store = store();
+        ai.maestro.auth.domain.Account ada = store.register(ProviderId.OPENAI, "acct-ada", "ada");
+        ai.maestro.auth.domain.Account bob = store.register(ProviderId.OPENAI, "acct-bob", "bob");
+        store.save(of(ada, signedIn("ada@example.com", "acct-ada", "at-ada")));
+        store.save(of(bob, signedIn("bob@example.com", "acct-bob", "at-bob")));
+        long before = store.changeStamp();
+
+        assertTrue(store.makeDefault(ProviderId.OPENAI, "acct-bob"));
+        assertFalse(store.makeDefault(ProviderId.OPENAI, "acct-nobody"));
+
+        assertTrue(store.changeStamp() != before, "a `use` is a change other processes notice");
+        assertEquals(List.of(false, true), store.accounts(ProviderId.OPENAI).stream()
+                .map(ai.maestro.auth.domain.Account::isDefault).toList());
+        assertTrue(store.delete(bob.key(AuthType.OAUTH)));
+        assertEquals(List.of("ada"), store.accounts(ProviderId.OPENAI).stream()
+                .map(ai.maestro.auth.domain.Account::label).toList());
+        assertTrue(store.accounts(ProviderId.OPENAI).get(0).isDefault());
+        assertEquals("at-ada", ((OAuthToken) store.find(ada.key(AuthType.OAUTH)).orElseThrow().credential())
+                .accessToken().reveal(), "the other account is untouched");
+    }
+
+    @Test
+    void aCiphertextCopiedToAnotherAccountsRowDoesNotDecrypt() {
+        JdbiCredentialStore store = store();
+        ai.maestro.auth.domain.Account ada = store.register(ProviderId.OPENAI, "acct-ada", "ada");
+        ai.maestro.auth.domain.Account bob = store.register(ProviderId.OPENAI, "acct-bob", "bob");
+        store.save(of(ada, signedIn("ada@example.com", "acct-ada", "at-ada")));
+        store.save(of(bob, signedIn("bob@example.com", "acct-bob", "at-bob")));
+        // Same version (1) on both rows, so only the account in the associated data differs.
+        byte[] adas = store.jdbi().withHandle(h -> h.createQuery("SELECT credentials FROM account_credentials"
+                + " WHERE account = 'acct-ada'").mapTo(byte[].class).one());
+        store.jdbi().useHandle(h -> h.createUpdate("UPDATE account_credentials SET credentials = :c"
+                + " WHERE account = 'acct-bob'").bind("c", adas).execute());
+
+        CredentialStoreException refused = assertThrows(CredentialStoreException.class,
+                () -> store.find(bob.key(AuthType.OAUTH)));
+        assertTrue(refused.getMessage().contains("does not decrypt"), refused.getMessage());
+        assertEquals("at-ada", ((OAuthToken) store.find(ada.key(AuthType.OAUTH)).orElseThrow().credential())
+                .accessToken().reveal());
+    }
+
+    @Test
+    void twoAccountsRefreshWithoutWaitingOnEachOther() throws Exception {
+        JdbiCredentialStore store = store();
+        store.register(ProviderId.OPENAI, "acct-ada", "ada");
+        store.register(ProviderId.OPENAI, "acct-bob", "bob");
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> ada = pool.submit(() -> store.withRefreshLock(
+                    new ai.maestro.auth.domain.CredentialKey(ProviderId.OPENAI, "acct-ada", AuthType.OAUTH),
+                    Duration.ofSeconds(10), () -> {
+                        holding.countDown();
+                        try {
+                            return release.await(30, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }));
+            assertTrue(holding.await(30, TimeUnit.SECONDS));
+            // Bob's lock is free while Ada's is held: a short wait is enough.
+            assertEquals("bob", store.withRefreshLock(new ai.maestro.auth.domain.CredentialKey(ProviderId.OPENAI,
+                    "acct-bob", AuthType.OAUTH), Duration.ofMillis(500), () -> "bob"));
+            assertThrows(CredentialStoreException.class, () -> store.withRefreshLock(
+                    new ai.maestro.auth.domain.CredentialKey(ProviderId.OPENAI, "acct-ada", AuthType.OAUTH),
+                    Duration.ofMillis(300), () -> "ada again"), "Ada's own lock is held");
+            release.countDown();
+            ada.get(30, TimeUnit.SECONDS);
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * A store the release before accounts wrote: schema versions 1 to 3 and one row per provider and
+     * auth type, sealed with (provider, auth type) as its identity. Built here from those scripts.
+     */
+    private static void writeStoreFromBeforeAccounts(JdbiCredentialStore store, EncryptionKeys keys,
+                                                     OAuthToken token) {
+        CredentialCipher cipher = new CredentialCipher(keys, TestStores.RANDOM);
+        CredentialCodec codec = new CredentialCodec(new com.fasterxml.jackson.databind.ObjectMapper());
+        store.jdbi().useHandle(h -> {
+            h.execute("CREATE TABLE maestro_auth_schema_version (version INT NOT NULL PRIMARY KEY,"
+                    + " script VARCHAR(200) NOT NULL, applied_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP"
+                    + " NOT NULL)");
+            for (int version = 1; version <= 3; version++) {
+                String script = Migrations.SCRIPTS.get(version - 1);
+                try (java.io.InputStream in = Migrations.class.getResourceAsStream("/db/migration/" + script)) {
+                    String sql = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                            .replaceAll("(?m)^\\s*--.*$", "");
+                    for (String statement : sql.split(";")) {
+                        if (!statement.isBlank()) {
+                            h.execute(statement);
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                h.execute("INSERT INTO maestro_auth_schema_version (version, script) VALUES (?, ?)", version, script);
+            }
+            byte[] plaintext = codec.encode(token);
+            byte[] sealed = cipher.encryptLegacy(ProviderId.OPENAI, AuthType.OAUTH, 3, plaintext);
+            h.createUpdate("INSERT INTO saved_authentications (provider, auth_type, credentials, key_id, expires_at,"
+                            + " created_at, updated_at, version) VALUES ('OPENAI', 'OAUTH', :c, 'k1', :e, :t, :t, 3)")
+                    .bind("c", sealed).bind("e", NOW.plusSeconds(3600).atOffset(java.time.ZoneOffset.UTC))
+                    .bind("t", NOW.atOffset(java.time.ZoneOffset.UTC)).execute();
+        });
+    }
+
+    @Test
+    void aStoreFromBeforeAccountsOpensWithItsSignInAsTheDefaultAccount() {
+        JdbiCredentialStore store = store();
+        writeStoreFromBeforeAccounts(store, keys(k1), signedIn("ada.lovelace+x@example.com", "acct-ada", "at-old"));
+
+        List<CredentialSummary> rows = store.list();
+
+        assertEquals(1, rows.size());
+        assertEquals("acct-ada", rows.get(0).key().account());
+        assertEquals("ada.lovelace-x", rows.get(0).label(), "the e-mail's local part, never the whole address");
+        assertTrue(rows.get(0).isDefault());
+        OAuthToken moved = (OAuthToken) store.find(rows.get(0).key()).orElseThrow().credential();
+        assertEquals("at-old", moved.accessToken().reveal());
+        assertEquals("r-at-old", moved.refreshToken().orElseThrow().reveal());
+        // What the release before accounts reads: no row of a provider it knows, one it shows as unknown.
+        assertEquals(List.of("OPENAI~moved/OAUTH"), store.jdbi().withHandle(h -> h.createQuery(
+                "SELECT provider || '/' || auth_type FROM saved_authentications").mapTo(String.class).list()));
+        assertEquals(1, store(keys(k1)).list().size(), "opening again moves nothing twice");
+    }
+
+    @Test
+    void aStoreFromBeforeAccountsWithoutItsKeyKeepsItsRowForLater() {
+        JdbiCredentialStore store = store(keys(key("other")));
+        writeStoreFromBeforeAccounts(store, keys(k1), signedIn("ada@example.com", "acct-ada", "at-old"));
+
+        assertEquals(List.of(), store.list());
+        assertTrue(store.hasRows(), "the row still counts: no new key may replace the old one");
+
+        assertEquals(List.of("ada"), store(keys(k1)).list().stream().map(CredentialSummary::label).toList());
+    }
 }
