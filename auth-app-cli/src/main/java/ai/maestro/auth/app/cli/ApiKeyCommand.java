@@ -14,6 +14,9 @@ final class ApiKeyCommand extends Subcommand {
             completionCandidates = ProviderConverter.Names.class, description = "openai (only OpenAI exchanges a sign-in for an API key)")
     ProviderId provider;
 
+    @picocli.CommandLine.Mixin
+    AccountOption account;
+
     @Override
     public Integer call() {
         CliContext context = context();
@@ -22,7 +25,7 @@ final class ApiKeyCommand extends Subcommand {
                     + provider.displayName() + " use the sign-in token: maestro-auth token " + provider.cliName());
             return ExitCodes.USAGE;
         }
-        context.get(OAuthService.class).obtainApiKey(provider);
+        context.get(OAuthService.class).obtainApiKey(account.resolve(context, provider));
         context.out().println("An OpenAI API key is stored (auth type API_KEY). Print it with: "
                 + "maestro-auth token openai --api-key");
         return ExitCodes.OK;

@@ -5,6 +5,7 @@ import ai.maestro.auth.adapter.in.callback.LoopbackCallbackReceiver;
 import ai.maestro.auth.adapter.out.persistence.PersistenceSettings;
 import ai.maestro.auth.application.service.AccessTokenService;
 import ai.maestro.auth.application.service.OAuthService;
+import ai.maestro.auth.domain.Account;
 import ai.maestro.auth.domain.AuthorizationCode;
 import ai.maestro.auth.domain.AuthorizationSession;
 import ai.maestro.auth.domain.CallbackParser;
@@ -85,11 +86,17 @@ final class LoginCommand extends ProviderSubcommand {
             timeoutSeconds = DEVICE_TIMEOUT_SECONDS;
         }
         context.allowExtraTime(Duration.ofSeconds(timeoutSeconds));
+        if (account.account != null && !Account.isValidLabel(account.account)) {
+            context.err().println("maestro-auth: --account " + Terminal.safe(account.account) + " is not a label: use 1"
+                    + " to 40 of a-z, 0-9, '.', '_' and '-', starting with a letter or digit."
+                    + " Run `maestro-auth login --help` for more.");
+            return ExitCodes.USAGE;
+        }
         OAuthService service = context.get(OAuthService.class);
         if (device) {
             service.checkStoreBeforeLogin(target.provider);
             SavedAuthentication saved = deviceLogin(context, service);
-            context.get(AccessTokenService.class).forget(target.provider);
+            context.get(AccessTokenService.class).forget(saved.key());
             printSignedIn(context, saved);
             return ExitCodes.OK;
         }
@@ -112,7 +119,7 @@ final class LoginCommand extends ProviderSubcommand {
                 showAddress(context, url);
                 AuthorizationCode code = waitForCallback(context, receiver);
                 try {
-                    saved = service.completeLogin(attempt.session(), code);
+                    saved = service.completeLogin(attempt.session(), code, label());
                 } catch (AuthException failed) {
                     receiver.failed(failed.getMessage());
                     throw failed;
@@ -125,9 +132,9 @@ final class LoginCommand extends ProviderSubcommand {
             }
         } else {
             showAddress(context, url);
-            saved = service.completeLogin(attempt.session(), askForPastedCode(context, attempt.session()));
+            saved = service.completeLogin(attempt.session(), askForPastedCode(context, attempt.session()), label());
         }
-        context.get(AccessTokenService.class).forget(target.provider);
+        context.get(AccessTokenService.class).forget(saved.key());
         printSignedIn(context, saved);
         return ExitCodes.OK;
     }
@@ -147,7 +154,7 @@ final class LoginCommand extends ProviderSubcommand {
         LoginScreen screen = new LoginScreen(context, deadline, "approval");
         return whileWaiting(context, screen, () -> { }, () -> {
             screen.startWithoutInput();
-            return service.completeDeviceLogin(device, deadline, pause -> Thread.sleep(pause.toMillis()));
+            return service.completeDeviceLogin(device, deadline, pause -> Thread.sleep(pause.toMillis()), label());
         });
     }
 
@@ -284,11 +291,23 @@ final class LoginCommand extends ProviderSubcommand {
         return context().get(OAuthService.class);
     }
 
+    /** The label --account gives the account signed in as (a new one, or a new name for a stored one). */
+    private java.util.Optional<String> label() {
+        return java.util.Optional.ofNullable(account.account);
+    }
+
     private void printSignedIn(CliContext context, SavedAuthentication saved) {
         PrintWriter out = context.out();
         OAuthToken token = (OAuthToken) saved.credential();
         String who = token.idTokenClaims().map(LoginCommand::describe).orElse("");
-        out.println("Signed in to " + target.provider.displayName() + who + ".");
+        java.util.List<Account> accounts = service().accounts(target.provider);
+        String label = accounts.stream().filter(a -> a.id().equals(saved.key().account())).findFirst()
+                .map(a -> ", account " + a.label() + (a.isDefault() ? " (the default)" : "")).orElse("");
+        out.println("Signed in to " + target.provider.displayName() + who + label + ".");
+        if (accounts.size() > 1) {
+            out.println(accounts.size() + " " + target.provider.cliName() + " accounts are stored; `maestro-auth status`"
+                    + " lists them, `maestro-auth use " + target.provider.cliName() + " LABEL` picks the default.");
+        }
         Instant now = context.config().clock().instant();
         out.println(token.expiresAt()
                 .map(at -> "The access token expires " + Display.when(at) + " (" + Display.relative(at, now) + ")"

@@ -25,7 +25,7 @@ public final class MaestroAuthCommand implements Runnable {
 
     private static java.util.Map<String, Class<?>> subcommands() {
         java.util.Map<String, Class<?>> all = new java.util.LinkedHashMap<>();
-        for (Class<?> command : java.util.List.of(LoginCommand.class, StatusCommand.class, TokenCommand.class,
+        for (Class<?> command : java.util.List.of(LoginCommand.class, StatusCommand.class, UseCommand.class, TokenCommand.class,
                 RefreshCommand.class, LogoutCommand.class, ApiKeyCommand.class, VerifyCommand.class, UsageCommand.class,
                 ConfigCommand.class, RekeyCommand.class, AutoComplete.GenerateCompletion.class)) {
             all.put(command.getAnnotation(Command.class).name(), command);

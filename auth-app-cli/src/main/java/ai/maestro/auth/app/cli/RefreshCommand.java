@@ -1,8 +1,9 @@
 package ai.maestro.auth.app.cli;
 
 import ai.maestro.auth.application.service.AccessTokenService;
+import ai.maestro.auth.domain.Account;
+import ai.maestro.auth.domain.AuthType;
 import ai.maestro.auth.domain.OAuthToken;
-import ai.maestro.auth.domain.ProviderId;
 import ai.maestro.auth.domain.SavedAuthentication;
 import picocli.CommandLine.Command;
 
@@ -13,9 +14,10 @@ final class RefreshCommand extends ProviderSubcommand {
     @Override
     public Integer call() {
         CliContext context = context();
-        SavedAuthentication saved = context.get(AccessTokenService.class).refreshNow(target.provider);
+        Account chosen = account.resolve(context, target.provider);
+        SavedAuthentication saved = context.get(AccessTokenService.class).refreshNow(chosen.key(AuthType.OAUTH));
         OAuthToken token = (OAuthToken) saved.credential();
-        context.out().println("Refreshed the " + target.provider.displayName() + " token"
+        context.out().println("Refreshed the " + target.provider.displayName() + " token of " + chosen.label()
                 + token.expiresAt().map(at -> "; it expires " + Display.when(at) + " ("
                 + Display.relative(at, context.config().clock().instant()) + ")").orElse("") + ".");
         return ExitCodes.OK;

@@ -38,7 +38,10 @@ public final class StartupTraining {
             new SecureRandom().nextBytes(key);
             Map<String, String> env = Map.of("MAESTRO_AUTH_HOME", home.resolve("data").toString(),
                     "MAESTRO_AUTH_ENCRYPTION_KEY", Base64.getEncoder().encodeToString(key));
-            quiet(env).get(CredentialStorePort.class).save(SavedAuthentication.fresh(ai.maestro.auth.domain.ProviderId.OPENAI,
+            CredentialStorePort store = quiet(env).get(CredentialStorePort.class);
+            store.register(ai.maestro.auth.domain.ProviderId.OPENAI, "training", "training");
+            store.save(SavedAuthentication.fresh(ai.maestro.auth.domain.CredentialKey.oauth(
+                    ai.maestro.auth.domain.ProviderId.OPENAI, "training"),
                     new TokenResponse(Map.of("access_token", jwt(), "refresh_token", "training-refresh",
                             "id_token", jwt(), "expires_in", 86_400, "token_type", "Bearer")).validate(Instant.now()),
                     Instant.now()));

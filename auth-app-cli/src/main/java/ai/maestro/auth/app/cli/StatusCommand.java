@@ -20,7 +20,9 @@ import picocli.CommandLine.Option;
 
 /** {@code status}: what is stored, without a secret. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "List stored credentials: provider, type, account, expiry, whether it can refresh. No secrets.",
+        description = {"List stored credentials: provider, account (its label; * marks the provider's default),"
+                + " e-mail and plan, type, expiry, whether it can refresh, state. No secrets.",
+                "Pick the default with `maestro-auth use <provider> LABEL`."},
         footer = "Exit code 0 when something is stored, 3 when nothing is.")
 final class StatusCommand extends Subcommand {
     @Option(names = "--json", description = "Print JSON instead of a table.")
@@ -42,8 +44,8 @@ final class StatusCommand extends Subcommand {
     }
 
     /** One row, as shown. */
-    private record Row(String provider, String authType, String account, String plan, Instant expiresAt,
-                       boolean refreshable, State state, String message) {
+    private record Row(String provider, String label, boolean isDefault, String authType, String account, String plan,
+                       Instant expiresAt, boolean refreshable, State state, String message) {
         String stateText() {
             return message.isEmpty() ? state.words : state.words + " (" + message + ")";
         }
@@ -60,7 +62,7 @@ final class StatusCommand extends Subcommand {
             for (String unknown : service.unrecognizedRows()) {
                 // A newer maestro-auth wrote it: show it, and leave it alone.
                 int slash = unknown.indexOf('/');
-                all.add(new Row(Terminal.safe(unknown.substring(0, slash)).toLowerCase(Locale.ROOT),
+                all.add(new Row(Terminal.safe(unknown.substring(0, slash)).toLowerCase(Locale.ROOT), null, false,
                         Terminal.safe(unknown.substring(slash + 1)).toLowerCase(Locale.ROOT), null, null, null, false,
                         State.UNKNOWN_VERSION, "written by a newer maestro-auth; left alone"));
             }
@@ -81,27 +83,32 @@ final class StatusCommand extends Subcommand {
         String authType = summary.authType().name().toLowerCase(Locale.ROOT);
         Instant expires = summary.expiresAt().orElse(null);
         try {
-            Optional<SavedAuthentication> saved = service.find(summary.provider(), summary.authType());
-            Optional<OAuthToken> token = saved.map(SavedAuthentication::credential)
+            // An API key has no id_token: its account's sign-in says who it belongs to.
+            Optional<OAuthToken> token = service.find(summary.key().withAuthType(ai.maestro.auth.domain.AuthType.OAUTH))
+                    .map(SavedAuthentication::credential)
                     .filter(OAuthToken.class::isInstance).map(OAuthToken.class::cast);
             String account = token.flatMap(OAuthToken::idTokenClaims).flatMap(c -> c.emailIfKnown())
                     .map(Terminal::safe).orElse(null);
             String plan = token.flatMap(OAuthToken::idTokenClaims).flatMap(c -> c.planTypeIfKnown())
                     .map(Terminal::safe).orElse(null);
             State state = summary.reloginRequired() ? State.RELOGIN_REQUIRED : State.OK;
-            return new Row(provider, authType, account, plan, expires, token.map(OAuthToken::isRefreshable)
-                    .orElse(false), state, state == State.OK ? "" : "run: maestro-auth login " + provider);
+            boolean refreshable = summary.authType() == ai.maestro.auth.domain.AuthType.OAUTH
+                    && token.map(OAuthToken::isRefreshable).orElse(false);
+            return new Row(provider, summary.label(), summary.isDefault(), authType, account, plan, expires,
+                    refreshable, state, state == State.OK ? "" : "run: maestro-auth login " + provider);
         } catch (CredentialStoreException e) {
-            return new Row(provider, authType, null, null, expires, false, State.UNREADABLE,
+            return new Row(provider, summary.label(), summary.isDefault(), authType, null, null, expires, false,
+                    State.UNREADABLE,
                     e.keyId().map(id -> "key " + id).orElse(""));
         }
     }
 
     private static void printTable(PrintWriter out, List<Row> rows, Instant now) {
-        String format = "%-10s %-8s %-28s %-22s %-12s %s%n";
-        out.printf(format, "PROVIDER", "AUTH", "ACCOUNT", "EXPIRES", "REFRESHABLE", "STATE");
+        String format = "%-10s %-14s %-8s %-28s %-14s %-12s %s%n";
+        out.printf(format, "PROVIDER", "ACCOUNT", "AUTH", "E-MAIL (PLAN)", "EXPIRES", "REFRESHABLE", "STATE");
         for (Row row : rows) {
-            out.printf(format, row.provider(), row.authType(),
+            out.printf(format, row.provider(), row.label() == null ? "-" : row.label() + (row.isDefault() ? " *" : ""),
+                    row.authType(),
                     row.account() == null ? "-" : row.account() + (row.plan() == null ? "" : " (" + row.plan() + ")"),
                     row.expiresAt() == null ? "-" : Display.relative(row.expiresAt(), now),
                     row.refreshable() ? "yes" : "no", row.stateText());
@@ -112,7 +119,8 @@ final class StatusCommand extends Subcommand {
         ObjectMapper mapper = new ObjectMapper();
         ArrayNode array = mapper.createArrayNode();
         for (Row row : rows) {
-            ObjectNode node = array.addObject().put("provider", row.provider()).put("auth_type", row.authType())
+            ObjectNode node = array.addObject().put("provider", row.provider()).put("label", row.label())
+                    .put("default", row.isDefault()).put("auth_type", row.authType())
                     .put("account", row.account()).put("plan", row.plan());
             if (row.expiresAt() == null) {
                 node.putNull("expires_at").putNull("expires_in_seconds");

@@ -2,9 +2,9 @@ package ai.maestro.auth.app.cli;
 
 import ai.maestro.auth.application.service.AccessTokenService;
 import ai.maestro.auth.application.service.OAuthService;
+import ai.maestro.auth.domain.Account;
 import ai.maestro.auth.domain.ApiKey;
 import ai.maestro.auth.domain.AuthType;
-import ai.maestro.auth.domain.ProviderId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -19,11 +19,13 @@ final class TokenCommand extends ProviderSubcommand {
     @Override
     public Integer call() {
         CliContext context = context();
+        Account chosen = account.resolve(context, target.provider);
         if (apiKey) {
-            ApiKey key = (ApiKey) context.get(OAuthService.class).require(target.provider, AuthType.API_KEY).credential();
+            ApiKey key = (ApiKey) context.get(OAuthService.class).require(chosen.key(AuthType.API_KEY)).credential();
             context.out().println(key.key().reveal());
         } else {
-            context.out().println(context.get(AccessTokenService.class).validAccessToken(target.provider).reveal());
+            context.out().println(context.get(AccessTokenService.class).validAccessToken(chosen.key(AuthType.OAUTH))
+                    .reveal());
         }
         return ExitCodes.OK;
     }

@@ -22,6 +22,9 @@ final class UsageCommand extends ProviderSubcommand {
     @Option(names = "--json", description = "Print JSON instead of bars.")
     boolean json;
 
+    @Option(names = "--all", description = "Every stored OpenAI account's usage, one after the other.")
+    boolean all;
+
     @Override
     public Integer call() {
         CliContext context = context();
@@ -30,8 +33,33 @@ final class UsageCommand extends ProviderSubcommand {
                     + " `maestro-auth verify " + target.provider.cliName() + "`.");
             return ExitCodes.USAGE;
         }
-        UsageReport report = context.get(ProviderApiClient.class).usage();
         Instant now = context.config().clock().instant();
+        ProviderApiClient api = context.get(ProviderApiClient.class);
+        if (all) {
+            java.util.List<ai.maestro.auth.domain.Account> accounts = context.get(
+                    ai.maestro.auth.application.service.OAuthService.class).accounts(target.provider);
+            if (accounts.isEmpty()) {
+                throw new ai.maestro.auth.domain.error.NotLoggedInException(target.provider,
+                        ai.maestro.auth.domain.AuthType.OAUTH);
+            }
+            var array = context.get(ObjectMapper.class).createArrayNode();
+            for (ai.maestro.auth.domain.Account each : accounts) {
+                UsageReport report = api.usage(java.util.Optional.of(each.id()));
+                if (json) {
+                    array.add(toJson(context.get(ObjectMapper.class), report).put("account", each.label()));
+                } else {
+                    context.out().println("Account " + each.label() + (each.isDefault() ? " (default)" : "") + ":");
+                    print(context.out(), report, now, ZoneId.systemDefault());
+                    context.out().println();
+                }
+            }
+            if (json) {
+                context.out().println(array);
+            }
+            return ExitCodes.OK;
+        }
+        ai.maestro.auth.domain.Account chosen = account.resolve(context, target.provider);
+        UsageReport report = api.usage(java.util.Optional.of(chosen.id()));
         if (json) {
             context.out().println(toJson(context.get(ObjectMapper.class), report));
         } else {
@@ -64,7 +92,7 @@ final class UsageCommand extends ProviderSubcommand {
         return "[" + "#".repeat(filled) + ".".repeat(BAR - filled) + "]";
     }
 
-    private static String toJson(ObjectMapper mapper, UsageReport report) {
+    private static ObjectNode toJson(ObjectMapper mapper, UsageReport report) {
         ObjectNode root = mapper.createObjectNode();
         root.put("plan_type", report.planType().orElse(null));
         var windows = root.putArray("windows");
@@ -79,7 +107,7 @@ final class UsageCommand extends ProviderSubcommand {
             node.put("resets_at", window.resetsAt().map(Instant::toString).orElse(null));
         }
         root.put("credits_balance", report.creditsBalance().orElse(null));
-        return root.toString();
+        return root;
     }
 
     /** "5 h window", "7 days window": the window's length as people name it. */

@@ -20,8 +20,12 @@ final class VerifyCommand extends ProviderSubcommand {
     public Integer call() {
         CliContext context = context();
         AuthType type = apiKey ? AuthType.API_KEY : AuthType.OAUTH;
-        String what = target.provider.displayName() + (apiKey ? " API key" : " sign-in");
-        ProviderApiClient.Verification result = context.get(ProviderApiClient.class).verify(target.provider, type);
+        // The client first: a bad API address is a configuration error whatever is stored.
+        ProviderApiClient api = context.get(ProviderApiClient.class);
+        ai.maestro.auth.domain.Account chosen = account.resolve(context, target.provider);
+        String what = target.provider.displayName() + (apiKey ? " API key" : " sign-in") + " of " + chosen.label();
+        ProviderApiClient.Verification result = api.verify(target.provider,
+                java.util.Optional.of(chosen.id()), type);
         String answer = "HTTP " + result.status() + " from " + result.url();
         if (result.authenticated()) {
             context.out().println(answer + ": the stored " + what + " authenticates requests.");

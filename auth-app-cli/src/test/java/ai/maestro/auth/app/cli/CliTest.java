@@ -126,7 +126,7 @@ class CliTest {
         assertTrue(body.contains("code=the-code"), body);
         String verifier = body.replaceAll(".*code_verifier=([^&]+).*", "$1");
         assertEquals(CliHarness.query(url, "code_challenge"), PkceParams.s256(verifier));
-        assertTrue(login.out().contains("Signed in to OpenAI as ada@example.com (plan: plus)."), login.out());
+        assertTrue(login.out().contains("Signed in to OpenAI as ada@example.com (plan: plus), account ada (the default)."), login.out());
         assertTrue(login.out().contains("refreshed automatically"), login.out());
     }
 
@@ -172,7 +172,7 @@ class CliTest {
         JsonNode body = JSON.readTree(tokenEndpoint.takeRequest().getBody().utf8());
         assertEquals("anthropic-code", body.path("code").asText());
         assertEquals(CliHarness.query(url, "state"), body.path("state").asText());
-        assertTrue(login.out().contains("Signed in to Anthropic."), login.out());
+        assertTrue(login.out().contains("Signed in to Anthropic, account anthropic (the default)."), login.out());
     }
 
     @Test
@@ -303,7 +303,7 @@ class CliTest {
         CliHarness refresh = cli("refresh", "openai");
 
         assertEquals(0, refresh.exitCode(), refresh.all());
-        assertTrue(refresh.out().startsWith("Refreshed the OpenAI token; it expires"), refresh.out());
+        assertTrue(refresh.out().startsWith("Refreshed the OpenAI token of ada; it expires"), refresh.out());
     }
 
     @Test

@@ -62,7 +62,7 @@ class MaestroAuthModuleTest {
                     }
                 }));
         Instant now = Instant.now();
-        memory.save(SavedAuthentication.fresh(ProviderId.ANTHROPIC, new OAuthToken(Secret.of("from-memory"),
+        memory.save(SavedAuthentication.fresh(ai.maestro.auth.domain.CredentialKey.oauth(ProviderId.ANTHROPIC, "acct"), new OAuthToken(Secret.of("from-memory"),
                 Optional.empty(), Optional.empty(), "Bearer", List.of(), Optional.of(now.plusSeconds(3600)), now), now));
 
         Secret token = injector.getInstance(AccessTokenService.class).validAccessToken(ProviderId.ANTHROPIC);

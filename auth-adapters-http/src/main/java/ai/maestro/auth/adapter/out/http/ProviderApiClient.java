@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Objects;
+import java.util.Optional;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -45,16 +46,26 @@ public final class ProviderApiClient {
 
     /** One GET with the stored credential; any HTTP status is an answer, a network failure is not. */
     public Verification verify(ProviderId provider, AuthType type) {
+        return verify(provider, Optional.empty(), type);
+    }
+
+    /** As {@link #verify(ProviderId, AuthType)} with the credential of {@code account} (the default when empty). */
+    public Verification verify(ProviderId provider, Optional<String> account, AuthType type) {
         URI url = verificationUrl(provider, type);
-        try (Response response = call(provider, type, url)) {
+        try (Response response = call(provider, account, type, url)) {
             return new Verification(provider, type, url, response.code());
         }
     }
 
     /** The OpenAI sign-in's plan, rate-limit windows and credits. */
     public UsageReport usage() {
+        return usage(Optional.empty());
+    }
+
+    /** As {@link #usage()} for the OpenAI account {@code account} names (the default when empty). */
+    public UsageReport usage(Optional<String> account) {
         URI url = interceptors.apis().openAiUsage();
-        try (Response response = call(ProviderId.OPENAI, AuthType.OAUTH, url)) {
+        try (Response response = call(ProviderId.OPENAI, account, AuthType.OAUTH, url)) {
             if (response.code() == 401) {
                 throw new ReloginRequiredException(ProviderId.OPENAI, null, "the usage endpoint rejected the sign-in"
                         + " (HTTP 401) even after a refresh");
@@ -80,8 +91,10 @@ public final class ProviderApiClient {
         }
     }
 
-    private Response call(ProviderId provider, AuthType type, URI url) {
-        OkHttpClient authenticated = client.newBuilder().addInterceptor(interceptors.interceptorFor(provider, type))
+    private Response call(ProviderId provider, Optional<String> account, AuthType type, URI url) {
+        OkHttpClient authenticated = client.newBuilder().addInterceptor(account
+                        .map(named -> interceptors.interceptorFor(provider, named, type))
+                        .orElseGet(() -> interceptors.interceptorFor(provider, type)))
                 .build();
         try {
             return authenticated.newCall(new Request.Builder().url(url.toString()).get().build()).execute();

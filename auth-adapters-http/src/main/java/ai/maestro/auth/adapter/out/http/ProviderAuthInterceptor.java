@@ -1,12 +1,14 @@
 package ai.maestro.auth.adapter.out.http;
 
 import ai.maestro.auth.application.service.AccessTokenService;
+import ai.maestro.auth.domain.CredentialKey;
 import ai.maestro.auth.domain.OAuthToken;
 import ai.maestro.auth.domain.ProviderId;
 import ai.maestro.auth.domain.Secret;
 import java.io.IOException;
 import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import okhttp3.Interceptor;
@@ -38,8 +40,15 @@ public final class ProviderAuthInterceptor implements Interceptor {
     sealed interface Scheme permits SignIn, ApiKeyScheme {
     }
 
-    /** A sign-in token from {@link AccessTokenService}, refreshed when due and after a 401. */
-    record SignIn(AccessTokenService tokens, String originator, String userAgent) implements Scheme {
+    /**
+     * A sign-in token from {@link AccessTokenService}, refreshed when due and after a 401: of the
+     * {@code pinned} account, or of the provider's default account (a `use` elsewhere is followed).
+     */
+    record SignIn(AccessTokenService tokens, Optional<CredentialKey> pinned, String originator, String userAgent)
+            implements Scheme {
+        CredentialKey key(ProviderId provider) {
+            return pinned.orElseGet(() -> tokens.defaultKey(provider));
+        }
     }
 
     /** A static API key. */
@@ -64,13 +73,22 @@ public final class ProviderAuthInterceptor implements Interceptor {
             return chain.proceed(withBearer(request.newBuilder(), apiKey.key().get()).build());
         }
         SignIn signIn = (SignIn) scheme;
-        OAuthToken token = signIn.tokens().validToken(provider);
+        OAuthToken token;
+        CredentialKey key;
+        if (signIn.pinned().isPresent()) {
+            key = signIn.pinned().get();
+            token = signIn.tokens().validToken(key);
+        } else {
+            // Through the provider, so that the default is looked at again when the store changed.
+            token = signIn.tokens().validToken(provider);
+            key = signIn.key(provider);
+        }
         Response response = chain.proceed(signedIn(request, token, signIn));
         if (response.code() != 401 || (request.body() != null && request.body().isOneShot())) {
             return response;
         }
         response.close();
-        OAuthToken renewed = signIn.tokens().afterRejection(provider, token.accessToken());
+        OAuthToken renewed = signIn.tokens().afterRejection(key, token.accessToken());
         return chain.proceed(signedIn(request, renewed, signIn));
     }
 

@@ -2,13 +2,16 @@ package ai.maestro.auth.adapter.out.http;
 
 import ai.maestro.auth.application.service.AccessTokenService;
 import ai.maestro.auth.application.service.OAuthService;
+import ai.maestro.auth.domain.Account;
 import ai.maestro.auth.domain.ApiKey;
 import ai.maestro.auth.domain.AuthType;
+import ai.maestro.auth.domain.CredentialKey;
 import ai.maestro.auth.domain.ProviderId;
 import ai.maestro.auth.domain.Secret;
 import ai.maestro.auth.domain.config.QueryParameter;
 import java.net.URI;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 import okhttp3.Interceptor;
 
@@ -27,19 +30,45 @@ public final class ProviderInterceptors {
         this.http = Objects.requireNonNull(http, "http");
     }
 
-    /** The sign-in when one is stored, else the stored API key, else the sign-in (which then reports it is missing). */
+    /**
+     * For the provider's default account, followed as it changes (a `use` in another process is seen
+     * within about two seconds): its sign-in when one is stored, else its API key, else the sign-in
+     * (which then reports it is missing).
+     */
     public Interceptor interceptorFor(ProviderId provider) {
-        boolean onlyApiKey = logins.find(provider, AuthType.OAUTH).isEmpty()
-                && logins.find(provider, AuthType.API_KEY).isPresent();
+        Optional<Account> account = defaultAccount(provider);
+        boolean onlyApiKey = account.isPresent() && logins.find(account.get().key(AuthType.OAUTH)).isEmpty()
+                && logins.find(account.get().key(AuthType.API_KEY)).isPresent();
         return interceptorFor(provider, onlyApiKey ? AuthType.API_KEY : AuthType.OAUTH);
     }
 
+    /** For the provider's default account, with that credential type. */
     public Interceptor interceptorFor(ProviderId provider, AuthType type) {
         if (type == AuthType.API_KEY) {
-            return new ProviderAuthInterceptor(provider, new ProviderAuthInterceptor.ApiKeyScheme(apiKey(provider)));
+            return new ProviderAuthInterceptor(provider, new ProviderAuthInterceptor.ApiKeyScheme(apiKey(
+                    () -> logins.resolve(provider, Optional.empty()).key(AuthType.API_KEY))));
+        }
+        return new ProviderAuthInterceptor(provider, new ProviderAuthInterceptor.SignIn(tokens, Optional.empty(),
+                originator(provider), http.userAgent()));
+    }
+
+    /** Pinned to one account (a label, e-mail or account id): it stays on it whatever the default becomes. */
+    public Interceptor interceptorFor(ProviderId provider, String account, AuthType type) {
+        Account pinned = logins.resolve(provider, Optional.of(account));
+        if (type == AuthType.API_KEY) {
+            return new ProviderAuthInterceptor(provider, new ProviderAuthInterceptor.ApiKeyScheme(apiKey(
+                    () -> pinned.key(AuthType.API_KEY))));
         }
         return new ProviderAuthInterceptor(provider, new ProviderAuthInterceptor.SignIn(tokens,
-                originator(provider), http.userAgent()));
+                Optional.of(pinned.key(AuthType.OAUTH)), originator(provider), http.userAgent()));
+    }
+
+    private Optional<Account> defaultAccount(ProviderId provider) {
+        try {
+            return Optional.of(logins.resolve(provider, Optional.empty()));
+        } catch (ai.maestro.auth.domain.error.NotLoggedInException nothingStored) {
+            return Optional.empty();
+        }
     }
 
     /** Where requests with that credential go: the ChatGPT backend for an OpenAI sign-in, the API for a key. */
@@ -55,12 +84,12 @@ public final class ProviderInterceptors {
     }
 
     /** The stored key, read once on first use. */
-    private Supplier<Secret> apiKey(ProviderId provider) {
+    private Supplier<Secret> apiKey(Supplier<CredentialKey> row) {
         Secret[] key = new Secret[1];
         return () -> {
             synchronized (key) {
                 if (key[0] == null) {
-                    key[0] = ((ApiKey) logins.require(provider, AuthType.API_KEY).credential()).key();
+                    key[0] = ((ApiKey) logins.require(row.get()).credential()).key();
                 }
                 return key[0];
             }

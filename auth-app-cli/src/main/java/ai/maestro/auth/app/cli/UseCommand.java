@@ -1,0 +1,29 @@
+package ai.maestro.auth.app.cli;
+
+import ai.maestro.auth.application.service.OAuthService;
+import ai.maestro.auth.domain.Account;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code use <provider> LABEL}: which account commands and embedders use when none is named. */
+@Command(name = "use", mixinStandardHelpOptions = true,
+        description = {"Make a stored account the provider's default: the one every command and every embedder"
+                + " following the default uses when no account is named (running embedders notice within 2 s).",
+                "Name it by label, e-mail or account id; `maestro-auth status` lists them."},
+        footer = "Exit code 0 when the default changed, 3 when no stored account matches.")
+final class UseCommand extends Subcommand {
+    @Mixin
+    ProviderParameter target;
+
+    @Parameters(index = "1", paramLabel = "LABEL", description = "The account's label, e-mail or account id.")
+    String account;
+
+    @Override
+    public Integer call() {
+        CliContext context = context();
+        Account chosen = context.get(OAuthService.class).makeDefault(target.provider, account.strip());
+        context.out().println("The default " + target.provider.displayName() + " account is now " + chosen.label() + ".");
+        return ExitCodes.OK;
+    }
+}
