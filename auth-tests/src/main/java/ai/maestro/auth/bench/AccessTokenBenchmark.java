@@ -80,7 +80,7 @@ public class AccessTokenBenchmark {
         Instant now = Instant.now();
         OAuthToken token = new OAuthToken(Secret.of("a".repeat(1400)), Optional.of(Secret.of("r".repeat(60))),
                 Optional.empty(), "Bearer", List.of("openid"), Optional.of(now.plus(Duration.ofDays(1))), now);
-        store.save(SavedAuthentication.fresh(ProviderId.OPENAI, token, now));
+        store.save(SavedAuthentication.fresh(ai.maestro.auth.domain.CredentialKey.oauth(ProviderId.OPENAI, "acct-bench"), token, now));
         OAuthService logins = new OAuthService(ProviderConfigs.defaults(), NO_NETWORK, store, Clock.systemUTC(),
                 random, Duration.ofMinutes(5));
         tokens = new AccessTokenService(logins, NO_NETWORK, store, Clock.systemUTC(),

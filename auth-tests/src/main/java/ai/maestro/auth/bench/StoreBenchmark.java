@@ -88,7 +88,7 @@ public class StoreBenchmark {
                     random);
             Instant now = Instant.now();
             token = BenchTokens.realistic(now);
-            current = ((SaveResult.Saved) store.save(SavedAuthentication.fresh(ProviderId.OPENAI, token, now))).stored();
+            current = ((SaveResult.Saved) store.save(SavedAuthentication.fresh(ai.maestro.auth.domain.CredentialKey.oauth(ProviderId.OPENAI, "acct-bench"), token, now))).stored();
         }
     }
 
@@ -131,7 +131,7 @@ public class StoreBenchmark {
 
     @Benchmark
     public Optional<SavedAuthentication> find(Store s) {
-        return s.store.find(ProviderId.OPENAI, AuthType.OAUTH);
+        return s.store.find(ai.maestro.auth.domain.CredentialKey.oauth(ProviderId.OPENAI, "acct-bench"));
     }
 
     /** The floor of save: the row's and the stamp's updates on a kept connection; no cipher, no compare-and-swap. */

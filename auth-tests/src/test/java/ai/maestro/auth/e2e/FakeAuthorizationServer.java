@@ -29,11 +29,21 @@ import okhttp3.HttpUrl;
 final class FakeAuthorizationServer extends Dispatcher implements AutoCloseable {
     /** The refresh tokens of one login: only {@code current} is accepted, until the family is revoked. */
     private static final class Family {
+        final User user;
         volatile String current;
         volatile boolean revoked;
+
+        Family(User user) {
+            this.user = user;
+        }
     }
 
-    private record PendingCode(String challenge, String redirectUri, String clientId, String state, Instant issuedAt) {
+    /** Who the browser is signed in as: ChatGPT's account (workspace) id, the person's e-mail, the plan. */
+    record User(String accountId, String email, String plan) {
+    }
+
+    private record PendingCode(String challenge, String redirectUri, String clientId, String state, Instant issuedAt,
+                               User user) {
     }
 
     /** A device login: approved by the test (the user on another device) after some polls. */
@@ -105,6 +115,33 @@ final class FakeAuthorizationServer extends Dispatcher implements AutoCloseable 
     volatile boolean echoSecrets;
     /** The email the next login's id_token names. */
     volatile String email = "ada@example.com";
+    /** The account (workspace) and plan the next login's id_token names. */
+    volatile String accountId = "acct-1";
+    volatile String plan = "plus";
+    /** Refresh grants and the last access token issued, per account id. */
+    final Map<String, AtomicInteger> refreshGrantsByAccount = new ConcurrentHashMap<>();
+    final Map<String, String> lastAccessTokenByAccount = new ConcurrentHashMap<>();
+
+    /** The browser signs in as {@code user} from now on (codes already issued keep their user). */
+    void signInAs(User user) {
+        accountId = user.accountId();
+        email = user.email();
+        plan = user.plan();
+    }
+
+    private User currentUser() {
+        return new User(accountId, email, plan);
+    }
+
+    int refreshGrantsOf(String account) {
+        return refreshGrantsByAccount.computeIfAbsent(account, a -> new AtomicInteger()).get();
+    }
+
+    /** Whether the current refresh token of {@code account}'s newest login is still accepted. */
+    boolean loginAlive(String account) {
+        return refreshTokens.values().stream().filter(f -> f.user.accountId().equals(account))
+                .anyMatch(f -> !f.revoked && f.current != null && accepts(f.current));
+    }
     /** When the last refresh answer was handed to the server (System.nanoTime), for crash classification. */
     final java.util.concurrent.atomic.AtomicLong lastRefreshAnsweredNanos = new java.util.concurrent.atomic.AtomicLong();
     /**
@@ -200,7 +237,7 @@ final class FakeAuthorizationServer extends Dispatcher implements AutoCloseable 
         String code = "code-" + randomToken();
         secrets.add(code);
         codes.put(code, new PendingCode(url.queryParameter("code_challenge"), url.queryParameter("redirect_uri"),
-                url.queryParameter("client_id"), url.queryParameter("state"), Instant.now()));
+                url.queryParameter("client_id"), url.queryParameter("state"), Instant.now(), currentUser()));
         HttpUrl redirect = HttpUrl.get(url.queryParameter("redirect_uri")).newBuilder()
                 .addQueryParameter("code", code).addQueryParameter("state", url.queryParameter("state")).build();
         return new MockResponse.Builder().code(302).setHeader("Location", redirect.toString()).build();
@@ -258,7 +295,7 @@ final class FakeAuthorizationServer extends Dispatcher implements AutoCloseable 
         secrets.add(code);
         secrets.add(session.pkce.codeVerifier().reveal());
         codes.put(code, new PendingCode(session.pkce.codeChallenge(), issuer() + "/deviceauth/callback",
-                "app_EMoamEEZ73f0CkXaXp7hrann", null, Instant.now()));
+                "app_EMoamEEZ73f0CkXaXp7hrann", null, Instant.now(), currentUser()));
         String verifier = deviceWrongVerifier ? PkceParams.generate(random).codeVerifier().reveal()
                 : session.pkce.codeVerifier().reveal();
         return json(200, Map.of("authorization_code", code, "code_challenge", session.pkce.codeChallenge(),
@@ -297,7 +334,7 @@ final class FakeAuthorizationServer extends Dispatcher implements AutoCloseable 
                     "error_description", "code unknown, used, expired, or PKCE verification failed"));
         }
         authorizationCodeGrants.incrementAndGet();
-        return issue(loginLifetime, true, new Family());
+        return issue(loginLifetime, true, new Family(pending.user()));
     }
 
     private MockResponse refresh(Map<String, String> fields) throws InterruptedException {
@@ -332,6 +369,7 @@ final class FakeAuthorizationServer extends Dispatcher implements AutoCloseable 
                         "invalid_request_error", "param", "", "code", "refresh_token_reused")));
             }
             refreshGrants.incrementAndGet();
+            refreshGrantsByAccount.computeIfAbsent(family.user.accountId(), a -> new AtomicInteger()).incrementAndGet();
             answer = issue(refreshLifetime, false, family);
         }
         refreshAnswered.run();
@@ -358,6 +396,7 @@ final class FakeAuthorizationServer extends Dispatcher implements AutoCloseable 
         Map<String, Object> body = new HashMap<>();
         String access = jwt("{\"sub\":\"user-1\",\"exp\":" + exp + ",\"jti\":\"" + randomToken() + "\"}");
         lastAccessToken = access;
+        lastAccessTokenByAccount.put(family.user.accountId(), access);
         secrets.add(access);
         secrets.add(refresh);
         body.put("access_token", access);
@@ -365,8 +404,10 @@ final class FakeAuthorizationServer extends Dispatcher implements AutoCloseable 
         body.put("expires_in", lifetime.toSeconds());
         body.put("token_type", "Bearer");
         if (withIdToken) {
-            String idToken = jwt("{\"email\":\"" + email + "\",\"exp\":" + exp + ",\"https://api.openai.com/auth\":"
-                    + "{\"chatgpt_account_id\":\"acct-1\",\"chatgpt_plan_type\":\"plus\"}}");
+            User user = family.user;
+            String idToken = jwt("{\"email\":\"" + user.email() + "\",\"exp\":" + exp + ",\"https://api.openai.com/auth\":"
+                    + "{\"chatgpt_account_id\":\"" + user.accountId() + "\",\"chatgpt_plan_type\":\"" + user.plan()
+                    + "\"}}");
             idTokens.put(idToken, true);
             secrets.add(idToken);
             body.put("id_token", idToken);

@@ -123,7 +123,8 @@ class ProviderCallsTest extends OnAUsersMachine {
     void anOpenAiApiKeyIsSentAsTheBearerAndNothingElse() throws Exception {
         Injector injector = machine.injector();
         SharedStoreFixture.login(injector);
-        injector.getInstance(OAuthService.class).obtainApiKey(ProviderId.OPENAI);
+        injector.getInstance(OAuthService.class).obtainApiKey(injector.getInstance(OAuthService.class)
+                .resolve(ProviderId.OPENAI, java.util.Optional.empty()));
         OkHttpClient client = embedder.newBuilder().addInterceptor(injector.getInstance(ProviderInterceptors.class)
                 .interceptorFor(ProviderId.OPENAI, AuthType.API_KEY)).build();
 
@@ -330,7 +331,8 @@ class ProviderCallsTest extends OnAUsersMachine {
     void verifyOfTheApiKeyListsTheModels() throws Exception {
         Injector injector = machine.injector();
         SharedStoreFixture.login(injector);
-        injector.getInstance(OAuthService.class).obtainApiKey(ProviderId.OPENAI);
+        injector.getInstance(OAuthService.class).obtainApiKey(injector.getInstance(OAuthService.class)
+                .resolve(ProviderId.OPENAI, java.util.Optional.empty()));
 
         try (CliProcess verify = CliProcess.start(machine.env, "verify", "openai", "--api-key")) {
             assertEquals(0, verify.exitCode(60), verify.all());

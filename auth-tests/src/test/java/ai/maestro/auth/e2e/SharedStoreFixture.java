@@ -36,6 +36,9 @@ import org.junit.jupiter.api.Assumptions;
  * the real CLI in a child process, so the test's JVM never holds the store open.
  */
 final class SharedStoreFixture implements AutoCloseable {
+    /** The account the fake signs in as unless told otherwise (its id_token's chatgpt_account_id). */
+    static final ai.maestro.auth.domain.CredentialKey FIRST_ACCOUNT =
+            ai.maestro.auth.domain.CredentialKey.oauth(ProviderId.OPENAI, "acct-1");
     final FakeAuthorizationServer fake;
     final Map<String, String> env = new HashMap<>();
     final Path data;
@@ -103,6 +106,26 @@ final class SharedStoreFixture implements AutoCloseable {
 
     /** `maestro-auth login openai --no-browser` in a child process; the test plays the browser and pastes. */
     void cliLogin() throws Exception {
+        cliLoginNow();
+    }
+
+    /** As {@link #cliLogin()}, signed in at the fake as {@code user}, with extra arguments (e.g. --account). */
+    CliProcess cliLoginAs(FakeAuthorizationServer.User user, String... extra) throws Exception {
+        fake.signInAs(user);
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("login", "openai", "--no-browser",
+                "--timeout", "60"));
+        args.addAll(java.util.List.of(extra));
+        CliProcess login = CliProcess.start(env, args.toArray(String[]::new));
+        try {
+            paste(login);
+        } catch (AssertionError endedBeforeAnAddress) {
+            // A refused command line (e.g. a bad --account): the caller looks at its exit code.
+        }
+        login.exitCode(60);
+        return login;
+    }
+
+    private void cliLoginNow() throws Exception {
         try (CliProcess login = CliProcess.start(env, "login", "openai", "--no-browser", "--timeout", "60")) {
             String url = login.authorizationUrl();
             OkHttpClient browser = new OkHttpClient.Builder().followRedirects(false).build();
@@ -113,6 +136,22 @@ final class SharedStoreFixture implements AutoCloseable {
             login.type(location);
             assertEquals(0, login.exitCode(60), login.all());
         }
+    }
+
+    /** Plays the browser for a waiting `login --no-browser` and pastes where it ended. */
+    private static void paste(CliProcess login) throws Exception {
+        String url = login.authorizationUrl();
+        OkHttpClient browser = new OkHttpClient.Builder().followRedirects(false).build();
+        try (Response redirect = browser.newCall(new Request.Builder().url(url).build()).execute()) {
+            login.type(redirect.header("Location"));
+        }
+    }
+
+    /** `maestro-auth ARGS...` to its end; its exit code, output and errors. */
+    CliProcess run(String... args) throws Exception {
+        CliProcess process = CliProcess.start(env, args);
+        process.exitCode(60);
+        return process;
     }
 
     /** maestro-auth as an embedding program wires it, in this JVM (which opens the store per operation). */
@@ -147,8 +186,8 @@ final class SharedStoreFixture implements AutoCloseable {
     /** The refresh token the store holds now, after any journaled rotation was applied. */
     String storedRefreshToken(Injector injector) {
         CredentialStorePort store = injector.getInstance(CredentialStorePort.class);
-        return store.withRefreshLock(ProviderId.OPENAI, Duration.ofSeconds(30), () -> ((OAuthToken) store
-                .find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow().credential()).refreshToken().orElseThrow()
+        return store.withRefreshLock(FIRST_ACCOUNT, Duration.ofSeconds(30), () -> ((OAuthToken) store
+                .find(SharedStoreFixture.FIRST_ACCOUNT).orElseThrow().credential()).refreshToken().orElseThrow()
                 .reveal());
     }
 

@@ -134,7 +134,7 @@ class TokenLifecycleE2ETest {
         assertEquals(0, fake.reusedRefreshTokens.get());
         assertEquals(1, seen.size());
         OAuthToken stored = (OAuthToken) injector.getInstance(CredentialStorePort.class)
-                .find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow().credential();
+                .find(SharedStoreFixture.FIRST_ACCOUNT).orElseThrow().credential();
         assertEquals(seen.iterator().next(), stored.accessToken().reveal());
     }
 
@@ -196,7 +196,7 @@ class TokenLifecycleE2ETest {
         assertEquals(0, fake.reusedRefreshTokens.get(), "refresh_token_reused answers");
         assertEquals(1, tokens.size(), "every process ends with the same token: " + tokens);
         OAuthToken stored = (OAuthToken) injector.getInstance(CredentialStorePort.class)
-                .find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow().credential();
+                .find(SharedStoreFixture.FIRST_ACCOUNT).orElseThrow().credential();
         assertEquals("TOKEN " + StormProcess.fingerprint(stored.accessToken().reveal()), tokens.iterator().next());
     }
 
@@ -212,7 +212,7 @@ class TokenLifecycleE2ETest {
 
         assertEquals("refresh_token_reused", error.error().orElseThrow().code());
         SavedAuthentication kept = injector.getInstance(CredentialStorePort.class)
-                .find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow();
+                .find(SharedStoreFixture.FIRST_ACCOUNT).orElseThrow();
         assertEquals(login.version() + 1, kept.version());
         assertEquals(((OAuthToken) login.credential()).accessToken(), ((OAuthToken) kept.credential()).accessToken());
         assertEquals(((OAuthToken) login.credential()).refreshToken(), ((OAuthToken) kept.credential()).refreshToken());
@@ -248,7 +248,7 @@ class TokenLifecycleE2ETest {
 
         assertInstanceOf(ProviderUnavailableException.class, error);
         SavedAuthentication kept = injector.getInstance(CredentialStorePort.class)
-                .find(ProviderId.OPENAI, AuthType.OAUTH).orElseThrow();
+                .find(SharedStoreFixture.FIRST_ACCOUNT).orElseThrow();
         assertEquals(login.version(), kept.version());
         assertTrue(kept.reloginRequired().isEmpty());
     }

@@ -52,7 +52,7 @@ public class RotationWindowBenchmark {
                 new CredentialCipher(keys, random), new CredentialCodec(json), json);
         Instant now = Instant.now();
         token = BenchTokens.realistic(now);
-        current = ((SaveResult.Saved) store.save(SavedAuthentication.fresh(ProviderId.OPENAI, token, now))).stored();
+        current = ((SaveResult.Saved) store.save(SavedAuthentication.fresh(ai.maestro.auth.domain.CredentialKey.oauth(ProviderId.OPENAI, "acct-bench"), token, now))).stored();
         journal.reserve(current);
     }
 
