@@ -42,4 +42,20 @@ public final class ScriptedTokenEndpoint implements TokenEndpointPort {
         calls.add(new Call("token-exchange", idToken.reveal(), null));
         return answer.get();
     }
+
+    @Override
+    public synchronized void revoke(ProviderConfig config, Secret refreshToken) {
+        calls.add(new Call("revoke", refreshToken.reveal(), null));
+    }
+
+    @Override
+    public ai.maestro.auth.domain.DeviceAuthorization startDeviceAuthorization(ProviderConfig config) {
+        throw new AssertionError("device login is not scripted here");
+    }
+
+    @Override
+    public ai.maestro.auth.domain.DevicePoll pollDeviceAuthorization(ProviderConfig config,
+                                                                     ai.maestro.auth.domain.DeviceAuthorization device) {
+        throw new AssertionError("device login is not scripted here");
+    }
 }

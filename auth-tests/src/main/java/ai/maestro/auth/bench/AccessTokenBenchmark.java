@@ -69,6 +69,22 @@ public class AccessTokenBenchmark {
         public TokenResponse exchangeIdTokenForApiKey(ProviderConfig config, Secret idToken) {
             throw new AssertionError("no token exchange on the hot path");
         }
+
+        @Override
+        public void revoke(ProviderConfig config, Secret refreshToken) {
+            throw new AssertionError("no revocation on the hot path");
+        }
+
+        @Override
+        public ai.maestro.auth.domain.DeviceAuthorization startDeviceAuthorization(ProviderConfig config) {
+            throw new AssertionError("no device login on the hot path");
+        }
+
+        @Override
+        public ai.maestro.auth.domain.DevicePoll pollDeviceAuthorization(ProviderConfig config,
+                ai.maestro.auth.domain.DeviceAuthorization device) {
+            throw new AssertionError("no device login on the hot path");
+        }
     };
 
     @Setup(Level.Trial)

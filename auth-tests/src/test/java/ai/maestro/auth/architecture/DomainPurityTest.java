@@ -17,5 +17,5 @@ class DomainPurityTest {
             .should().onlyDependOnClassesThat()
             .resideInAnyPackage("ai.maestro.auth.domain..", "ai.maestro.auth.application..",
                     "java..", "javax.crypto..")
-            .because("auth-domain is pure: no Jackson, OkHttp, Jdbi, Guice or SLF4J (DESIGN §3)");
+            .because("auth-domain is pure: no Jackson, OkHttp, Jdbi, Guice or SLF4J");
 }

@@ -176,4 +176,32 @@ class AccountsTest extends OnAUsersMachine {
         }
         assertEquals(machine.fake.lastAccessTokenByAccount.get("acct-ada"), token("--account", "ada"));
     }
+
+    @Test
+    void aStoreFromBeforeAccountsServesItsSignInAsTheDefaultAccountWithNoNewLogin() throws Exception {
+        // The sign-in a release before accounts stored (its fixture is built from that release's schema).
+        java.time.Instant now = java.time.Instant.now();
+        String idToken = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("{}".getBytes())
+                + "." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(("{\"email\":"
+                + "\"grace.hopper@example.com\",\"https://api.openai.com/auth\":{\"chatgpt_account_id\":"
+                + "\"acct-grace\",\"chatgpt_plan_type\":\"pro\"}}").getBytes()) + ".c2ln";
+        ai.maestro.auth.domain.OAuthToken old = new ai.maestro.auth.domain.OAuthToken(
+                ai.maestro.auth.domain.Secret.of("at-from-before-accounts"),
+                java.util.Optional.of(ai.maestro.auth.domain.Secret.of("rt-from-before-accounts")),
+                java.util.Optional.of(ai.maestro.auth.domain.Secret.of(idToken)), "Bearer", List.of(),
+                java.util.Optional.of(now.plusSeconds(3600)), now);
+        ai.maestro.auth.adapter.out.persistence.StoreBeforeAccounts.write(machine.data, machine.env, old);
+
+        assertEquals("at-from-before-accounts", token());
+        JsonNode rows = status();
+        assertEquals(1, rows.size(), rows.toString());
+        assertEquals("grace.hopper", rows.get(0).path("label").asText());
+        assertTrue(rows.get(0).path("default").asBoolean());
+        assertEquals("pro", rows.get(0).path("plan").asText());
+
+        // A second account joins it; the moved sign-in keeps working.
+        login(BOB);
+        assertEquals("at-from-before-accounts", token("--account", "grace.hopper"));
+        assertEquals(2, status().size());
+    }
 }

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.maestro.auth.application.service.AccessTokenService;
+import ai.maestro.auth.domain.CredentialKey;
 import ai.maestro.auth.domain.ProviderId;
 import ai.maestro.auth.domain.error.NotLoggedInException;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +29,31 @@ class CoherenceTest extends OnAUsersMachine {
     void postgres() throws Exception {
         machine.onPostgres();
         followsAnotherProcess();
+    }
+
+    @Test
+    void anEmbedderFollowingTheDefaultSeesUseAndAPinnedOneStays() throws Exception {
+        for (FakeAuthorizationServer.User user : List.of(AccountsTest.ADA, AccountsTest.BOB)) {
+            try (CliProcess login = machine.cliLoginAs(user)) {
+                assertEquals(0, login.exitCode(1), login.all());
+            }
+        }
+        String ada = machine.fake.lastAccessTokenByAccount.get("acct-ada");
+        String bob = machine.fake.lastAccessTokenByAccount.get("acct-bob");
+        AccessTokenService tokens = machine.injector().getInstance(AccessTokenService.class);
+        CredentialKey pinned = CredentialKey.oauth(ProviderId.OPENAI, "acct-ada");
+        assertEquals(ada, tokens.validAccessToken(ProviderId.OPENAI).reveal());
+        assertEquals(ada, tokens.validAccessToken(pinned).reveal());
+
+        try (CliProcess use = CliProcess.start(machine.env, "use", "openai", "bob")) {
+            assertEquals(0, use.exitCode(60), use.all());
+        }
+        Duration followed = within(() -> tokens.validAccessToken(ProviderId.OPENAI).reveal().equals(bob),
+                "the `use`");
+
+        assertEquals(ada, tokens.validAccessToken(pinned).reveal(), "the pinned embedder stays on its account");
+        System.out.printf("coherence (embedded): `use` followed after %d ms; the pinned account did not move%n",
+                followed.toMillis());
     }
 
     private void followsAnotherProcess() throws Exception {

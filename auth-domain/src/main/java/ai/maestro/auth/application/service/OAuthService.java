@@ -289,7 +289,7 @@ public final class OAuthService {
         try {
             tokenEndpoint.revoke(config, refreshToken);
             return Revocation.of(Revocation.Outcome.REVOKED);
-        } catch (AuthException | UnsupportedOperationException failed) {
+        } catch (AuthException failed) {
             return new Revocation(Revocation.Outcome.FAILED, failed.getMessage());
         }
     }

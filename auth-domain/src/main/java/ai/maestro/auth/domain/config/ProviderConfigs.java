@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The configuration of every provider: defaults (DESIGN §2) overridden by environment variables.
+ * The configuration of every provider: the published defaults ({@link ProviderDefaults}) overridden by
+ * environment variables.
  * Takes the environment as a map so tests never touch the real one. A provider whose settings
  * are invalid fails only when it is used; {@link #problems()} lists all of them at once.
  */

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The published public-client settings of each provider (DESIGN §2). */
+/** The published public-client settings of each provider (the ones their own CLIs use). */
 final class ProviderDefaults {
     static final String ORIGINATOR_VARIABLE = "OPENAI_OAUTH_ORIGINATOR";
     static final String DEFAULT_ORIGINATOR = "maestro_auth";

@@ -41,7 +41,7 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 import okio.BufferedSource;
 
-/** {@link TokenEndpointPort} over OkHttp and Jackson, in each provider's dialect (DESIGN §2). */
+/** {@link TokenEndpointPort} over OkHttp and Jackson, in each provider's dialect (form-encoded for OpenAI, JSON for Anthropic). */
 public final class OkHttpTokenEndpoint implements TokenEndpointPort {
     static final long MAX_BODY_BYTES = 1024 * 1024;
     private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");

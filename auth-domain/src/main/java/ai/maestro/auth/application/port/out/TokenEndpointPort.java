@@ -30,17 +30,11 @@ public interface TokenEndpointPort {
      * RFC 7009: asks the provider to forget a refresh token (and what it granted). Returns normally
      * when the provider accepted; one attempt, since a logout must not wait long for it.
      */
-    default void revoke(ProviderConfig config, Secret refreshToken) {
-        throw new UnsupportedOperationException("revocation");
-    }
+    void revoke(ProviderConfig config, Secret refreshToken);
 
     /** Starts a device login: a user code for the user to type, and what to poll with. */
-    default DeviceAuthorization startDeviceAuthorization(ProviderConfig config) {
-        throw new UnsupportedOperationException("device login");
-    }
+    DeviceAuthorization startDeviceAuthorization(ProviderConfig config);
 
     /** Asks once whether the user has approved the device login. */
-    default DevicePoll pollDeviceAuthorization(ProviderConfig config, DeviceAuthorization device) {
-        throw new UnsupportedOperationException("device login");
-    }
+    DevicePoll pollDeviceAuthorization(ProviderConfig config, DeviceAuthorization device);
 }
