@@ -20,7 +20,7 @@ final class ApiKeyCommand extends Subcommand {
     @Override
     public Integer call() {
         CliContext context = context();
-        if (provider != ProviderId.OPENAI) {
+        if (!context.get(OAuthService.class).configs().get(provider).offersApiKeyExchange()) {
             context.err().println("maestro-auth: only OpenAI exchanges a sign-in for an API key; for "
                     + provider.displayName() + " use the sign-in token: maestro-auth token " + provider.cliName());
             return ExitCodes.USAGE;

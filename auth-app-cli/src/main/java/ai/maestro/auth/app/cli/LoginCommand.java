@@ -93,6 +93,11 @@ final class LoginCommand extends ProviderSubcommand {
             return ExitCodes.USAGE;
         }
         OAuthService service = context.get(OAuthService.class);
+        if (device && !service.configs().get(target.provider).offersDeviceLogin()) {
+            context.err().println("maestro-auth: " + target.provider.displayName() + " offers no device login; sign in"
+                    + " with the browser: maestro-auth login " + target.provider.cliName() + " --no-browser");
+            return ExitCodes.USAGE;
+        }
         if (device) {
             service.checkStoreBeforeLogin(target.provider);
             SavedAuthentication saved = deviceLogin(context, service);

@@ -2,7 +2,6 @@ package ai.maestro.auth.app.cli;
 
 import ai.maestro.auth.adapter.out.http.ProviderApiClient;
 import ai.maestro.auth.adapter.out.http.UsageReport;
-import ai.maestro.auth.domain.ProviderId;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
@@ -28,7 +27,8 @@ final class UsageCommand extends ProviderSubcommand {
     @Override
     public Integer call() {
         CliContext context = context();
-        if (target.provider != ProviderId.OPENAI) {
+        if (!context.get(ai.maestro.auth.application.service.OAuthService.class).configs().get(target.provider)
+                .offersUsage()) {
             context.err().println("maestro-auth: only the OpenAI sign-in reports usage; try"
                     + " `maestro-auth verify " + target.provider.cliName() + "`.");
             return ExitCodes.USAGE;

@@ -443,4 +443,23 @@ class CliTest {
         assertEquals(0, completion.exitCode());
         assertTrue(completion.out().contains("maestro-auth"));
     }
+
+    @Test
+    void whatAProviderDoesNotOfferIsAUsageErrorThatSaysWhatItDoesOffer() throws Exception {
+        CliHarness device = cli("login", "anthropic", "--device");
+        assertEquals(ExitCodes.USAGE, device.exitCode(), device.all());
+        assertTrue(device.err().contains("Anthropic offers no device login; sign in with the browser: maestro-auth"
+                + " login anthropic --no-browser"), device.err());
+        assertEquals(ExitCodes.USAGE, cli("api-key", "anthropic").exitCode());
+        assertEquals(ExitCodes.USAGE, cli("usage", "anthropic").exitCode());
+        assertEquals(0, tokenEndpoint.getRequestCount(), "nothing was sent");
+    }
+
+    @Test
+    void aLoginLabelThatIsNoLabelIsAUsageErrorBeforeTheBrowser() throws Exception {
+        CliHarness login = cli("login", "openai", "--no-browser", "--account", "Ada Lovelace");
+        assertEquals(ExitCodes.USAGE, login.exitCode(), login.all());
+        assertTrue(login.err().contains("--account Ada Lovelace is not a label"), login.err());
+        assertFalse(login.out().contains("oauth/authorize"), login.out());
+    }
 }

@@ -283,7 +283,7 @@ public final class OAuthService {
 
     private Revocation revoke(ProviderId provider, Secret refreshToken) {
         ProviderConfig config = configs.get(provider);
-        if (config.revocationEndpoint().isEmpty()) {
+        if (!config.offersRevocation()) {
             return Revocation.of(Revocation.Outcome.NOT_SUPPORTED);
         }
         try {
@@ -306,7 +306,7 @@ public final class OAuthService {
     /** Starts a device login; the user approves {@link DeviceAuthorization#userCode()} on any device. */
     public DeviceAuthorization startDeviceLogin(ProviderId provider) {
         ProviderConfig config = configs.get(provider);
-        if (config.deviceEndpoints().isEmpty()) {
+        if (!config.offersDeviceLogin()) {
             throw new OAuthErrorException(OAuthError.of("unsupported_grant_type", provider.displayName()
                     + " offers no device login that maestro-auth knows; use the browser login", 0));
         }

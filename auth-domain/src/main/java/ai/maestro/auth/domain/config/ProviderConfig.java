@@ -113,4 +113,26 @@ public record ProviderConfig(
         return "http".equalsIgnoreCase(redirectUri.getScheme())
                 && ProviderConfigValidator.isLoopbackHost(redirectUri.getHost());
     }
+
+    // What the provider offers beyond the sign-in, said in one place for every command and embedder.
+
+    /** Device login (OpenAI's own flow): when its endpoints are configured. */
+    public boolean offersDeviceLogin() {
+        return deviceEndpoints.isPresent();
+    }
+
+    /** RFC 7009 revocation: when an endpoint is configured (Anthropic publishes none). */
+    public boolean offersRevocation() {
+        return revocationEndpoint.isPresent();
+    }
+
+    /** RFC 8693 exchange of the sign-in's id_token for an API key: OpenAI's, whose sign-in has an id_token. */
+    public boolean offersApiKeyExchange() {
+        return provider == ProviderId.OPENAI;
+    }
+
+    /** Plan and rate-limit windows of the sign-in (the ChatGPT usage endpoint). */
+    public boolean offersUsage() {
+        return provider == ProviderId.OPENAI;
+    }
 }
