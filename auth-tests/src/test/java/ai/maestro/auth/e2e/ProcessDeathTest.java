@@ -139,7 +139,7 @@ class ProcessDeathTest extends OnAUsersMachine {
         int killedDurable = 0;
         int completed = 0;
         List<String> lostDurable = new ArrayList<>();
-        Path journal = machine.data.resolve("rotation-openai.journal");
+        Path journal = machine.data.resolve("rotation-" + SharedStoreFixture.FIRST_ACCOUNT.accountName() + ".journal");
         // 50 kills anywhere in 0-500 ms, then 20 aimed at the few ms after the answer (300-350 ms).
         for (int iteration = 0; iteration < 70; iteration++) {
             long arrivedBefore = fake.lastRefreshArrivedNanos.get();
