@@ -72,15 +72,15 @@ class TamperedStoreTest extends OnAUsersMachine {
         machine.onPostgres();
         machine.cliLogin();
         try (Connection db = postgres(); PreparedStatement insert = db.prepareStatement("INSERT INTO"
-                + " saved_authentications (provider, auth_type, credentials, key_id, created_at, updated_at, version)"
-                + " VALUES ('GEMINI', 'OAUTH', ?, 'k1', now(), now(), 1)")) {
+                + " account_credentials (provider, account, auth_type, credentials, key_id, created_at, updated_at,"
+                + " version) VALUES ('GEMINI', 'acct-g', 'OAUTH', ?, 'k1', now(), now(), 1)")) {
             insert.setBytes(1, new byte[] {1});
             insert.executeUpdate();
         }
 
         assertEquals(0, run("status"), last);
-        assertTrue(last.matches("(?s).*openai\\s+oauth\\s+ada@example.com.*"), last);
-        assertTrue(last.matches("(?s).*gemini\\s+oauth.*unknown to this version.*"), last);
+        assertTrue(last.matches("(?s).*openai\\s+ada \\*\\s+oauth\\s+ada@example.com.*"), last);
+        assertTrue(last.matches("(?s).*gemini\\s+-\\s+oauth.*unknown to this version.*"), last);
         assertEquals(0, run("status", "--json"), last);
         assertTrue(last.contains("\"provider\" : \"gemini\"") && last.contains("\"state\" : \"unknown_version\""),
                 last);
@@ -97,14 +97,14 @@ class TamperedStoreTest extends OnAUsersMachine {
         String url = "jdbc:h2:file:" + machine.data.resolve("credentials") + ";DB_CLOSE_ON_EXIT=FALSE";
         try (Connection db = DriverManager.getConnection(url, "maestro", "")) {
             if (replacement != null) {
-                try (PreparedStatement update = db.prepareStatement("UPDATE saved_authentications SET credentials = ?"
+                try (PreparedStatement update = db.prepareStatement("UPDATE account_credentials SET credentials = ?"
                         + " WHERE provider = 'OPENAI'")) {
                     update.setBytes(1, replacement);
                     assertEquals(1, update.executeUpdate());
                 }
                 return replacement;
             }
-            try (ResultSet row = db.createStatement().executeQuery("SELECT credentials FROM saved_authentications"
+            try (ResultSet row = db.createStatement().executeQuery("SELECT credentials FROM account_credentials"
                     + " WHERE provider = 'OPENAI'")) {
                 assertTrue(row.next());
                 return row.getBytes(1);
