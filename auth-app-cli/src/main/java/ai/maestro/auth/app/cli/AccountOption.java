@@ -2,6 +2,7 @@ package ai.maestro.auth.app.cli;
 
 import ai.maestro.auth.application.service.OAuthService;
 import ai.maestro.auth.domain.Account;
+import ai.maestro.auth.domain.AuthType;
 import ai.maestro.auth.domain.ProviderId;
 import java.util.Optional;
 import picocli.CommandLine.Option;
@@ -26,6 +27,11 @@ final class AccountOption {
 
     /** The stored account asked for; exit 3 with the stored labels when it is unknown or ambiguous. */
     Account resolve(CliContext context, ProviderId provider) {
-        return context.get(OAuthService.class).resolve(provider, selector(context));
+        return resolve(context, provider, AuthType.OAUTH);
+    }
+
+    /** As {@link #resolve(CliContext, ProviderId)}; with nothing stored, the advice is about {@code wanted}. */
+    Account resolve(CliContext context, ProviderId provider, AuthType wanted) {
+        return context.get(OAuthService.class).resolve(provider, selector(context), wanted);
     }
 }

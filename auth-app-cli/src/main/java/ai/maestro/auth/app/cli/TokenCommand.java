@@ -19,7 +19,7 @@ final class TokenCommand extends ProviderSubcommand {
     @Override
     public Integer call() {
         CliContext context = context();
-        Account chosen = account.resolve(context, target.provider);
+        Account chosen = account.resolve(context, target.provider, apiKey ? AuthType.API_KEY : AuthType.OAUTH);
         if (apiKey) {
             ApiKey key = (ApiKey) context.get(OAuthService.class).require(chosen.key(AuthType.API_KEY)).credential();
             context.out().println(key.key().reveal());

@@ -22,7 +22,7 @@ final class VerifyCommand extends ProviderSubcommand {
         AuthType type = apiKey ? AuthType.API_KEY : AuthType.OAUTH;
         // The client first: a bad API address is a configuration error whatever is stored.
         ProviderApiClient api = context.get(ProviderApiClient.class);
-        ai.maestro.auth.domain.Account chosen = account.resolve(context, target.provider);
+        ai.maestro.auth.domain.Account chosen = account.resolve(context, target.provider, type);
         String what = target.provider.displayName() + (apiKey ? " API key" : " sign-in") + " of " + chosen.label();
         ProviderApiClient.Verification result = api.verify(target.provider,
                 java.util.Optional.of(chosen.id()), type);

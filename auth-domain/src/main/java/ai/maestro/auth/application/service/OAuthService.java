@@ -219,11 +219,16 @@ public final class OAuthService {
      * stored, or the selector matches no account or several.
      */
     public Account resolve(ProviderId provider, Optional<String> selector) {
+        return resolve(provider, selector, AuthType.OAUTH);
+    }
+
+    /** As {@link #resolve(ProviderId, Optional)}; with nothing stored, the advice is about {@code wanted}. */
+    public Account resolve(ProviderId provider, Optional<String> selector, AuthType wanted) {
         List<Account> accounts = store.accounts(provider);
         if (selector.isEmpty()) {
             return accounts.stream().filter(Account::isDefault).findFirst()
                     .or(() -> accounts.stream().findFirst())
-                    .orElseThrow(() -> new NotLoggedInException(provider, AuthType.OAUTH));
+                    .orElseThrow(() -> new NotLoggedInException(provider, wanted));
         }
         String wanted = selector.get();
         List<Account> byName = accounts.stream().filter(a -> a.label().equals(wanted) || a.id().equals(wanted))

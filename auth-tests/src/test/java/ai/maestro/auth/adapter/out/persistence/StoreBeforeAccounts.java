@@ -49,7 +49,6 @@ public final class StoreBeforeAccounts {
                     .bind("c", sealed).bind("k", CredentialCipher.keyIdOf(sealed))
                     .bind("e", token.expiresAt().orElseThrow().atOffset(ZoneOffset.UTC))
                     .bind("t", now.atOffset(ZoneOffset.UTC)).execute();
-            h.execute("SHUTDOWN");
         });
     }
 
