@@ -222,13 +222,13 @@ public final class OAuthService {
         return resolve(provider, selector, AuthType.OAUTH);
     }
 
-    /** As {@link #resolve(ProviderId, Optional)}; with nothing stored, the advice is about {@code wanted}. */
-    public Account resolve(ProviderId provider, Optional<String> selector, AuthType wanted) {
+    /** As {@link #resolve(ProviderId, Optional)}; with nothing stored, the advice is about {@code missing}. */
+    public Account resolve(ProviderId provider, Optional<String> selector, AuthType missing) {
         List<Account> accounts = store.accounts(provider);
         if (selector.isEmpty()) {
             return accounts.stream().filter(Account::isDefault).findFirst()
                     .or(() -> accounts.stream().findFirst())
-                    .orElseThrow(() -> new NotLoggedInException(provider, wanted));
+                    .orElseThrow(() -> new NotLoggedInException(provider, missing));
         }
         String wanted = selector.get();
         List<Account> byName = accounts.stream().filter(a -> a.label().equals(wanted) || a.id().equals(wanted))
