@@ -7,79 +7,60 @@ import ai.maestro.auth.domain.AuthType;
 import ai.maestro.auth.domain.CredentialKey;
 import ai.maestro.auth.domain.OAuthToken;
 import ai.maestro.auth.domain.ProviderId;
-import ai.maestro.auth.domain.ReloginMark;
-import ai.maestro.auth.domain.SaveResult;
 import ai.maestro.auth.domain.SavedAuthentication;
 import ai.maestro.auth.domain.Secret;
 import ai.maestro.auth.domain.error.AuthException;
 import ai.maestro.auth.domain.error.CredentialStoreException;
 import ai.maestro.auth.domain.error.NotLoggedInException;
-import ai.maestro.auth.domain.error.ProviderUnavailableException;
 import ai.maestro.auth.domain.error.ReloginRequiredException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Hands out a valid access token on demand, for a named account ({@link CredentialKey}) or a
  * provider's default account. The hot path reads a per-account cache entry and compares two
- * instants. A refresh happens once per account at a time in a process (callers share its result)
- * and, through the store's per-account refresh lock and a compare-and-swap on the row's version,
- * once across the processes sharing the store: OpenAI rotates refresh tokens, and a second use of
- * one kills the grant. Accounts never wait on each other's refreshes. It never switches accounts by
- * itself: the caller chooses.
+ * instants. The rest is composed of small parts keyed by the credential: a {@link SingleFlight}
+ * (one refresh per account at a time in this process), a {@link TokenRotation} (one refresh across
+ * the processes sharing the store: OpenAI rotates refresh tokens, and a second use of one kills the
+ * grant) and a {@link ChangeWatcher} (another process's logout, login or `use` is followed within
+ * about a second). Accounts never wait on each other. It never switches accounts by itself: the
+ * caller chooses.
  */
 public final class AccessTokenService implements AutoCloseable {
-
-    /**
-     * Why a refresh is considered: a caller needs a token, the refresher runs early, a refresh is
-     * forced, or the provider rejected a token (refresh unless the store already holds another).
-     */
-    private enum Need { ON_DEMAND, EARLY, FORCED, REJECTED }
-
-    /** A token as cached: {@code refreshAt} is when it enters the skew window (or when to retry). */
-    private record Cached(SavedAuthentication row, Instant refreshAt) {
-        OAuthToken token() {
-            return (OAuthToken) row.credential();
-        }
-    }
 
     /** How often the store's change stamp is looked at, at most. */
     static final Duration CHANGE_CHECK_INTERVAL = Duration.ofSeconds(1);
 
-    private final OAuthService logins;
-    private final TokenEndpointPort tokenEndpoint;
     private final CredentialStorePort store;
     private final Clock clock;
     private final TokenLifecyclePolicy policy;
-    private final Map<CredentialKey, Cached> cache = new ConcurrentHashMap<>();
-    private final Map<CredentialKey, CompletableFuture<Cached>> inFlight = new ConcurrentHashMap<>();
+    private final TokenRotation rotation;
+    private final SingleFlight<CredentialKey, CachedToken> refreshes;
+    private final ChangeWatcher changes;
+    private final Map<CredentialKey, CachedToken> cache = new ConcurrentHashMap<>();
     /** Each provider's default account as last read; forgotten whenever the store changes (a `use`, a logout). */
     private final Map<ProviderId, CredentialKey> defaults = new ConcurrentHashMap<>();
-    private final AtomicBoolean checkingForChanges = new AtomicBoolean();
-    private volatile long nextChangeCheck = Long.MIN_VALUE;
-    private long lastStamp;
-    private boolean stampKnown;
     private volatile ScheduledExecutorService background;
 
     public AccessTokenService(OAuthService logins, TokenEndpointPort tokenEndpoint, CredentialStorePort store,
                               Clock clock, TokenLifecyclePolicy policy) {
-        this.logins = Objects.requireNonNull(logins, "logins");
-        this.tokenEndpoint = Objects.requireNonNull(tokenEndpoint, "tokenEndpoint");
+        Objects.requireNonNull(logins, "logins");
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.policy = Objects.requireNonNull(policy, "policy");
+        this.rotation = new TokenRotation(store, store, store, Objects.requireNonNull(tokenEndpoint, "tokenEndpoint"),
+                logins.configs(), clock, policy);
+        this.refreshes = new SingleFlight<>(policy.inFlightWait());
+        this.changes = new ChangeWatcher(store, CHANGE_CHECK_INTERVAL);
     }
 
     /** An access token of the provider's default account valid beyond the skew window, refreshed first when needed. */
@@ -95,7 +76,7 @@ public final class AccessTokenService implements AutoCloseable {
     /** The whole token set behind {@link #validAccessToken(ProviderId)} (e.g. for the id_token's account id). */
     public OAuthToken validToken(ProviderId provider) {
         Instant now = clock.instant();
-        if (now.toEpochMilli() >= nextChangeCheck) {
+        if (changes.due(now)) {
             noticeOtherProcesses(now);
         }
         return validToken(defaultKey(provider), now);
@@ -104,7 +85,7 @@ public final class AccessTokenService implements AutoCloseable {
     /** The whole token set behind {@link #validAccessToken(CredentialKey)}; same hot path. */
     public OAuthToken validToken(CredentialKey key) {
         Instant now = clock.instant();
-        if (now.toEpochMilli() >= nextChangeCheck) {
+        if (changes.due(now)) {
             noticeOtherProcesses(now);
         }
         return validToken(key, now);
@@ -119,7 +100,7 @@ public final class AccessTokenService implements AutoCloseable {
         if (known != null) {
             return known;
         }
-        java.util.List<Account> accounts = store.accounts(provider);
+        List<Account> accounts = store.accounts(provider);
         CredentialKey key = accounts.stream().filter(Account::isDefault).findFirst()
                 .or(() -> accounts.stream().findFirst())
                 .map(account -> account.key(AuthType.OAUTH))
@@ -128,20 +109,19 @@ public final class AccessTokenService implements AutoCloseable {
         return key;
     }
 
-    private OAuthToken validToken(CredentialKey provider, Instant now) {
-        Cached cached = cache.get(provider);
+    private OAuthToken validToken(CredentialKey key, Instant now) {
+        CachedToken cached = cache.get(key);
         if (cached != null && now.isBefore(cached.refreshAt())) {
             return cached.token();
         }
         try {
-            return singleFlight(provider, Need.ON_DEMAND, null).token();
+            return refresh(key, RefreshNeed.ON_DEMAND, null).token();
         } catch (CredentialStoreException storeDown) {
             if (cached == null || !cached.token().isUsableAt(now, Duration.ZERO)) {
                 throw storeDown;
             }
             // As for a provider outage: serve the still-valid token, try again a little later.
-            cache.replace(provider, cached, new Cached(cached.row(), minimum(now.plus(policy.transientRetryDelay()),
-                    cached.token().expiresAt().orElse(Instant.MAX))));
+            cache.replace(key, cached, cached.retryAt(now.plus(policy.transientRetryDelay())));
             return cached.token();
         }
     }
@@ -157,75 +137,65 @@ public final class AccessTokenService implements AutoCloseable {
     }
 
     /** As {@link #afterRejection(ProviderId, Secret)} for a named account. */
-    public OAuthToken afterRejection(CredentialKey provider, Secret rejected) {
+    public OAuthToken afterRejection(CredentialKey key, Secret rejected) {
         Objects.requireNonNull(rejected, "rejected");
-        Cached cached = cache.get(provider);
+        CachedToken cached = cache.get(key);
         if (cached != null && !cached.token().accessToken().equals(rejected)
                 && clock.instant().isBefore(cached.refreshAt())) {
             return cached.token();
         }
-        OAuthToken token = singleFlight(provider, Need.REJECTED, rejected).token();
+        OAuthToken token = refresh(key, RefreshNeed.REJECTED, rejected).token();
         if (token.accessToken().equals(rejected)) {
             // It joined a refresh started for another reason, which kept the token: ask once more.
-            token = singleFlight(provider, Need.REJECTED, rejected).token();
+            token = refresh(key, RefreshNeed.REJECTED, rejected).token();
         }
         return token;
     }
 
-    /**
-     * At most once per {@link #CHANGE_CHECK_INTERVAL}, on one caller's thread: when the store's change
-     * stamp moved, cached tokens are checked against their rows, so a logout, a new login or a relogin
-     * mark written by another process is honoured within about a second. Other callers never wait.
-     */
-    private void noticeOtherProcesses(Instant now) {
-        if (!checkingForChanges.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            nextChangeCheck = now.plus(CHANGE_CHECK_INTERVAL).toEpochMilli();
-            if (cache.isEmpty() && defaults.isEmpty()) {
-                return;
-            }
-            // The stamp is read before the rows: a write after this reading moves it again.
-            long stamp = store.changeStamp();
-            if (stampKnown && stamp == lastStamp) {
-                return;
-            }
-            defaults.clear();
-            for (CredentialKey key : cache.keySet()) {
-                revalidate(key);
-            }
-            lastStamp = stamp;
-            stampKnown = true;
-        } catch (AuthException e) {
-            // The store cannot be reached: keep serving the cache, look again in a second.
-        } finally {
-            checkingForChanges.set(false);
-        }
-    }
-
-    private void revalidate(CredentialKey provider) {
-        Cached old = cache.get(provider);
-        if (old == null) {
-            return;
-        }
-        Optional<SavedAuthentication> row = store.find(provider);
-        if (row.isEmpty() || row.get().reloginRequired().isPresent()) {
-            cache.remove(provider, old);
-        } else if (row.get().version() != old.row().version() || !row.get().createdAt().equals(old.row().createdAt())) {
-            cache.replace(provider, old, cache(row.get()));
-        }
-    }
-
     /** Refreshes now even if the token is still valid (unless another process just did). */
     public SavedAuthentication refreshNow(CredentialKey key) {
-        return singleFlight(key, Need.FORCED, null).row();
+        return refresh(key, RefreshNeed.FORCED, null).row();
     }
 
     /** Drops the cached token and default, e.g. after a logout in this process. */
     public void forget(CredentialKey key) {
         cache.remove(key);
         defaults.clear();
+    }
+
+    /** One refresh per account at a time in this process; its result is cached, a dead grant forgotten. */
+    private CachedToken refresh(CredentialKey key, RefreshNeed need, Secret rejected) {
+        return refreshes.run(key, () -> {
+            try {
+                CachedToken result = rotation.obtain(key, need, rejected);
+                cache.put(key, result);
+                return result;
+            } catch (ReloginRequiredException | NotLoggedInException gone) {
+                cache.remove(key);
+                throw gone;
+            }
+        });
+    }
+
+    /** When the store changed, every cached token is checked against its row and defaults are read again. */
+    private void noticeOtherProcesses(Instant now) {
+        changes.look(now, () -> !cache.isEmpty() || !defaults.isEmpty(), () -> {
+            defaults.clear();
+            cache.keySet().forEach(this::revalidate);
+        });
+    }
+
+    private void revalidate(CredentialKey key) {
+        CachedToken old = cache.get(key);
+        if (old == null) {
+            return;
+        }
+        Optional<SavedAuthentication> row = store.find(key);
+        if (row.isEmpty() || row.get().reloginRequired().isPresent()) {
+            cache.remove(key, old);
+        } else if (row.get().version() != old.row().version() || !row.get().createdAt().equals(old.row().createdAt())) {
+            cache.replace(key, old, CachedToken.of(row.get(), policy));
+        }
     }
 
     /** Starts the background refresher, which refreshes cached tokens shortly before they are due. */
@@ -253,147 +223,14 @@ public final class AccessTokenService implements AutoCloseable {
     void refreshDueTokens() {
         noticeOtherProcesses(clock.instant());
         Instant soon = clock.instant().plus(policy.backgroundLead());
-        for (Map.Entry<CredentialKey, Cached> entry : cache.entrySet()) {
+        for (Map.Entry<CredentialKey, CachedToken> entry : cache.entrySet()) {
             if (!soon.isBefore(entry.getValue().refreshAt())) {
                 try {
-                    singleFlight(entry.getKey(), Need.EARLY, null);
+                    refresh(entry.getKey(), RefreshNeed.EARLY, null);
                 } catch (AuthException e) {
                     // The next caller gets the same typed error; the refresher only tries to be early.
                 }
             }
         }
-    }
-
-    /** One refresh per account at a time in this process; every other caller waits for its result. */
-    private Cached singleFlight(CredentialKey provider, Need need, Secret rejected) {
-        CompletableFuture<Cached> mine = new CompletableFuture<>();
-        CompletableFuture<Cached> running = inFlight.putIfAbsent(provider, mine);
-        if (running != null) {
-            return await(running);
-        }
-        try {
-            Cached result = obtain(provider, need, rejected);
-            cache.put(provider, result);
-            mine.complete(result);
-            return result;
-        } catch (RuntimeException e) {
-            if (e instanceof ReloginRequiredException || e instanceof NotLoggedInException) {
-                cache.remove(provider);
-            }
-            mine.completeExceptionally(e);
-            throw e;
-        } finally {
-            inFlight.remove(provider, mine);
-        }
-    }
-
-    private Cached await(CompletableFuture<Cached> running) {
-        try {
-            return running.get(policy.inFlightWait().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException runtime ? runtime
-                    : new IllegalStateException("refresh failed", e.getCause());
-        } catch (TimeoutException e) {
-            throw new ProviderUnavailableException("a token refresh is still running after "
-                    + policy.inFlightWait().toSeconds() + " s", null, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProviderUnavailableException("interrupted while waiting for a token refresh", null, e);
-        }
-    }
-
-    private Cached obtain(CredentialKey provider, Need need, Secret rejected) {
-        Instant now = clock.instant();
-        SavedAuthentication seen = current(provider);
-        // Another process may have refreshed already: a fresh row in the store makes a refresh unnecessary.
-        if (need == Need.REJECTED ? holdsAnother(seen, rejected) && isFresh(seen, now, need)
-                : need != Need.FORCED && isFresh(seen, now, need)) {
-            return cache(seen);
-        }
-        return store.withRefreshLock(provider, policy.refreshLockWait(),
-                () -> refreshLocked(provider, seen, need, rejected));
-    }
-
-    private static boolean holdsAnother(SavedAuthentication row, Secret rejected) {
-        return !((OAuthToken) row.credential()).accessToken().equals(rejected);
-    }
-
-    private Cached refreshLocked(CredentialKey provider, SavedAuthentication seen, Need need, Secret rejected) {
-        Instant now = clock.instant();
-        SavedAuthentication row = current(provider);
-        boolean someoneElseRefreshed = need == Need.REJECTED ? holdsAnother(row, rejected)
-                : row.version() != seen.version();
-        boolean mustRefresh = need == Need.FORCED || need == Need.REJECTED;
-        if (isFresh(row, now, need) && (!mustRefresh || someoneElseRefreshed)) {
-            return cache(row);
-        }
-        OAuthToken token = (OAuthToken) row.credential();
-        if (token.refreshToken().isEmpty()) {
-            if (token.isUsableAt(now, Duration.ZERO)) {
-                return cache(row);
-            }
-            throw new ReloginRequiredException(provider.provider(), null,
-                    "the token expired and no refresh token was issued");
-        }
-        // A place for the rotated token must exist before the old refresh token is spent.
-        store.prepareRotation(row);
-        OAuthToken fresh;
-        try {
-            fresh = tokenEndpoint.refresh(logins.configs().get(provider.provider()), token.refreshToken().get())
-                    .validate(clock.instant());
-        } catch (ReloginRequiredException e) {
-            store.abandonRotation(provider);
-            markForRelogin(row, e);
-            throw e;
-        } catch (ProviderUnavailableException e) {
-            store.abandonRotation(provider);
-            if (!mustRefresh && token.isUsableAt(now, Duration.ZERO)) {
-                // Still valid: serve it for a while and try again later rather than fail the caller.
-                return new Cached(row, minimum(now.plus(policy.transientRetryDelay()),
-                        token.expiresAt().orElse(Instant.MAX)));
-            }
-            throw e;
-        } catch (RuntimeException e) {
-            store.abandonRotation(provider);
-            throw e;
-        }
-        // The rotated refresh token is durable before anyone uses the new access token.
-        SaveResult saved = store.commitRotation(row.replacedBy(token.refreshedBy(fresh), clock.instant()));
-        if (saved instanceof SaveResult.Saved ok) {
-            return cache(ok.stored());
-        }
-        // Only a login can write without the lock; its token is the newest, so use it.
-        return cache(current(provider));
-    }
-
-    private void markForRelogin(SavedAuthentication row, ReloginRequiredException e) {
-        String reason = e.error().map(err -> err.code()).orElse("refresh failed");
-        // A conflict means someone wrote a newer credential, which must not be marked.
-        store.save(row.markedForRelogin(new ReloginMark(reason, clock.instant()), clock.instant()));
-    }
-
-    private SavedAuthentication current(CredentialKey key) {
-        SavedAuthentication row = store.find(key)
-                .orElseThrow(() -> new NotLoggedInException(key.provider(), AuthType.OAUTH));
-        row.reloginRequired().ifPresent(mark -> {
-            throw new ReloginRequiredException(key.provider(), null, "it was marked at " + mark.since() + " (" + mark.reason()
-                    + ")");
-        });
-        return row;
-    }
-
-    private boolean isFresh(SavedAuthentication row, Instant now, Need need) {
-        return ((OAuthToken) row.credential()).isUsableAt(now,
-                need == Need.EARLY ? policy.skew().plus(policy.backgroundLead()) : policy.skew());
-    }
-
-    private Cached cache(SavedAuthentication row) {
-        OAuthToken token = (OAuthToken) row.credential();
-        Instant refreshAt = token.expiresAt().map(at -> at.minus(policy.skew())).orElse(Instant.MAX);
-        return new Cached(row, refreshAt);
-    }
-
-    private static Instant minimum(Instant a, Instant b) {
-        return a.isBefore(b) ? a : b;
     }
 }

@@ -1,0 +1,24 @@
+package ai.maestro.auth.application.service;
+
+import ai.maestro.auth.domain.OAuthToken;
+import ai.maestro.auth.domain.SavedAuthentication;
+import java.time.Instant;
+
+/** A token as cached: {@code refreshAt} is when it enters the skew window (or when to retry). */
+record CachedToken(SavedAuthentication row, Instant refreshAt) {
+    OAuthToken token() {
+        return (OAuthToken) row.credential();
+    }
+
+    /** Cached until it enters the skew window. */
+    static CachedToken of(SavedAuthentication row, TokenLifecyclePolicy policy) {
+        OAuthToken token = (OAuthToken) row.credential();
+        return new CachedToken(row, token.expiresAt().map(at -> at.minus(policy.skew())).orElse(Instant.MAX));
+    }
+
+    /** The same token, looked at again at {@code retryAt} or at its expiry, whichever is first. */
+    CachedToken retryAt(Instant retryAt) {
+        Instant expiry = token().expiresAt().orElse(Instant.MAX);
+        return new CachedToken(row, retryAt.isBefore(expiry) ? retryAt : expiry);
+    }
+}

@@ -1,0 +1,132 @@
+package ai.maestro.auth.application.service;
+
+import ai.maestro.auth.application.port.out.CredentialRows;
+import ai.maestro.auth.application.port.out.RefreshLocks;
+import ai.maestro.auth.application.port.out.RotationLog;
+import ai.maestro.auth.application.port.out.TokenEndpointPort;
+import ai.maestro.auth.domain.AuthType;
+import ai.maestro.auth.domain.CredentialKey;
+import ai.maestro.auth.domain.OAuthToken;
+import ai.maestro.auth.domain.ReloginMark;
+import ai.maestro.auth.domain.SaveResult;
+import ai.maestro.auth.domain.SavedAuthentication;
+import ai.maestro.auth.domain.Secret;
+import ai.maestro.auth.domain.config.ProviderConfigs;
+import ai.maestro.auth.domain.error.NotLoggedInException;
+import ai.maestro.auth.domain.error.ProviderUnavailableException;
+import ai.maestro.auth.domain.error.ReloginRequiredException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * One refresh of one credential across every process sharing the store: read the row, and only if
+ * no one else refreshed meanwhile, take the store's refresh lock, make room for the rotated token,
+ * spend the refresh token, and store its successor before anyone uses the new access token.
+ */
+final class TokenRotation {
+    private final CredentialRows rows;
+    private final RefreshLocks locks;
+    private final RotationLog log;
+    private final TokenEndpointPort tokenEndpoint;
+    private final ProviderConfigs configs;
+    private final Clock clock;
+    private final TokenLifecyclePolicy policy;
+
+    TokenRotation(CredentialRows rows, RefreshLocks locks, RotationLog log, TokenEndpointPort tokenEndpoint,
+                  ProviderConfigs configs, Clock clock, TokenLifecyclePolicy policy) {
+        this.rows = rows;
+        this.locks = locks;
+        this.log = log;
+        this.tokenEndpoint = tokenEndpoint;
+        this.configs = configs;
+        this.clock = clock;
+        this.policy = policy;
+    }
+
+    /** A fresh token for {@code key}, refreshed when {@code need} asks for it and no one else did. */
+    CachedToken obtain(CredentialKey key, RefreshNeed need, Secret rejected) {
+        Instant now = clock.instant();
+        SavedAuthentication seen = current(key);
+        // Another process may have refreshed already: a fresh row in the store makes a refresh unnecessary.
+        if (need == RefreshNeed.REJECTED ? holdsAnother(seen, rejected) && isFresh(seen, now, need)
+                : need != RefreshNeed.FORCED && isFresh(seen, now, need)) {
+            return CachedToken.of(seen, policy);
+        }
+        return locks.withRefreshLock(key, policy.refreshLockWait(), () -> refreshLocked(key, seen, need, rejected));
+    }
+
+    /** The row, which must exist and not be marked for a new login. */
+    SavedAuthentication current(CredentialKey key) {
+        SavedAuthentication row = rows.find(key)
+                .orElseThrow(() -> new NotLoggedInException(key.provider(), AuthType.OAUTH));
+        row.reloginRequired().ifPresent(mark -> {
+            throw new ReloginRequiredException(key.provider(), null, "it was marked at " + mark.since() + " ("
+                    + mark.reason() + ")");
+        });
+        return row;
+    }
+
+    private static boolean holdsAnother(SavedAuthentication row, Secret rejected) {
+        return !((OAuthToken) row.credential()).accessToken().equals(rejected);
+    }
+
+    private CachedToken refreshLocked(CredentialKey key, SavedAuthentication seen, RefreshNeed need,
+                                      Secret rejected) {
+        Instant now = clock.instant();
+        SavedAuthentication row = current(key);
+        boolean someoneElseRefreshed = need == RefreshNeed.REJECTED ? holdsAnother(row, rejected)
+                : row.version() != seen.version();
+        boolean mustRefresh = need == RefreshNeed.FORCED || need == RefreshNeed.REJECTED;
+        if (isFresh(row, now, need) && (!mustRefresh || someoneElseRefreshed)) {
+            return CachedToken.of(row, policy);
+        }
+        OAuthToken token = (OAuthToken) row.credential();
+        if (token.refreshToken().isEmpty()) {
+            if (token.isUsableAt(now, Duration.ZERO)) {
+                return CachedToken.of(row, policy);
+            }
+            throw new ReloginRequiredException(key.provider(), null, "the token expired and no refresh token was"
+                    + " issued");
+        }
+        // A place for the rotated token must exist before the old refresh token is spent.
+        log.prepareRotation(row);
+        OAuthToken fresh;
+        try {
+            fresh = tokenEndpoint.refresh(configs.get(key.provider()), token.refreshToken().get())
+                    .validate(clock.instant());
+        } catch (ReloginRequiredException e) {
+            log.abandonRotation(key);
+            markForRelogin(row, e);
+            throw e;
+        } catch (ProviderUnavailableException e) {
+            log.abandonRotation(key);
+            if (!mustRefresh && token.isUsableAt(now, Duration.ZERO)) {
+                // Still valid: serve it for a while and try again later rather than fail the caller.
+                return new CachedToken(row, Instant.MAX).retryAt(now.plus(policy.transientRetryDelay()));
+            }
+            throw e;
+        } catch (RuntimeException e) {
+            log.abandonRotation(key);
+            throw e;
+        }
+        // The rotated refresh token is durable before anyone uses the new access token.
+        SaveResult saved = log.commitRotation(row.replacedBy(token.refreshedBy(fresh), clock.instant()));
+        if (saved instanceof SaveResult.Saved ok) {
+            return CachedToken.of(ok.stored(), policy);
+        }
+        // Only a login can write without the lock; its token is the newest, so use it.
+        return CachedToken.of(current(key), policy);
+    }
+
+    private void markForRelogin(SavedAuthentication row, ReloginRequiredException e) {
+        String reason = e.error().map(err -> err.code()).orElse("refresh failed");
+        // A conflict means someone wrote a newer credential, which must not be marked.
+        rows.save(row.markedForRelogin(new ReloginMark(reason, clock.instant()), clock.instant()));
+    }
+
+    private boolean isFresh(SavedAuthentication row, Instant now, RefreshNeed need) {
+        return ((OAuthToken) row.credential()).isUsableAt(now,
+                need == RefreshNeed.EARLY ? policy.skew().plus(policy.backgroundLead()) : policy.skew());
+    }
+}
