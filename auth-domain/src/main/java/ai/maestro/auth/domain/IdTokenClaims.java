@@ -1,24 +1,14 @@
 package ai.maestro.auth.domain;
 
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 
-/** Who is logged in, as the id_token tells it. For display only. */
+/**
+ * Who is logged in, as the id_token tells it: decoded by the adapter that received or read the token
+ * (the token came straight from the token endpoint over TLS, OIDC Core 3.1.3.7). For display and the
+ * account's id only, never for an authorization decision. Any field may be missing (null).
+ */
 public record IdTokenClaims(String email, Instant expiresAt, String accountId, String planType) {
-    /** OpenAI puts its account claims in one namespaced object. */
-    static final String OPENAI_AUTH_CLAIM = "https://api.openai.com/auth";
-
-    /** Decodes an id_token; throws {@link ai.maestro.auth.domain.error.MalformedJwtException} when it is not one. */
-    public static IdTokenClaims decode(String idToken) {
-        Map<String, Object> claims = Jwt.payload(idToken);
-        Map<?, ?> openai = claims.get(OPENAI_AUTH_CLAIM) instanceof Map<?, ?> m ? m : Map.of();
-        return new IdTokenClaims(
-                text(claims.get("email")),
-                Jwt.instantClaim(claims, "exp").orElse(null),
-                text(openai.get("chatgpt_account_id")),
-                text(openai.get("chatgpt_plan_type")));
-    }
 
     public Optional<String> emailIfKnown() {
         return Optional.ofNullable(email);
@@ -30,9 +20,5 @@ public record IdTokenClaims(String email, Instant expiresAt, String accountId, S
 
     public Optional<String> accountIdIfKnown() {
         return Optional.ofNullable(accountId);
-    }
-
-    private static String text(Object value) {
-        return value instanceof String s && !s.isBlank() ? s : null;
     }
 }

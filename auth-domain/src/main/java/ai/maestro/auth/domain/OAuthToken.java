@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-/** A validated token set (built by {@link TokenResponse#validate}). */
+/**
+ * A validated token set (built by {@link TokenResponse#validate}). {@code idTokenClaims} is what the
+ * adapter that received or read the id_token decoded from it (for display and the account id).
+ */
 public record OAuthToken(
         Secret accessToken,
         Optional<Secret> refreshToken,
@@ -14,7 +17,8 @@ public record OAuthToken(
         String tokenType,
         List<String> scope,
         Optional<Instant> expiresAt,
-        Instant obtainedAt) implements Credential {
+        Instant obtainedAt,
+        Optional<IdTokenClaims> idTokenClaims) implements Credential {
 
     public OAuthToken {
         Objects.requireNonNull(accessToken, "accessToken");
@@ -24,6 +28,21 @@ public record OAuthToken(
         scope = List.copyOf(scope);
         Objects.requireNonNull(expiresAt, "expiresAt");
         Objects.requireNonNull(obtainedAt, "obtainedAt");
+        Objects.requireNonNull(idTokenClaims, "idTokenClaims");
+        if (idToken.isEmpty()) {
+            idTokenClaims = Optional.empty();
+        }
+    }
+
+    /** A token set whose id_token (if any) nobody has decoded. */
+    public OAuthToken(Secret accessToken, Optional<Secret> refreshToken, Optional<Secret> idToken, String tokenType,
+                      List<String> scope, Optional<Instant> expiresAt, Instant obtainedAt) {
+        this(accessToken, refreshToken, idToken, tokenType, scope, expiresAt, obtainedAt, Optional.empty());
+    }
+
+    /** The same tokens with the claims an adapter decoded from the id_token. */
+    public OAuthToken withIdTokenClaims(Optional<IdTokenClaims> claims) {
+        return new OAuthToken(accessToken, refreshToken, idToken, tokenType, scope, expiresAt, obtainedAt, claims);
     }
 
     @Override
@@ -51,17 +70,8 @@ public record OAuthToken(
                 fresh.tokenType,
                 fresh.scope.isEmpty() ? scope : fresh.scope,
                 fresh.expiresAt,
-                fresh.obtainedAt);
-    }
-
-    public Optional<IdTokenClaims> idTokenClaims() {
-        return idToken.flatMap(token -> {
-            try {
-                return Optional.of(IdTokenClaims.decode(token.reveal()));
-            } catch (ai.maestro.auth.domain.error.MalformedJwtException e) {
-                return Optional.empty();
-            }
-        });
+                fresh.obtainedAt,
+                fresh.idToken.isPresent() ? fresh.idTokenClaims : idTokenClaims);
     }
 
     @Override

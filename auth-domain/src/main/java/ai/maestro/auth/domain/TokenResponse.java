@@ -10,8 +10,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-/** A successful token endpoint answer as it came off the wire (RFC 6749 §5.1), not yet trusted. */
-public record TokenResponse(Map<String, Object> fields) {
+/**
+ * A successful token endpoint answer as it came off the wire (RFC 6749 §5.1), not yet trusted, with
+ * what the receiving adapter decoded from its JWTs: the id_token's claims and the access token's
+ * {@code exp} (used when {@code expires_in} is missing).
+ */
+public record TokenResponse(Map<String, Object> fields, Optional<IdTokenClaims> idTokenClaims,
+                            Optional<Instant> accessTokenExpiry) {
     /**
      * RFC 6750 §2.1 b64token: what a Bearer credential may hold. Anything else (CR/LF, ESC, spaces)
      * would let a server inject headers or terminal sequences through `token`'s output.
@@ -26,19 +31,26 @@ public record TokenResponse(Map<String, Object> fields) {
     public TokenResponse {
         fields = Map.copyOf(fields.entrySet().stream().filter(e -> e.getKey() != null && e.getValue() != null)
                 .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+        java.util.Objects.requireNonNull(idTokenClaims, "idTokenClaims");
+        java.util.Objects.requireNonNull(accessTokenExpiry, "accessTokenExpiry");
+    }
+
+    /** An answer whose JWTs nobody decoded. */
+    public TokenResponse(Map<String, Object> fields) {
+        this(fields, Optional.empty(), Optional.empty());
     }
 
     /** Validates every field and computes expires_at from {@code now}. */
     public OAuthToken validate(Instant now) {
         String access = requiredAccessToken();
         String tokenType = tokenType();
-        Optional<Instant> expiresAt = expiresIn().map(now::plusSeconds).or(() -> Jwt.expiry(access));
+        Optional<Instant> expiresAt = expiresIn().map(now::plusSeconds).or(() -> accessTokenExpiry);
         Optional<Secret> refresh = optionalSecret("refresh_token", Defect.INVALID_REFRESH_TOKEN);
         Optional<Secret> id = optionalSecret("id_token", Defect.INVALID_ID_TOKEN);
         if (id.isPresent() && !Jwt.looksLikeJwt(id.get().reveal())) {
             throw new InvalidTokenResponseException(Defect.INVALID_ID_TOKEN);
         }
-        return new OAuthToken(Secret.of(access), refresh, id, tokenType, scope(), expiresAt, now);
+        return new OAuthToken(Secret.of(access), refresh, id, tokenType, scope(), expiresAt, now, idTokenClaims);
     }
 
     private String requiredAccessToken() {

@@ -35,7 +35,8 @@ class TokenResponseTest {
 
     @Test
     void validatesACompleteResponse() {
-        OAuthToken token = new TokenResponse(valid()).validate(NOW);
+        IdTokenClaims claims = new IdTokenClaims("ada@example.com", null, "acct", "plus");
+        OAuthToken token = new TokenResponse(valid(), Optional.of(claims), Optional.empty()).validate(NOW);
 
         assertEquals("at-secret-value", token.accessToken().reveal());
         assertEquals("rt-secret-value", token.refreshToken().orElseThrow().reveal());
@@ -43,7 +44,7 @@ class TokenResponseTest {
         assertEquals(List.of("openid", "profile"), token.scope());
         assertEquals(Optional.of(NOW.plusSeconds(3600)), token.expiresAt());
         assertEquals(NOW, token.obtainedAt());
-        assertEquals("ada@example.com", token.idTokenClaims().orElseThrow().email());
+        assertEquals(Optional.of(claims), token.idTokenClaims(), "the claims the adapter decoded");
     }
 
     @Test
@@ -58,8 +59,12 @@ class TokenResponseTest {
         Map<String, Object> fields = valid();
         fields.remove("expires_in");
         fields.put("access_token", TestJwts.withPayload("{\"exp\":1800000000}"));
-        assertEquals(Optional.of(Instant.ofEpochSecond(1_800_000_000L)),
-                new TokenResponse(fields).validate(NOW).expiresAt());
+        // The adapter read the access token's exp; expires_in, when present, wins over it.
+        Optional<Instant> exp = Optional.of(Instant.ofEpochSecond(1_800_000_000L));
+        assertEquals(exp, new TokenResponse(fields, Optional.empty(), exp).validate(NOW).expiresAt());
+        fields.put("expires_in", 60);
+        assertEquals(Optional.of(NOW.plusSeconds(60)),
+                new TokenResponse(fields, Optional.empty(), exp).validate(NOW).expiresAt());
     }
 
     @Test

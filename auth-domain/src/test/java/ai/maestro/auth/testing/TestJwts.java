@@ -19,4 +19,19 @@ public final class TestJwts {
                 + ",\"https://api.openai.com/auth\":{\"chatgpt_account_id\":\"" + accountId
                 + "\",\"chatgpt_plan_type\":\"" + plan + "\"}}");
     }
+
+    /** What the HTTP adapter decodes from {@link #openAiIdToken}: the claims the domain gets. */
+    public static ai.maestro.auth.domain.IdTokenClaims openAiClaims(String email, long exp, String accountId,
+                                                                    String plan) {
+        return new ai.maestro.auth.domain.IdTokenClaims(email, java.time.Instant.ofEpochSecond(exp), accountId, plan);
+    }
+
+    /** A token endpoint answer with an OpenAI id_token, as the HTTP adapter hands it over (claims decoded). */
+    public static ai.maestro.auth.domain.TokenResponse openAiAnswer(java.util.Map<String, Object> fields, String email,
+                                                                    long exp, String accountId, String plan) {
+        java.util.Map<String, Object> all = new java.util.HashMap<>(fields);
+        all.put("id_token", openAiIdToken(email, exp, accountId, plan));
+        return new ai.maestro.auth.domain.TokenResponse(all,
+                java.util.Optional.of(openAiClaims(email, exp, accountId, plan)), java.util.Optional.empty());
+    }
 }

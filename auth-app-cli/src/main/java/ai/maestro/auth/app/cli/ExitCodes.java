@@ -8,7 +8,6 @@ import ai.maestro.auth.domain.error.CredentialStoreException;
 import ai.maestro.auth.domain.error.InvalidCallbackException;
 import ai.maestro.auth.domain.error.InvalidTokenResponseException;
 import ai.maestro.auth.domain.error.LoginAbortedException;
-import ai.maestro.auth.domain.error.MalformedJwtException;
 import ai.maestro.auth.domain.error.NotLoggedInException;
 import ai.maestro.auth.domain.error.OAuthErrorException;
 import ai.maestro.auth.domain.error.ProviderUnavailableException;
@@ -50,8 +49,7 @@ public final class ExitCodes {
         if (e instanceof CredentialStoreException) {
             return STORE;
         }
-        if (e instanceof OAuthErrorException || e instanceof InvalidTokenResponseException
-                || e instanceof MalformedJwtException) {
+        if (e instanceof OAuthErrorException || e instanceof InvalidTokenResponseException) {
             return PROVIDER_REFUSED;
         }
         return INTERNAL_ERROR;

@@ -8,7 +8,7 @@ public abstract sealed class AuthException extends RuntimeException
         permits ConfigurationException, AuthorizationDeniedException, InvalidCallbackException,
         InvalidTokenResponseException, OAuthErrorException, ReloginRequiredException,
         ProviderUnavailableException, CredentialStoreException, NotLoggedInException,
-        MalformedJwtException, LoginAbortedException, CallbackPortInUseException {
+        LoginAbortedException, CallbackPortInUseException {
 
     private final String nextStep;
 

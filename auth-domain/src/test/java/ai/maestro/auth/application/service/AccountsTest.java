@@ -36,8 +36,8 @@ class AccountsTest {
     private volatile String[] user = {"ada@example.com", "acct-ada"};
     private final ScriptedTokenEndpoint endpoint = new ScriptedTokenEndpoint().answering(() -> {
         int n = issued.incrementAndGet();
-        return new TokenResponse(Map.of("access_token", "at-" + n, "refresh_token", "rt-" + n, "expires_in", 3600,
-                "id_token", TestJwts.openAiIdToken(user[0], 1_900_000_000L, user[1], "plus")));
+        return TestJwts.openAiAnswer(Map.of("access_token", "at-" + n, "refresh_token", "rt-" + n, "expires_in",
+                3600), user[0], 1_900_000_000L, user[1], "plus");
     });
     private final OAuthService service = new OAuthService(ProviderConfigs.defaults(), endpoint, store,
             Clock.fixed(NOW, ZoneOffset.UTC), new SecureRandom(), Duration.ofMinutes(5));

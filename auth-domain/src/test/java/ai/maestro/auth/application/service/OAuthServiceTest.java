@@ -35,9 +35,9 @@ import org.junit.jupiter.api.Test;
 class OAuthServiceTest {
     private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
     private final InMemoryCredentialStore store = new InMemoryCredentialStore();
-    private final ScriptedTokenEndpoint endpoint = new ScriptedTokenEndpoint().answering(() -> new TokenResponse(Map.of(
-            "access_token", "at-1", "refresh_token", "rt-1", "expires_in", 3600,
-            "id_token", TestJwts.openAiIdToken("ada@example.com", 1_900_000_000L, "acct", "plus"))));
+    private final ScriptedTokenEndpoint endpoint = new ScriptedTokenEndpoint().answering(() -> TestJwts.openAiAnswer(Map.of(
+            "access_token", "at-1", "refresh_token", "rt-1", "expires_in", 3600),
+            "ada@example.com", 1_900_000_000L, "acct", "plus"));
     private final OAuthService service = new OAuthService(ProviderConfigs.defaults(), endpoint, store,
             Clock.fixed(NOW, ZoneOffset.UTC), new SecureRandom(), Duration.ofMinutes(5));
 

@@ -59,6 +59,7 @@ public final class OkHttpTokenEndpoint implements TokenEndpointPort {
 
     private final OkHttpClient client;
     private final ObjectMapper mapper;
+    private final JwtPayloads jwts;
     private final HttpSettings settings;
     private final RetryPolicy retry;
     private final Sleeper sleeper;
@@ -73,6 +74,7 @@ public final class OkHttpTokenEndpoint implements TokenEndpointPort {
                                Sleeper sleeper) {
         this.client = client;
         this.mapper = mapper;
+        this.jwts = new JwtPayloads(mapper);
         this.settings = settings;
         this.retry = new RetryPolicy(settings);
         this.clock = clock;
@@ -131,7 +133,7 @@ public final class OkHttpTokenEndpoint implements TokenEndpointPort {
                 Map<String, Object> fields = mapper.readValue(("{\"access_token\":\"" + jwt + "\",\"refresh_token\":"
                         + "\"warm-up\",\"expires_in\":3600,\"token_type\":\"Bearer\"}").getBytes(StandardCharsets.UTF_8),
                         MAP);
-                new TokenResponse(fields).validate(clock.instant());
+                withClaims(fields).validate(clock.instant());
             } catch (IOException | RuntimeException ignored) {
                 // Only a warm-up.
             }
@@ -367,6 +369,12 @@ public final class OkHttpTokenEndpoint implements TokenEndpointPort {
         return url;
     }
 
+    /** The answer with its JWTs' claims, decoded here so that the domain gets them typed. */
+    private TokenResponse withClaims(Map<String, Object> fields) {
+        return new TokenResponse(fields, jwts.idTokenClaims(fields.get("id_token")),
+                jwts.expiry(fields.get("access_token")));
+    }
+
     private TokenResponse success(Response response) throws IOException {
         LimitedBody body = read(response);
         if (body.tooLarge()) {
@@ -380,7 +388,7 @@ public final class OkHttpTokenEndpoint implements TokenEndpointPort {
             if (fields == null) {
                 throw new InvalidTokenResponseException(Defect.NOT_A_JSON_OBJECT);
             }
-            return new TokenResponse(fields);
+            return withClaims(fields);
         } catch (JsonProcessingException e) {
             throw new InvalidTokenResponseException(Defect.NOT_A_JSON_OBJECT);
         }

@@ -2,6 +2,7 @@ package ai.maestro.auth.adapter.out.persistence;
 
 import ai.maestro.auth.domain.ApiKey;
 import ai.maestro.auth.domain.Credential;
+import ai.maestro.auth.domain.IdTokenClaims;
 import ai.maestro.auth.domain.OAuthToken;
 import ai.maestro.auth.domain.Secret;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
@@ -64,12 +66,13 @@ final class CredentialCodec {
             case "oauth": {
                 List<String> scope = new ArrayList<>();
                 node.path("scope").forEach(s -> scope.add(s.asText()));
+                Optional<Secret> idToken = optionalSecret(node, "id_token");
                 return new OAuthToken(Secret.of(node.path("access_token").asText()),
-                        optionalSecret(node, "refresh_token"), optionalSecret(node, "id_token"),
+                        optionalSecret(node, "refresh_token"), idToken,
                         node.path("token_type").asText("Bearer"), scope,
                         node.hasNonNull("expires_at")
                                 ? Optional.of(Instant.ofEpochMilli(node.path("expires_at").asLong())) : Optional.empty(),
-                        obtained);
+                        obtained, idToken.flatMap(token -> idTokenClaims(token.reveal())));
             }
             case "api_key":
                 return new ApiKey(Secret.of(node.path("key").asText()), obtained);
@@ -80,5 +83,35 @@ final class CredentialCodec {
 
     private static Optional<Secret> optionalSecret(JsonNode node, String field) {
         return node.hasNonNull(field) ? Optional.of(Secret.of(node.path(field).asText())) : Optional.empty();
+    }
+
+    /**
+     * The claims of a stored id_token, read with Jackson as the token endpoint adapter reads them when
+     * the token arrives: for display and the account's id, never for an authorization decision.
+     */
+    private Optional<IdTokenClaims> idTokenClaims(String idToken) {
+        int first = idToken.indexOf('.');
+        int last = idToken.lastIndexOf('.');
+        if (first < 0 || last <= first) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode claims = mapper.readTree(Base64.getUrlDecoder().decode(idToken.substring(first + 1, last)));
+            if (claims == null || !claims.isObject()) {
+                return Optional.empty();
+            }
+            JsonNode openai = claims.path("https://api.openai.com/auth");
+            JsonNode exp = claims.path("exp");
+            return Optional.of(new IdTokenClaims(text(claims.path("email")),
+                    exp.isNumber() && exp.asLong() > 0 && exp.asLong() <= 253_402_300_799L
+                            ? Instant.ofEpochSecond(exp.asLong()) : null,
+                    text(openai.path("chatgpt_account_id")), text(openai.path("chatgpt_plan_type"))));
+        } catch (IllegalArgumentException | IOException notAJwt) {
+            return Optional.empty();
+        }
+    }
+
+    private static String text(JsonNode node) {
+        return node.isTextual() && !node.asText().isBlank() ? node.asText() : null;
     }
 }
