@@ -21,9 +21,35 @@ public record TokenResponse(Map<String, Object> fields, Optional<IdTokenClaims> 
      * RFC 6750 §2.1 b64token: what a Bearer credential may hold. Anything else (CR/LF, ESC, spaces)
      * would let a server inject headers or terminal sequences through `token`'s output.
      */
-    private static final java.util.regex.Pattern B64TOKEN = java.util.regex.Pattern.compile("[A-Za-z0-9\\-._~+/]+=*");
+    private static boolean isB64Token(String text) {
+        int end = text.length();
+        while (end > 0 && text.charAt(end - 1) == '=') {
+            end--;
+        }
+        if (end == 0) {
+            return false;
+        }
+        // A loop, not a regular expression: OpenAI's access tokens run to kilobytes, and this is on every refresh.
+        for (int i = 0; i < end; i++) {
+            char c = text.charAt(i);
+            boolean ok = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.'
+                    || c == '_' || c == '~' || c == '+' || c == '/';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
     /** RFC 6749 Appendix A.17 allows VSCHAR; the space is refused too, since tokens travel in headers and shells. */
-    private static final java.util.regex.Pattern VISIBLE_ASCII = java.util.regex.Pattern.compile("[\\x21-\\x7E]+");
+    private static boolean isVisibleAscii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x21 || c > 0x7E) {
+                return false;
+            }
+        }
+        return !text.isEmpty();
+    }
 
     /** Longer than any provider's lifetime; a larger value is a bug or an attack on our arithmetic. */
     static final long MAX_EXPIRES_IN_SECONDS = 400L * 24 * 3600;
@@ -61,7 +87,7 @@ public record TokenResponse(Map<String, Object> fields, Optional<IdTokenClaims> 
         if (!(value instanceof String text) || text.isBlank()) {
             throw new InvalidTokenResponseException(Defect.BLANK_ACCESS_TOKEN);
         }
-        if (!B64TOKEN.matcher(text).matches()) {
+        if (!isB64Token(text)) {
             throw new InvalidTokenResponseException(Defect.INVALID_ACCESS_TOKEN);
         }
         return text;
@@ -104,7 +130,7 @@ public record TokenResponse(Map<String, Object> fields, Optional<IdTokenClaims> 
         if (value == null) {
             return Optional.empty();
         }
-        if (!(value instanceof String text) || text.isBlank() || !VISIBLE_ASCII.matcher(text).matches()) {
+        if (!(value instanceof String text) || text.isBlank() || !isVisibleAscii(text)) {
             throw new InvalidTokenResponseException(defect);
         }
         return Optional.of(Secret.of(text));

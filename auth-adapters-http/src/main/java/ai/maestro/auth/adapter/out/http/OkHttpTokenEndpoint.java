@@ -371,8 +371,9 @@ public final class OkHttpTokenEndpoint implements TokenEndpointPort {
 
     /** The answer with its JWTs' claims, decoded here so that the domain gets them typed. */
     private TokenResponse withClaims(Map<String, Object> fields) {
+        // The access token's exp is only a fallback for a missing expires_in: not read otherwise.
         return new TokenResponse(fields, jwts.idTokenClaims(fields.get("id_token")),
-                jwts.expiry(fields.get("access_token")));
+                fields.get("expires_in") == null ? jwts.expiry(fields.get("access_token")) : Optional.empty());
     }
 
     private TokenResponse success(Response response) throws IOException {
