@@ -1,9 +1,9 @@
 package ai.maestro.auth.app.cli;
 
-import ai.maestro.auth.adapter.in.callback.CancelSecretFile;
-import ai.maestro.auth.adapter.in.callback.LoopbackCallbackReceiver;
 import ai.maestro.auth.adapter.out.persistence.PersistenceSettings;
 import ai.maestro.auth.application.service.AccessTokenService;
+import ai.maestro.auth.application.port.out.CallbackListeners;
+import ai.maestro.auth.application.service.LoginService;
 import ai.maestro.auth.application.service.OAuthService;
 import ai.maestro.auth.domain.Account;
 import ai.maestro.auth.domain.AuthorizationCode;
@@ -13,26 +13,19 @@ import ai.maestro.auth.domain.CallbackResult;
 import ai.maestro.auth.domain.DeviceAuthorization;
 import ai.maestro.auth.domain.IdTokenClaims;
 import ai.maestro.auth.domain.OAuthToken;
-import ai.maestro.auth.domain.ProviderId;
 import ai.maestro.auth.domain.SavedAuthentication;
-import ai.maestro.auth.domain.config.ProviderConfig;
 import ai.maestro.auth.domain.error.AuthorizationDeniedException;
 import ai.maestro.auth.domain.error.LoginAbortedException;
-import java.io.IOException;
 import ai.maestro.auth.domain.error.InvalidCallbackException;
 import ai.maestro.auth.domain.error.AuthException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.CompletableFuture;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -98,46 +91,37 @@ final class LoginCommand extends ProviderSubcommand {
                     + " with the browser: maestro-auth login " + target.provider.cliName() + " --no-browser");
             return ExitCodes.USAGE;
         }
-        if (device) {
-            service.checkStoreBeforeLogin(target.provider);
-            SavedAuthentication saved = deviceLogin(context, service);
-            context.get(AccessTokenService.class).forget(saved.key());
-            printSignedIn(context, saved);
-            return ExitCodes.OK;
-        }
-        ProviderConfig config = service.configs().get(target.provider);
+        LoginService flows = context.get(LoginService.class);
         // A login whose tokens could not be stored must stop before the code is spent.
         service.checkStoreBeforeLogin(target.provider);
-        OAuthService.LoginAttempt attempt = service.startLogin(target.provider);
-        String url = attempt.request().uri().toString();
         SavedAuthentication saved;
-        if (config.redirectsToLoopback()) {
-            // Bound before the address is shown: a busy port fails before the user signs in for nothing.
-            CallbackListening listening = CallbackListening.listen(context, service, attempt,
-                    Duration.ofSeconds(timeoutSeconds));
-            attempt = listening.attempt();
-            url = attempt.request().uri().toString();
-            LoopbackCallbackReceiver receiver = listening.receiver();
-            CancelSecretFile cancelFile = CallbackListening.cancelFile(context, receiver.port());
-            try {
-                writeCancelSecret(cancelFile, receiver);
-                showAddress(context, url);
-                AuthorizationCode code = waitForCallback(context, receiver);
-                try {
-                    saved = service.completeLogin(attempt.session(), code, label());
-                } catch (AuthException failed) {
-                    receiver.failed(failed.getMessage());
-                    throw failed;
+        switch (flows.flowFor(target.provider, device)) {
+            case DEVICE -> saved = deviceLogin(context, service);
+            case LOOPBACK -> {
+                // Bound before the address is shown: a busy port fails before the user signs in for nothing.
+                LoginService.Listening listening = flows.listen(target.provider, Duration.ofSeconds(timeoutSeconds));
+                try (CallbackListeners.Listener listener = listening.listener()) {
+                    if (listening.cancelledEarlierLogin()) {
+                        context.out().println("Cancelled the earlier login waiting on port "
+                                + listener.session().redirectUri().getPort() + ".");
+                    }
+                    showAddress(context, listening.attempt().request().uri().toString());
+                    AuthorizationCode code = waitForCallback(context, listener);
+                    try {
+                        saved = service.completeLogin(listener.session(), code, label());
+                    } catch (AuthException failed) {
+                        listener.failed(failed.getMessage());
+                        throw failed;
+                    }
+                    listener.signedIn(((OAuthToken) saved.credential()).idTokenClaims()
+                            .flatMap(IdTokenClaims::emailIfKnown).orElse(""));
                 }
-                receiver.signedIn(((OAuthToken) saved.credential()).idTokenClaims()
-                        .flatMap(IdTokenClaims::emailIfKnown).orElse(""));
-            } finally {
-                receiver.close();
-                cancelFile.deleteIfStill(receiver.cancelSecret());
             }
-        } else {
-            showAddress(context, url);
-            saved = service.completeLogin(attempt.session(), askForPastedCode(context, attempt.session()), label());
+            default -> {
+                OAuthService.LoginAttempt attempt = service.startLogin(target.provider);
+                showAddress(context, attempt.request().uri().toString());
+                saved = service.completeLogin(attempt.session(), askForPastedCode(context, attempt.session()), label());
+            }
         }
         context.get(AccessTokenService.class).forget(saved.key());
         printSignedIn(context, saved);
@@ -201,22 +185,10 @@ final class LoginCommand extends ProviderSubcommand {
         out.flush();
     }
 
-    /** Best effort: without the file, only Ctrl-C or the timeout ends this login. */
-    private static void writeCancelSecret(CancelSecretFile file, LoopbackCallbackReceiver receiver) {
-        try {
-            Files.createDirectories(file.file().getParent());
-            file.write(receiver.cancelSecret());
-        } catch (IOException e) {
-            // Looked up here, not in a static field: picocli builds the commands before --verbose sets the level.
-            LoggerFactory.getLogger(LoginCommand.class).debug("The cancel secret could not be written to {}",
-                    file.file(), e);
-        }
-    }
-
-    private AuthorizationCode waitForCallback(CliContext context, LoopbackCallbackReceiver receiver) {
+    private AuthorizationCode waitForCallback(CliContext context, CallbackListeners.Listener listener) {
         context.out().println("Browser on another machine? Paste the address it ended on here, then Enter.");
         context.out().flush();
-        return waitWithScreen(context, receiver.session(), receiver.result(), "the browser", receiver::close);
+        return waitWithScreen(context, listener.session(), listener.result(), "the browser", listener::close);
     }
 
     /** Anthropic's page shows CODE#STATE: the same screen, deadline and patience as a loopback login. */

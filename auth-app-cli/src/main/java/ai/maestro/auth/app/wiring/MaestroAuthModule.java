@@ -6,6 +6,9 @@ import ai.maestro.auth.application.port.out.CredentialStorePort;
 import ai.maestro.auth.application.port.out.TokenEndpointPort;
 import ai.maestro.auth.application.service.AccessTokenService;
 import ai.maestro.auth.application.service.OAuthService;
+import ai.maestro.auth.application.service.LoginService;
+import ai.maestro.auth.application.port.out.CallbackListeners;
+import ai.maestro.auth.adapter.in.callback.LoopbackCallbackListeners;
 import ai.maestro.auth.domain.config.ProviderConfigs;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.inject.AbstractModule;
@@ -16,7 +19,8 @@ import java.time.Clock;
 
 /**
  * The whole of maestro-auth for an injector: {@code Guice.createInjector(new MaestroAuthModule(config))},
- * then ask for {@link OAuthService} (logins) and {@link AccessTokenService} (valid tokens). Swap an
+ * then ask for {@link OAuthService} (logins, accounts), {@link LoginService} (the flow and callback port
+ * of a browser login) and {@link AccessTokenService} (valid tokens). Swap an
  * adapter with {@code Modules.override(new MaestroAuthModule(config)).with(...)}.
  */
 public final class MaestroAuthModule extends AbstractModule {
@@ -77,5 +81,17 @@ public final class MaestroAuthModule extends AbstractModule {
     AccessTokenService accessTokenService(OAuthService logins, TokenEndpointPort endpoint, CredentialStorePort store,
                                           Clock clock) {
         return new AccessTokenService(logins, endpoint, store, clock, config.lifecycle());
+    }
+
+    @Provides
+    @Singleton
+    CallbackListeners callbackListeners(PersistenceSettings persistence, Clock clock) {
+        return new LoopbackCallbackListeners(persistence.dataDirectory(), clock);
+    }
+
+    @Provides
+    @Singleton
+    LoginService loginService(OAuthService logins, CallbackListeners listeners) {
+        return new LoginService(logins, listeners);
     }
 }
