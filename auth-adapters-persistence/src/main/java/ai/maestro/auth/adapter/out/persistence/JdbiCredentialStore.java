@@ -2,10 +2,8 @@ package ai.maestro.auth.adapter.out.persistence;
 
 import ai.maestro.auth.application.port.out.CredentialStorePort;
 import ai.maestro.auth.domain.Account;
-import ai.maestro.auth.domain.AccountIdentity;
 import ai.maestro.auth.domain.AuthType;
 import ai.maestro.auth.domain.CredentialKey;
-import ai.maestro.auth.domain.OAuthToken;
 import ai.maestro.auth.domain.Credential;
 import ai.maestro.auth.domain.CredentialSummary;
 import ai.maestro.auth.domain.ProviderId;
@@ -35,63 +33,6 @@ import org.jdbi.v3.core.statement.Update;
  * one row per (provider, account, auth type) and one account row per (provider, account).
  */
 public final class JdbiCredentialStore implements CredentialStorePort {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JdbiCredentialStore.class);
-
-    /** Every statement of this store, in one place. */
-    private static final class Sql {
-        static final String COLUMNS = "provider, account, auth_type, credentials, key_id, expires_at, created_at,"
-                + " updated_at, version, relogin_reason, relogin_since";
-        static final String FIND = "SELECT " + COLUMNS + " FROM account_credentials"
-                + " WHERE provider = :provider AND account = :account AND auth_type = :authType";
-        static final String INSERT = "INSERT INTO account_credentials (" + COLUMNS + ") VALUES (:provider, :account,"
-                + " :authType, :credentials, :keyId, :expiresAt, :createdAt, :updatedAt, :next, :reloginReason,"
-                + " :reloginSince)";
-        static final String UPDATE = "UPDATE account_credentials SET credentials = :credentials, key_id = :keyId,"
-                + " expires_at = :expiresAt, updated_at = :updatedAt, version = :next, relogin_reason = :reloginReason,"
-                + " relogin_since = :reloginSince"
-                + " WHERE provider = :provider AND account = :account AND auth_type = :authType AND version = :expected";
-        static final String VERSION = "SELECT version FROM account_credentials"
-                + " WHERE provider = :provider AND account = :account AND auth_type = :authType";
-        static final String DELETE = "DELETE FROM account_credentials"
-                + " WHERE provider = :provider AND account = :account AND auth_type = :authType";
-        static final String LIST = "SELECT c.provider, c.account, c.auth_type, c.expires_at, c.updated_at, c.version,"
-                + " c.relogin_reason, a.label, a.is_default FROM account_credentials c JOIN accounts a"
-                + " ON a.provider = c.provider AND a.account = c.account ORDER BY c.provider, a.created_at, a.label,"
-                + " c.auth_type";
-        static final String ALL_IDENTITIES = "SELECT provider, auth_type FROM account_credentials"
-                + " ORDER BY provider, auth_type";
-        static final String COUNT = "SELECT (SELECT COUNT(*) FROM account_credentials)"
-                + " + (SELECT COUNT(*) FROM saved_authentications WHERE provider NOT LIKE '%~moved')";
-        static final String STALE_KEYS = "SELECT provider, account, auth_type FROM account_credentials"
-                + " WHERE key_id <> :primary";
-        static final String ACCOUNTS = "SELECT provider, account, label, is_default FROM accounts"
-                + " WHERE provider = :provider ORDER BY created_at, label";
-        static final String ACCOUNT_CREDENTIALS = "SELECT COUNT(*) FROM account_credentials"
-                + " WHERE provider = :provider AND account = :account";
-        static final String INSERT_ACCOUNT = "INSERT INTO accounts (provider, account, label, is_default, created_at)"
-                + " SELECT :provider, :account, :label, NOT EXISTS (SELECT 1 FROM accounts WHERE provider = :provider),"
-                + " :createdAt";
-        static final String RELABEL = "UPDATE accounts SET label = :label WHERE provider = :provider"
-                + " AND account = :account";
-        static final String MAKE_DEFAULT = "UPDATE accounts SET is_default = (account = :account)"
-                + " WHERE provider = :provider AND EXISTS (SELECT 1 FROM accounts WHERE provider = :provider"
-                + " AND account = :account)";
-        static final String DELETE_ACCOUNT = "DELETE FROM accounts WHERE provider = :provider AND account = :account";
-        static final String PROMOTE_OLDEST = "UPDATE accounts SET is_default = TRUE WHERE provider = :provider"
-                + " AND account = (SELECT account FROM accounts WHERE provider = :provider ORDER BY created_at, label"
-                + " LIMIT 1) AND NOT EXISTS (SELECT 1 FROM accounts WHERE provider = :provider AND is_default)";
-        /** The rows of the table before accounts that are not moved yet. */
-        static final String LEGACY = "SELECT provider, auth_type, credentials, created_at, updated_at, version,"
-                + " relogin_reason, relogin_since FROM saved_authentications WHERE provider NOT LIKE '%~moved'"
-                + " ORDER BY CASE WHEN auth_type = 'OAUTH' THEN 0 ELSE 1 END";
-        static final String FORGET_MOVED = "DELETE FROM saved_authentications WHERE provider = :moved"
-                + " AND auth_type = :authType";
-        static final String MARK_MOVED = "UPDATE saved_authentications SET provider = :moved"
-                + " WHERE provider = :provider AND auth_type = :authType AND version = :version";
-
-        private Sql() {
-        }
-    }
 
     /** How long a rotated token set is retried against a failing database before it is left in the journal. */
     static final Duration ROTATION_SAVE_WINDOW = Duration.ofSeconds(8);
@@ -124,11 +65,11 @@ public final class JdbiCredentialStore implements CredentialStorePort {
 
     @Override
     public Optional<SavedAuthentication> find(CredentialKey key) {
-        return guard(() -> jdbi.withHandle(h -> bindKey(h.createQuery(Sql.FIND), key)
+        return guard(() -> jdbi.withHandle(h -> bindKey(h.createQuery(StoreSql.FIND), key)
                 .map((rs, ctx) -> read(rs, key)).findOne()));
     }
 
-    private static <S extends org.jdbi.v3.core.statement.SqlStatement<S>> S bindKey(S statement, CredentialKey key) {
+    static <S extends org.jdbi.v3.core.statement.SqlStatement<S>> S bindKey(S statement, CredentialKey key) {
         return statement.bind("provider", key.provider().name()).bind("account", key.account())
                 .bind("authType", key.authType().name());
     }
@@ -142,7 +83,7 @@ public final class JdbiCredentialStore implements CredentialStorePort {
             if (candidate.version() == 0) {
                 rows = insertIfAbsent(h, candidate, ciphertext);
             } else {
-                rows = bindRow(h.createUpdate(Sql.UPDATE), candidate, ciphertext)
+                rows = bindRow(h.createUpdate(StoreSql.UPDATE), candidate, ciphertext)
                         .bind("expected", candidate.version()).execute();
             }
             if (rows == 1) {
@@ -162,7 +103,7 @@ public final class JdbiCredentialStore implements CredentialStorePort {
             register(h, key.provider(), key.account(), key.accountName());
         }
         try {
-            return bindRow(h.createUpdate(Sql.INSERT), candidate, ciphertext).execute();
+            return bindRow(h.createUpdate(StoreSql.INSERT), candidate, ciphertext).execute();
         } catch (JdbiException e) {
             if (isUniqueViolation(e)) {
                 return 0;
@@ -176,7 +117,7 @@ public final class JdbiCredentialStore implements CredentialStorePort {
         return e.getCause() instanceof SQLException sql && "23505".equals(sql.getSQLState());
     }
 
-    private Update bindRow(Update update, SavedAuthentication c, byte[] ciphertext) {
+    static Update bindRow(Update update, SavedAuthentication c, byte[] ciphertext) {
         return bindKey(update, c.key())
                 .bind("credentials", ciphertext)
                 .bind("keyId", CredentialCipher.keyIdOf(ciphertext))
@@ -192,14 +133,14 @@ public final class JdbiCredentialStore implements CredentialStorePort {
     @Override
     public boolean delete(CredentialKey key) {
         return guard(() -> jdbi.inTransaction(h -> {
-            boolean deleted = bindKey(h.createUpdate(Sql.DELETE), key).execute() > 0;
+            boolean deleted = bindKey(h.createUpdate(StoreSql.DELETE), key).execute() > 0;
             if (deleted) {
-                long left = h.createQuery(Sql.ACCOUNT_CREDENTIALS).bind("provider", key.provider().name())
+                long left = h.createQuery(StoreSql.ACCOUNT_CREDENTIALS).bind("provider", key.provider().name())
                         .bind("account", key.account()).mapTo(Long.class).one();
                 if (left == 0) {
-                    h.createUpdate(Sql.DELETE_ACCOUNT).bind("provider", key.provider().name())
+                    h.createUpdate(StoreSql.DELETE_ACCOUNT).bind("provider", key.provider().name())
                             .bind("account", key.account()).execute();
-                    h.createUpdate(Sql.PROMOTE_OLDEST).bind("provider", key.provider().name()).execute();
+                    h.createUpdate(StoreSql.PROMOTE_OLDEST).bind("provider", key.provider().name()).execute();
                 }
                 access.changed(h);
             }
@@ -224,7 +165,7 @@ public final class JdbiCredentialStore implements CredentialStorePort {
             return known.get();
         }
         try {
-            h.createUpdate(Sql.INSERT_ACCOUNT).bind("provider", provider.name()).bind("account", accountId)
+            h.createUpdate(StoreSql.INSERT_ACCOUNT).bind("provider", provider.name()).bind("account", accountId)
                     .bind("label", label).bind("createdAt", utc(Instant.now())).execute();
             access.changed(h);
         } catch (JdbiException e) {
@@ -239,7 +180,7 @@ public final class JdbiCredentialStore implements CredentialStorePort {
         return accountOf(h, provider, accountId).orElseThrow();
     }
 
-    private static Optional<Account> accountOf(Handle h, ProviderId provider, String accountId) {
+    static Optional<Account> accountOf(Handle h, ProviderId provider, String accountId) {
         return accountsOf(h, provider).stream().filter(a -> a.id().equals(accountId)).findFirst();
     }
 
@@ -248,7 +189,7 @@ public final class JdbiCredentialStore implements CredentialStorePort {
         Account.requireValidLabel(label);
         return guard(() -> jdbi.withHandle(h -> {
             try {
-                boolean changed = h.createUpdate(Sql.RELABEL).bind("provider", provider.name())
+                boolean changed = h.createUpdate(StoreSql.RELABEL).bind("provider", provider.name())
                         .bind("account", accountId).bind("label", label).execute() > 0;
                 if (changed) {
                     access.changed(h);
@@ -267,7 +208,7 @@ public final class JdbiCredentialStore implements CredentialStorePort {
     @Override
     public boolean makeDefault(ProviderId provider, String accountId) {
         return guard(() -> jdbi.withHandle(h -> {
-            boolean changed = h.createUpdate(Sql.MAKE_DEFAULT).bind("provider", provider.name())
+            boolean changed = h.createUpdate(StoreSql.MAKE_DEFAULT).bind("provider", provider.name())
                     .bind("account", accountId).execute() > 0;
             if (changed) {
                 access.changed(h);
@@ -284,7 +225,7 @@ public final class JdbiCredentialStore implements CredentialStorePort {
 
     @Override
     public List<CredentialSummary> list() {
-        return guard(() -> jdbi.withHandle(h -> h.createQuery(Sql.LIST)
+        return guard(() -> jdbi.withHandle(h -> h.createQuery(StoreSql.LIST)
                 .map((rs, ctx) -> {
                     Optional<Map.Entry<ProviderId, AuthType>> row = known(rs.getString("provider"),
                             rs.getString("auth_type"));
@@ -306,7 +247,7 @@ public final class JdbiCredentialStore implements CredentialStorePort {
 
     /** Whether any row is stored, known to this version or not. */
     boolean hasRows() {
-        return guard(() -> jdbi.withHandle(h -> h.createQuery(Sql.COUNT).mapTo(Long.class).one())) > 0;
+        return guard(() -> jdbi.withHandle(h -> h.createQuery(StoreSql.COUNT).mapTo(Long.class).one())) > 0;
     }
 
     @Override
@@ -321,14 +262,14 @@ public final class JdbiCredentialStore implements CredentialStorePort {
 
     @Override
     public List<String> unrecognizedRows() {
-        return guard(() -> jdbi.withHandle(h -> h.createQuery(Sql.ALL_IDENTITIES)
+        return guard(() -> jdbi.withHandle(h -> h.createQuery(StoreSql.ALL_IDENTITIES)
                 .map((rs, ctx) -> known(rs.getString("provider"), rs.getString("auth_type")).isPresent() ? null
                         : rs.getString("provider") + "/" + rs.getString("auth_type"))
                 .list()).stream().filter(java.util.Objects::nonNull).toList());
     }
 
     /** The row's identity when this version knows both names; rows of a newer version are left alone. */
-    private static Optional<Map.Entry<ProviderId, AuthType>> known(String provider, String authType) {
+    static Optional<Map.Entry<ProviderId, AuthType>> known(String provider, String authType) {
         try {
             return Optional.of(Map.entry(ProviderId.valueOf(provider), AuthType.valueOf(authType)));
         } catch (IllegalArgumentException | NullPointerException unknown) {
@@ -452,7 +393,7 @@ public final class JdbiCredentialStore implements CredentialStorePort {
 
     /** Re-encrypts every row not yet under the primary key; returns how many rows changed. */
     public int rekey() {
-        List<CredentialKey> stale = guard(() -> jdbi.withHandle(h -> h.createQuery(Sql.STALE_KEYS)
+        List<CredentialKey> stale = guard(() -> jdbi.withHandle(h -> h.createQuery(StoreSql.STALE_KEYS)
                 .bind("primary", cipher.primaryKeyId())
                 .map((rs, ctx) -> {
                     String account = rs.getString("account");
@@ -505,11 +446,11 @@ public final class JdbiCredentialStore implements CredentialStorePort {
                 rs.getLong("version"), mark);
     }
 
-    private static long currentVersion(Handle h, CredentialKey key) {
-        return bindKey(h.createQuery(Sql.VERSION), key).mapTo(Long.class).findOne().orElse(0L);
+    static long currentVersion(Handle h, CredentialKey key) {
+        return bindKey(h.createQuery(StoreSql.VERSION), key).mapTo(Long.class).findOne().orElse(0L);
     }
 
-    private static OffsetDateTime utc(Instant instant) {
+    static OffsetDateTime utc(Instant instant) {
         return instant.atOffset(ZoneOffset.UTC);
     }
 
@@ -546,111 +487,16 @@ public final class JdbiCredentialStore implements CredentialStorePort {
     private synchronized void prepareOnce() {
         if (!prepared) {
             prepare.run();
-            adoptRowsFromBeforeAccounts();
+            new RowsFromBeforeAccounts(jdbi, access, cipher, codec).adoptAll();
             prepared = true;
         }
     }
 
-    /**
-     * Moves each row of the table before accounts (one per provider and auth type) into its account:
-     * the account id and label come from the stored id_token (the provider's unnamed account when it
-     * has none), the first becomes the provider's default, an API key joins its provider's sign-in.
-     * The old row is renamed, not deleted, so an older release shows it as unknown and leaves it
-     * alone. A row that cannot be decrypted (no key yet) is left for a later open.
-     */
-    private void adoptRowsFromBeforeAccounts() {
-        List<Map<String, Object>> legacy = jdbi.withHandle(h -> h.createQuery(Sql.LEGACY).mapToMap().list());
-        for (Map<String, Object> row : legacy) {
-            Optional<Map.Entry<ProviderId, AuthType>> identity = known(String.valueOf(row.get("provider")),
-                    String.valueOf(row.get("auth_type")));
-            if (identity.isEmpty()) {
-                continue; // a newer version's row: left alone
-            }
-            try {
-                adopt(identity.get().getKey(), identity.get().getValue(), row);
-            } catch (RuntimeException e) {
-                LOG.debug("A {} {} row from before accounts was not moved yet ({})", identity.get().getKey().cliName(),
-                        identity.get().getValue(), e.getClass().getSimpleName());
-            }
-        }
-    }
-
-    private void adopt(ProviderId provider, AuthType authType, Map<String, Object> row) {
-        long version = ((Number) row.get("version")).longValue();
-        byte[] plaintext = cipher.decryptLegacy(provider, authType, version, (byte[]) row.get("credentials"));
-        Credential credential;
-        try {
-            credential = codec.decode(plaintext);
-        } catch (IOException e) {
-            throw new IllegalStateException("not a credential document", e);
-        } finally {
-            Arrays.fill(plaintext, (byte) 0);
-        }
-        jdbi.useTransaction(h -> {
-            String moved = provider.name() + "~moved";
-            h.createUpdate(Sql.FORGET_MOVED).bind("moved", moved).bind("authType", authType.name()).execute();
-            int claimed = h.createUpdate(Sql.MARK_MOVED).bind("moved", moved).bind("provider", provider.name())
-                    .bind("authType", authType.name()).bind("version", version).execute();
-            if (claimed == 0) {
-                return; // another process moved it first
-            }
-            Account account = credential instanceof OAuthToken token
-                    ? adoptAccount(h, provider, AccountIdentity.of(token))
-                    : accountsOf(h, provider).stream().filter(Account::isDefault).findFirst()
-                            .orElseGet(() -> adoptAccount(h, provider, new AccountIdentity(AccountIdentity.UNNAMED,
-                                    Optional.empty(), Optional.empty())));
-            Object reason = row.get("relogin_reason");
-            SavedAuthentication adopted = new SavedAuthentication(account.key(authType), credential,
-                    toInstant(row.get("created_at")), toInstant(row.get("updated_at")), 0,
-                    reason == null ? Optional.empty() : Optional.of(new ReloginMark(String.valueOf(reason),
-                            toInstant(row.get("relogin_since")))));
-            long current = currentVersion(h, adopted.key());
-            SavedAuthentication candidate = adopted.withVersion(current);
-            byte[] ciphertext = codec.seal(cipher, candidate);
-            bindRow(h.createUpdate(current == 0 ? Sql.INSERT : Sql.UPDATE), candidate, ciphertext)
-                    .bind("expected", current).execute();
-            access.changed(h);
-        });
-    }
-
-    private Account adoptAccount(Handle h, ProviderId provider, AccountIdentity identity) {
-        Optional<Account> known = accountOf(h, provider, identity.accountId());
-        if (known.isPresent()) {
-            return known.get();
-        }
-        java.util.Set<String> taken = new java.util.HashSet<>();
-        accountsOf(h, provider).forEach(a -> taken.add(a.label()));
-        String base = identity.suggestedLabel(provider);
-        String label = base;
-        for (int n = 2; taken.contains(label); n++) {
-            label = base + "-" + n;
-        }
-        h.createUpdate(Sql.INSERT_ACCOUNT).bind("provider", provider.name()).bind("account", identity.accountId())
-                .bind("label", label).bind("createdAt", utc(Instant.now())).execute();
-        return accountOf(h, provider, identity.accountId()).orElseThrow();
-    }
-
-    private static List<Account> accountsOf(Handle h, ProviderId provider) {
-        return h.createQuery(Sql.ACCOUNTS).bind("provider", provider.name())
+    static List<Account> accountsOf(Handle h, ProviderId provider) {
+        return h.createQuery(StoreSql.ACCOUNTS).bind("provider", provider.name())
                 .map((rs, ctx) -> new Account(provider, rs.getString("account"), rs.getString("label"),
                         rs.getBoolean("is_default")))
                 .list();
-    }
-
-    private static Instant toInstant(Object value) {
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof OffsetDateTime odt) {
-            return odt.toInstant();
-        }
-        if (value instanceof java.sql.Timestamp ts) {
-            return ts.toInstant();
-        }
-        if (value instanceof java.time.temporal.TemporalAccessor t) {
-            return Instant.from(t);
-        }
-        throw new IllegalStateException("unexpected time value " + value.getClass().getSimpleName());
     }
 
     private <T> T translate(Supplier<T> work) {

@@ -39,12 +39,12 @@ final class PostgresAccess implements StoreAccess {
 
     @Override
     public void changed(Handle handle) {
-        handle.execute("UPDATE store_changes SET stamp = stamp + 1 WHERE id = 1");
+        handle.execute(StoreSql.BUMP_STAMP);
     }
 
     @Override
     public long changeStamp(Jdbi jdbi) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT stamp FROM store_changes WHERE id = 1").mapTo(Long.class)
+        return jdbi.withHandle(h -> h.createQuery(StoreSql.READ_STAMP).mapTo(Long.class)
                 .one());
     }
 
@@ -68,24 +68,22 @@ final class PostgresAccess implements StoreAccess {
             connection = dataSource.getConnection();
             try (Statement statement = connection.createStatement()) {
                 // One lock row per account (its tag is hex, so it is safe inside the statement).
-                statement.execute("INSERT INTO refresh_locks (provider) SELECT '" + provider.accountName() + "'"
-                        + " WHERE NOT EXISTS (SELECT 1 FROM refresh_locks WHERE provider = '" + provider.accountName()
-                        + "')");
+                statement.execute(String.format(StoreSql.ENSURE_LOCK_ROW, provider.accountName()));
             } catch (SQLException raced) {
                 // Another process inserted the row at the same moment (unique violation): it exists now.
             }
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
-                statement.execute("SET LOCAL lock_timeout = '" + Math.max(1, maxWait.toMillis()) + "ms'");
+                statement.execute(String.format(StoreSql.LOCK_TIMEOUT, Math.max(1, maxWait.toMillis())));
             }
             try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT provider FROM refresh_locks WHERE provider = ? FOR UPDATE")) {
+                    StoreSql.TAKE_LOCK)) {
                 select.setString(1, provider.accountName());
                 select.executeQuery().close();
             }
             // Who holds the lock, for a process that waits too long (pg_stat_activity shows it at once).
             // Transaction-local: the pooled connection goes back to the pool without the holder's name.
-            try (PreparedStatement name = connection.prepareStatement("SELECT set_config('application_name', ?, true)")) {
+            try (PreparedStatement name = connection.prepareStatement(StoreSql.NAME_HOLDER)) {
                 name.setString(1, LockWaits.Holder.thisProcess().line() + " " + provider.accountName());
                 name.executeQuery().close();
             }
@@ -105,9 +103,7 @@ final class PostgresAccess implements StoreAccess {
     /** The process holding {@code provider}'s refresh lock, as its connection names itself. */
     private Optional<LockWaits.Holder> holder(CredentialKey provider) {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement query = connection.prepareStatement("SELECT application_name, host(client_addr)"
-                     + " FROM pg_stat_activity WHERE application_name LIKE 'maestro-auth pid % ' || ?"
-                     + " ORDER BY xact_start LIMIT 1")) {
+             PreparedStatement query = connection.prepareStatement(StoreSql.FIND_HOLDER)) {
             query.setString(1, provider.accountName());
             try (ResultSet row = query.executeQuery()) {
                 if (!row.next()) {
