@@ -124,7 +124,7 @@ class ProviderCallsTest extends OnAUsersMachine {
         Injector injector = machine.injector();
         SharedStoreFixture.login(injector);
         injector.getInstance(OAuthService.class).obtainApiKey(injector.getInstance(OAuthService.class)
-                .resolve(ProviderId.OPENAI, java.util.Optional.empty()));
+                .accounts().resolve(ProviderId.OPENAI, java.util.Optional.empty()));
         OkHttpClient client = embedder.newBuilder().addInterceptor(injector.getInstance(ProviderInterceptors.class)
                 .interceptorFor(ProviderId.OPENAI, AuthType.API_KEY)).build();
 
@@ -332,7 +332,7 @@ class ProviderCallsTest extends OnAUsersMachine {
         Injector injector = machine.injector();
         SharedStoreFixture.login(injector);
         injector.getInstance(OAuthService.class).obtainApiKey(injector.getInstance(OAuthService.class)
-                .resolve(ProviderId.OPENAI, java.util.Optional.empty()));
+                .accounts().resolve(ProviderId.OPENAI, java.util.Optional.empty()));
 
         try (CliProcess verify = CliProcess.start(machine.env, "verify", "openai", "--api-key")) {
             assertEquals(0, verify.exitCode(60), verify.all());

@@ -32,6 +32,6 @@ final class AccountOption {
 
     /** As {@link #resolve(CliContext, ProviderId)}; with nothing stored, the advice is about {@code wanted}. */
     Account resolve(CliContext context, ProviderId provider, AuthType wanted) {
-        return context.get(OAuthService.class).resolve(provider, selector(context), wanted);
+        return context.get(OAuthService.class).accounts().resolve(provider, selector(context), wanted);
     }
 }

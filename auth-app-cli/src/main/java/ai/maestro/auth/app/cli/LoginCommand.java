@@ -277,7 +277,7 @@ final class LoginCommand extends ProviderSubcommand {
         PrintWriter out = context.out();
         OAuthToken token = (OAuthToken) saved.credential();
         String who = token.idTokenClaims().map(LoginCommand::describe).orElse("");
-        java.util.List<Account> accounts = service().accounts(target.provider);
+        java.util.List<Account> accounts = service().accounts().list(target.provider);
         String label = accounts.stream().filter(a -> a.id().equals(saved.key().account())).findFirst()
                 .map(a -> ", account " + a.label() + (a.isDefault() ? " (the default)" : "")).orElse("");
         out.println("Signed in to " + target.provider.displayName() + who + label + ".");

@@ -27,7 +27,7 @@ final class LogoutCommand extends ProviderSubcommand {
     public Integer call() {
         CliContext context = context();
         OAuthService service = context.get(OAuthService.class);
-        List<Account> accounts = service.accounts(target.provider);
+        List<Account> accounts = service.accounts().list(target.provider);
         String name = target.provider.displayName();
         if (accounts.isEmpty()) {
             context.out().println("Nothing was stored for " + name + ".");

@@ -37,7 +37,7 @@ final class UsageCommand extends ProviderSubcommand {
         ProviderApiClient api = context.get(ProviderApiClient.class);
         if (all) {
             java.util.List<ai.maestro.auth.domain.Account> accounts = context.get(
-                    ai.maestro.auth.application.service.OAuthService.class).accounts(target.provider);
+                    ai.maestro.auth.application.service.OAuthService.class).accounts().list(target.provider);
             if (accounts.isEmpty()) {
                 throw new ai.maestro.auth.domain.error.NotLoggedInException(target.provider,
                         ai.maestro.auth.domain.AuthType.OAUTH);

@@ -22,7 +22,7 @@ final class UseCommand extends Subcommand {
     @Override
     public Integer call() {
         CliContext context = context();
-        Account chosen = context.get(OAuthService.class).makeDefault(target.provider, account.strip());
+        Account chosen = context.get(OAuthService.class).accounts().makeDefault(target.provider, account.strip());
         context.out().println("The default " + target.provider.displayName() + " account is now " + chosen.label() + ".");
         return ExitCodes.OK;
     }

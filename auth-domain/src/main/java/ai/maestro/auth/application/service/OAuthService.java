@@ -56,6 +56,7 @@ public final class OAuthService {
     private final Clock clock;
     private final SecureRandom random;
     private final Duration sessionLifetime;
+    private final AccountService accounts;
 
     public OAuthService(ProviderConfigs configs, TokenEndpointPort tokenEndpoint, CredentialStorePort store,
                         Clock clock, SecureRandom random, Duration sessionLifetime) {
@@ -65,10 +66,16 @@ public final class OAuthService {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
         this.sessionLifetime = Objects.requireNonNull(sessionLifetime, "sessionLifetime");
+        this.accounts = new AccountService(store, store);
     }
 
     public ProviderConfigs configs() {
         return configs;
+    }
+
+    /** The stored accounts: listed, resolved from a label, e-mail or id, made the default. */
+    public AccountService accounts() {
+        return accounts;
     }
 
     /**
@@ -145,7 +152,7 @@ public final class OAuthService {
     private SavedAuthentication storeLogin(ProviderId provider, TokenResponse response, Optional<String> label) {
         OAuthToken token = response.validate(clock.instant());
         AccountIdentity identity = AccountIdentity.of(token, response);
-        Account account = register(provider, identity, label);
+        Account account = accounts.register(provider, identity, label);
         CredentialKey key = account.key(AuthType.OAUTH);
         Optional<Secret> replaced;
         try {
@@ -159,105 +166,9 @@ public final class OAuthService {
         return saved;
     }
 
-    /** The stored account signed in as, added under a label unique for the provider when it is new. */
-    private Account register(ProviderId provider, AccountIdentity identity, Optional<String> label) {
-        for (int attempt = 0; attempt < SAVE_ATTEMPTS; attempt++) {
-            List<Account> accounts = store.accounts(provider);
-            Optional<Account> known = accounts.stream().filter(a -> a.id().equals(identity.accountId())).findFirst();
-            if (known.isPresent()) {
-                if (label.isPresent() && !label.get().equals(known.get().label())) {
-                    requireFreeLabel(provider, accounts, label.get());
-                    store.relabel(provider, known.get().id(), label.get());
-                }
-                return known.get();
-            }
-            String chosen = label.orElseGet(() -> uniqueLabel(accounts, identity.suggestedLabel(provider)));
-            requireFreeLabel(provider, accounts, chosen);
-            try {
-                return store.register(provider, identity.accountId(), chosen);
-            } catch (CredentialStoreException raced) {
-                if (attempt == SAVE_ATTEMPTS - 1 || label.isPresent()) {
-                    throw raced;
-                }
-                // Another process took the label at the same moment: choose again.
-            }
-        }
-        throw new IllegalStateException("unreachable");
-    }
-
-    private static void requireFreeLabel(ProviderId provider, List<Account> accounts, String label) {
-        if (accounts.stream().anyMatch(a -> a.label().equals(label))) {
-            throw new OAuthErrorException(OAuthError.of("invalid_request", "the label '" + label + "' is taken by"
-                    + " another " + provider.cliName() + " account; choose another with --account", 0));
-        }
-    }
-
-    /** {@code base}, or {@code base-2}, {@code base-3}, ... whichever no stored account of the provider has. */
-    static String uniqueLabel(List<Account> accounts, String base) {
-        java.util.Set<String> taken = new java.util.HashSet<>();
-        accounts.forEach(a -> taken.add(a.label()));
-        String label = base;
-        for (int n = 2; taken.contains(label); n++) {
-            label = base + "-" + n;
-        }
-        return label;
-    }
-
     private Optional<Secret> storedRefreshToken(CredentialKey key) {
         return store.find(key).map(SavedAuthentication::credential)
                 .filter(OAuthToken.class::isInstance).map(OAuthToken.class::cast).flatMap(OAuthToken::refreshToken);
-    }
-
-    /** The provider's accounts, oldest first. */
-    public List<Account> accounts(ProviderId provider) {
-        return store.accounts(provider);
-    }
-
-    /**
-     * The account {@code selector} names (its label, its account id, or the e-mail of its sign-in),
-     * or the provider's default when it is empty. Throws {@link NotLoggedInException} when nothing is
-     * stored, or the selector matches no account or several.
-     */
-    public Account resolve(ProviderId provider, Optional<String> selector) {
-        return resolve(provider, selector, AuthType.OAUTH);
-    }
-
-    /** As {@link #resolve(ProviderId, Optional)}; with nothing stored, the advice is about {@code missing}. */
-    public Account resolve(ProviderId provider, Optional<String> selector, AuthType missing) {
-        List<Account> accounts = store.accounts(provider);
-        if (selector.isEmpty()) {
-            return accounts.stream().filter(Account::isDefault).findFirst()
-                    .or(() -> accounts.stream().findFirst())
-                    .orElseThrow(() -> new NotLoggedInException(provider, missing));
-        }
-        String wanted = selector.get();
-        List<Account> byName = accounts.stream().filter(a -> a.label().equals(wanted) || a.id().equals(wanted))
-                .toList();
-        List<Account> matches = byName.isEmpty() ? accounts.stream().filter(a -> email(a).map(wanted::equalsIgnoreCase)
-                .orElse(false)).toList() : byName;
-        if (matches.size() != 1) {
-            throw NotLoggedInException.noSuchAccount(provider, wanted, matches.size() > 1,
-                    accounts.stream().map(Account::label).toList());
-        }
-        return matches.get(0);
-    }
-
-    /** The e-mail of an account's sign-in, as its id_token tells it (empty when unreadable). */
-    public Optional<String> email(Account account) {
-        try {
-            return store.find(account.key(AuthType.OAUTH)).map(SavedAuthentication::credential)
-                    .filter(OAuthToken.class::isInstance).map(OAuthToken.class::cast)
-                    .flatMap(OAuthToken::idTokenClaims).flatMap(c -> c.emailIfKnown());
-        } catch (CredentialStoreException unreadable) {
-            return Optional.empty();
-        }
-    }
-
-    /** {@code use}: makes the account {@code selector} names its provider's default. */
-    public Account makeDefault(ProviderId provider, String selector) {
-        Account account = resolve(provider, Optional.of(selector));
-        store.makeDefault(provider, account.id());
-        return new Account(provider, account.id(), account.label(), true);
     }
 
     /** What a logout did: whether anything was deleted, and what the provider was told. */

@@ -49,7 +49,7 @@ class AccountsTest {
     }
 
     private List<String> labels() {
-        return service.accounts(ProviderId.OPENAI).stream().map(Account::label).toList();
+        return service.accounts().list(ProviderId.OPENAI).stream().map(Account::label).toList();
     }
 
     @Test
@@ -58,7 +58,7 @@ class AccountsTest {
         loginAs("bob@example.com", "acct-bob", Optional.empty());
 
         assertEquals(List.of("ada", "bob"), labels());
-        assertEquals("acct-ada", service.resolve(ProviderId.OPENAI, Optional.empty()).id());
+        assertEquals("acct-ada", service.accounts().resolve(ProviderId.OPENAI, Optional.empty()).id());
         assertEquals(2, store.list().size());
         assertTrue(endpoint.calls.stream().noneMatch(call -> call.grant().equals("revoke")), "nothing was replaced");
     }
@@ -70,9 +70,9 @@ class AccountsTest {
         loginAs("ada@example.com", "acct-ada", Optional.empty());
 
         assertEquals(List.of("ada", "bob"), labels());
-        assertEquals("at-3", ((OAuthToken) service.require(service.resolve(ProviderId.OPENAI, Optional.of("ada"))
+        assertEquals("at-3", ((OAuthToken) service.require(service.accounts().resolve(ProviderId.OPENAI, Optional.of("ada"))
                 .key(AuthType.OAUTH)).credential()).accessToken().reveal());
-        assertEquals("at-2", ((OAuthToken) service.require(service.resolve(ProviderId.OPENAI, Optional.of("bob"))
+        assertEquals("at-2", ((OAuthToken) service.require(service.accounts().resolve(ProviderId.OPENAI, Optional.of("bob"))
                 .key(AuthType.OAUTH)).credential()).accessToken().reveal());
         assertEquals(List.of("rt-1"), endpoint.calls.stream().filter(call -> call.grant().equals("revoke"))
                 .map(ScriptedTokenEndpoint.Call::credential).toList());
@@ -85,11 +85,11 @@ class AccountsTest {
 
         assertEquals(List.of("ada", "ada-2"), labels());
         NotLoggedInException ambiguous = assertThrows(NotLoggedInException.class,
-                () -> service.resolve(ProviderId.OPENAI, Optional.of("ada@example.com")));
+                () -> service.accounts().resolve(ProviderId.OPENAI, Optional.of("ada@example.com")));
         assertTrue(ambiguous.getMessage().contains("More than one openai account matches 'ada@example.com'; stored:"
                 + " ada, ada-2."), ambiguous.getMessage());
-        assertEquals("acct-work", service.resolve(ProviderId.OPENAI, Optional.of("ada-2")).id());
-        assertEquals("acct-work", service.resolve(ProviderId.OPENAI, Optional.of("acct-work")).id());
+        assertEquals("acct-work", service.accounts().resolve(ProviderId.OPENAI, Optional.of("ada-2")).id());
+        assertEquals("acct-work", service.accounts().resolve(ProviderId.OPENAI, Optional.of("acct-work")).id());
     }
 
     @Test
@@ -97,11 +97,11 @@ class AccountsTest {
         loginAs("ada@example.com", "acct-ada", Optional.empty());
 
         NotLoggedInException unknown = assertThrows(NotLoggedInException.class,
-                () -> service.resolve(ProviderId.OPENAI, Optional.of("zed")));
+                () -> service.accounts().resolve(ProviderId.OPENAI, Optional.of("zed")));
 
         assertEquals("No openai account matches 'zed'; stored: ada. Name one by its label with --account (or"
                 + " MAESTRO_AUTH_ACCOUNT).", unknown.getMessage());
-        assertThrows(NotLoggedInException.class, () -> service.resolve(ProviderId.ANTHROPIC, Optional.empty()));
+        assertThrows(NotLoggedInException.class, () -> service.accounts().resolve(ProviderId.ANTHROPIC, Optional.empty()));
     }
 
     @Test
@@ -121,11 +121,11 @@ class AccountsTest {
         loginAs("ada@example.com", "acct-ada", Optional.empty());
         loginAs("bob@example.com", "acct-bob", Optional.empty());
 
-        Account bob = service.makeDefault(ProviderId.OPENAI, "bob@example.com");
+        Account bob = service.accounts().makeDefault(ProviderId.OPENAI, "bob@example.com");
 
         assertTrue(bob.isDefault());
-        assertEquals("acct-bob", service.resolve(ProviderId.OPENAI, Optional.empty()).id());
-        assertFalse(service.accounts(ProviderId.OPENAI).get(0).isDefault());
+        assertEquals("acct-bob", service.accounts().resolve(ProviderId.OPENAI, Optional.empty()).id());
+        assertFalse(service.accounts().list(ProviderId.OPENAI).get(0).isDefault());
     }
 
     @Test

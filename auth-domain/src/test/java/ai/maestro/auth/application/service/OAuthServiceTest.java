@@ -117,7 +117,7 @@ class OAuthServiceTest {
         service.completeLogin(attempt.session(), "code=c&state=" + attempt.session().state().value());
         endpoint.answering(() -> new TokenResponse(Map.of("access_token", "sk-key")));
 
-        SavedAuthentication key = service.obtainApiKey(service.resolve(ProviderId.OPENAI, Optional.empty()));
+        SavedAuthentication key = service.obtainApiKey(service.accounts().resolve(ProviderId.OPENAI, Optional.empty()));
 
         assertEquals(AuthType.API_KEY, key.authType());
         assertEquals("sk-key", assertInstanceOf(ApiKey.class, key.credential()).key().reveal());
@@ -128,7 +128,7 @@ class OAuthServiceTest {
     @Test
     void apiKeyWithoutALoginSaysToLogIn() {
         NotLoggedInException error = assertThrows(NotLoggedInException.class,
-                () -> service.obtainApiKey(service.resolve(ProviderId.OPENAI, Optional.empty())));
+                () -> service.obtainApiKey(service.accounts().resolve(ProviderId.OPENAI, Optional.empty())));
         assertTrue(error.getMessage().contains("maestro-auth login openai"));
     }
 
@@ -137,8 +137,8 @@ class OAuthServiceTest {
         OAuthService.LoginAttempt attempt = service.startLogin(ProviderId.OPENAI);
         service.completeLogin(attempt.session(), "code=c&state=" + attempt.session().state().value());
 
-        assertTrue(service.logout(service.resolve(ProviderId.OPENAI, Optional.empty()), false).deleted());
-        assertThrows(NotLoggedInException.class, () -> service.resolve(ProviderId.OPENAI, Optional.empty()));
+        assertTrue(service.logout(service.accounts().resolve(ProviderId.OPENAI, Optional.empty()), false).deleted());
+        assertThrows(NotLoggedInException.class, () -> service.accounts().resolve(ProviderId.OPENAI, Optional.empty()));
         assertTrue(store.list().isEmpty());
         assertTrue(store.accounts(ProviderId.OPENAI).isEmpty());
     }

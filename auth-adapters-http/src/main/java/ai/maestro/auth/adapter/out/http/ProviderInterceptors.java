@@ -46,7 +46,7 @@ public final class ProviderInterceptors {
     public Interceptor interceptorFor(ProviderId provider, AuthType type) {
         if (type == AuthType.API_KEY) {
             return new ProviderAuthInterceptor(provider, new ProviderAuthInterceptor.ApiKeyScheme(apiKey(
-                    () -> logins.resolve(provider, Optional.empty()).key(AuthType.API_KEY))));
+                    () -> logins.accounts().resolve(provider, Optional.empty()).key(AuthType.API_KEY))));
         }
         return new ProviderAuthInterceptor(provider, new ProviderAuthInterceptor.SignIn(tokens, Optional.empty(),
                 originator(provider), http.userAgent()));
@@ -54,7 +54,7 @@ public final class ProviderInterceptors {
 
     /** Pinned to one account (a label, e-mail or account id): it stays on it whatever the default becomes. */
     public Interceptor interceptorFor(ProviderId provider, String account, AuthType type) {
-        Account pinned = logins.resolve(provider, Optional.of(account));
+        Account pinned = logins.accounts().resolve(provider, Optional.of(account));
         if (type == AuthType.API_KEY) {
             return new ProviderAuthInterceptor(provider, new ProviderAuthInterceptor.ApiKeyScheme(apiKey(
                     () -> pinned.key(AuthType.API_KEY))));
@@ -65,7 +65,7 @@ public final class ProviderInterceptors {
 
     private Optional<Account> defaultAccount(ProviderId provider) {
         try {
-            return Optional.of(logins.resolve(provider, Optional.empty()));
+            return Optional.of(logins.accounts().resolve(provider, Optional.empty()));
         } catch (ai.maestro.auth.domain.error.NotLoggedInException nothingStored) {
             return Optional.empty();
         }
