@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
+import okhttp3.ConnectionPool;
 import okhttp3.FormBody;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -58,6 +59,12 @@ public final class OkHttpTokenEndpoint implements TokenEndpointPort {
     private enum Replay { NEVER, ON_TRANSIENT_FAILURE }
 
     private final OkHttpClient client;
+    /**
+     * For calls that may be sent twice (revocation, device-login requests and polls): connections of
+     * their own, retried once on a fresh one when the server had closed a pooled one. Kept apart so
+     * that a single-use grant never lands on a connection these left behind.
+     */
+    private final OkHttpClient repeatable;
     private final ObjectMapper mapper;
     private final JwtPayloads jwts;
     private final HttpSettings settings;
@@ -73,6 +80,8 @@ public final class OkHttpTokenEndpoint implements TokenEndpointPort {
     public OkHttpTokenEndpoint(OkHttpClient client, ObjectMapper mapper, HttpSettings settings, Clock clock,
                                Sleeper sleeper) {
         this.client = client;
+        this.repeatable = client.newBuilder().connectionPool(new ConnectionPool()).retryOnConnectionFailure(true)
+                .build();
         this.mapper = mapper;
         this.jwts = new JwtPayloads(mapper);
         this.settings = settings;
@@ -319,7 +328,10 @@ public final class OkHttpTokenEndpoint implements TokenEndpointPort {
         }
     }
 
-    /** One JSON POST, no retry, bounded by {@link #SHORT_CALL} (and the operation deadline). */
+    /**
+     * One JSON POST of a call that may be repeated, bounded by {@link #SHORT_CALL} (and the operation
+     * deadline); a pooled connection the server closed is replaced by a fresh one.
+     */
     private Response once(ProviderConfig config, URI endpoint, String variableSuffix, Map<String, String> fields,
                           List<String> secrets) throws IOException {
         HttpUrl url = checked(config, endpoint, variableSuffix);
@@ -327,7 +339,7 @@ public final class OkHttpTokenEndpoint implements TokenEndpointPort {
                 .header("Accept", "application/json")
                 .header("User-Agent", settings.userAgent())
                 .build();
-        Call call = client.newCall(request);
+        Call call = repeatable.newCall(request);
         long limit = Math.min(SHORT_CALL.toNanos(), settings.deadline().toNanos());
         call.timeout().timeout(limit, TimeUnit.NANOSECONDS);
         return call.execute();
