@@ -40,6 +40,15 @@ public record OAuthToken(
         this(accessToken, refreshToken, idToken, tokenType, scope, expiresAt, obtainedAt, Optional.empty());
     }
 
+    /**
+     * The same tokens with {@code refreshToken} in place of the spent one, due for a refresh at
+     * {@code now}: what is kept of a refresh answer that was refused for another field.
+     */
+    public OAuthToken withRotatedRefreshTokenOnly(Secret refresh, Instant now) {
+        return new OAuthToken(accessToken, Optional.of(refresh), idToken, tokenType, scope, Optional.of(now),
+                obtainedAt, idTokenClaims);
+    }
+
     /** The same tokens with the claims an adapter decoded from the id_token. */
     public OAuthToken withIdTokenClaims(Optional<IdTokenClaims> claims) {
         return new OAuthToken(accessToken, refreshToken, idToken, tokenType, scope, expiresAt, obtainedAt, claims);

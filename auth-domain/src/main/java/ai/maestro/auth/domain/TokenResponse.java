@@ -79,6 +79,15 @@ public record TokenResponse(Map<String, Object> fields, Optional<IdTokenClaims> 
         return new OAuthToken(Secret.of(access), refresh, id, tokenType, scope(), expiresAt, now, idTokenClaims);
     }
 
+    /**
+     * The answer's refresh token when it is well formed, whatever else is wrong with the answer: a
+     * rotating provider has spent the old one, so this one must be kept even if the rest is refused.
+     */
+    public Optional<Secret> wellFormedRefreshToken() {
+        return fields.get("refresh_token") instanceof String text && !text.isBlank() && isVisibleAscii(text)
+                ? Optional.of(Secret.of(text)) : Optional.empty();
+    }
+
     private String requiredAccessToken() {
         Object value = fields.get("access_token");
         if (value == null) {

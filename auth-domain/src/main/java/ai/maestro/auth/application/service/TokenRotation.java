@@ -11,13 +11,16 @@ import ai.maestro.auth.domain.ReloginMark;
 import ai.maestro.auth.domain.SaveResult;
 import ai.maestro.auth.domain.SavedAuthentication;
 import ai.maestro.auth.domain.Secret;
+import ai.maestro.auth.domain.TokenResponse;
 import ai.maestro.auth.domain.config.ProviderConfigs;
+import ai.maestro.auth.domain.error.InvalidTokenResponseException;
 import ai.maestro.auth.domain.error.NotLoggedInException;
 import ai.maestro.auth.domain.error.ProviderUnavailableException;
 import ai.maestro.auth.domain.error.ReloginRequiredException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * One refresh of one credential across every process sharing the store: read the row, and only if
@@ -93,8 +96,12 @@ final class TokenRotation {
         log.prepareRotation(row);
         OAuthToken fresh;
         try {
-            fresh = tokenEndpoint.refresh(configs.get(key.provider()), token.refreshToken().get())
-                    .validate(clock.instant());
+            TokenResponse answer = tokenEndpoint.refresh(configs.get(key.provider()), token.refreshToken().get());
+            try {
+                fresh = answer.validate(clock.instant());
+            } catch (InvalidTokenResponseException refused) {
+                throw keepRotatedRefreshToken(row, token, answer, refused);
+            }
         } catch (ReloginRequiredException e) {
             log.abandonRotation(key);
             markForRelogin(row, e);
@@ -117,6 +124,22 @@ final class TokenRotation {
         }
         // Only a login can write without the lock; its token is the newest, so use it.
         return CachedToken.of(current(key), policy);
+    }
+
+    /**
+     * A refused answer that carries a well-formed new refresh token: the old one is spent at the
+     * provider, so the new one is stored (due for a refresh now, the old access token kept) before the
+     * refusal is reported. Without one, nothing was rotated that could be kept.
+     */
+    private RuntimeException keepRotatedRefreshToken(SavedAuthentication row, OAuthToken token, TokenResponse answer,
+                                                     InvalidTokenResponseException refused) {
+        Optional<Secret> next = answer.wellFormedRefreshToken().filter(r -> !r.equals(token.refreshToken().get()));
+        if (next.isEmpty()) {
+            return refused;
+        }
+        Instant now = clock.instant();
+        SaveResult saved = log.commitRotation(row.replacedBy(token.withRotatedRefreshTokenOnly(next.get(), now), now));
+        return saved instanceof SaveResult.Saved ? refused.refreshTokenKept() : refused;
     }
 
     private void markForRelogin(SavedAuthentication row, ReloginRequiredException e) {

@@ -28,9 +28,21 @@ public final class InvalidTokenResponseException extends AuthException {
     private final Defect defect;
 
     public InvalidTokenResponseException(Defect defect) {
-        super("The token endpoint's response " + defect.text + ".",
-                "Nothing was stored. Try again; if it persists, check the token endpoint configuration.", null);
+        this(defect, "Nothing was stored. Try again; if it persists, check the token endpoint configuration.");
+    }
+
+    private InvalidTokenResponseException(Defect defect, String nextStep) {
+        super("The token endpoint's response " + defect.text + ".", nextStep, null);
         this.defect = defect;
+    }
+
+    /**
+     * The same defect in a refresh answer whose new refresh token was kept (the old one is spent
+     * either way): nothing is lost, and the next call refreshes again.
+     */
+    public InvalidTokenResponseException refreshTokenKept() {
+        return new InvalidTokenResponseException(defect, "Its new refresh token was kept, so the sign-in goes on;"
+                + " the next command refreshes again. If it persists, check the token endpoint configuration.");
     }
 
     public Defect defect() {

@@ -15,6 +15,7 @@ import ai.maestro.auth.domain.SavedAuthentication;
 import ai.maestro.auth.domain.Secret;
 import ai.maestro.auth.domain.TokenResponse;
 import ai.maestro.auth.domain.config.ProviderConfigs;
+import ai.maestro.auth.domain.error.InvalidTokenResponseException;
 import ai.maestro.auth.domain.error.NotLoggedInException;
 import ai.maestro.auth.domain.error.ProviderUnavailableException;
 import ai.maestro.auth.domain.error.ReloginRequiredException;
@@ -319,5 +320,46 @@ class AccessTokenServiceTest {
 
         assertThrows(ai.maestro.auth.domain.error.CredentialStoreException.class,
                 () -> tokens.validAccessToken(ProviderId.OPENAI));
+    }
+
+    /** The provider rotated (the old refresh token is spent) but another field of its answer is refused. */
+    private void refusedRotations(Map<String, Object> badAnswer) {
+        stored("at-0", "rt-0", Duration.ofMinutes(1));
+        endpoint.answering(() -> {
+            int n = issued.incrementAndGet();
+            return n == 1 ? new TokenResponse(badAnswer)
+                    : new TokenResponse(Map.of("access_token", "at-" + n, "refresh_token", "rt-" + n, "expires_in", 3600));
+        });
+
+        InvalidTokenResponseException refused = assertThrows(InvalidTokenResponseException.class,
+                () -> tokens.validAccessToken(KEY));
+
+        assertTrue(refused.getMessage().contains("new refresh token was kept"), refused.getMessage());
+        assertEquals("rt-new", storedToken().refreshToken().orElseThrow().reveal());
+        assertEquals("at-2", tokens.validAccessToken(KEY).reveal(), "the next call refreshes again");
+        assertEquals(List.of("rt-0", "rt-new"), endpoint.calls.stream().map(ScriptedTokenEndpoint.Call::credential)
+                .toList(), "the kept token is the one sent next; no token is sent twice");
+    }
+
+    @Test
+    void aRotationIsKeptWhenTheAnswersExpiryIsAbsurd() {
+        refusedRotations(Map.of("access_token", "at-x", "refresh_token", "rt-new", "expires_in", -5));
+    }
+
+    @Test
+    void aRotationIsKeptWhenTheAnswersAccessTokenIsMalformed() {
+        refusedRotations(Map.of("access_token", "at x\u001b[2J", "refresh_token", "rt-new", "expires_in", 3600));
+    }
+
+    @Test
+    void aRefusedAnswerWithoutANewRefreshTokenStoresNothing() {
+        SavedAuthentication before = stored("at-0", "rt-0", Duration.ofMinutes(1));
+        endpoint.answering(() -> new TokenResponse(Map.of("access_token", "at-x", "expires_in", -5)));
+
+        InvalidTokenResponseException refused = assertThrows(InvalidTokenResponseException.class,
+                () -> tokens.validAccessToken(KEY));
+
+        assertTrue(refused.getMessage().contains("Nothing was stored"), refused.getMessage());
+        assertEquals(before.version(), store.find(KEY).orElseThrow().version());
     }
 }
