@@ -45,6 +45,9 @@ class BrokenStoreTest extends OnAUsersMachine {
 
         try (CliProcess refresh = CliProcess.start(machine.env, "refresh", "openai")) {
             assertEquals(0, refresh.exitCode(60), refresh.all());
+            // Only the CLI's own lines: no pool's WARN, no driver's stack trace.
+            assertEquals("", refresh.err(), refresh.all());
+            assertEquals(1, refresh.out().trim().lines().count(), refresh.all());
         }
         machine.fake.refreshAnswered = () -> { };
         try (CliProcess refresh = CliProcess.start(machine.env, "refresh", "openai")) {

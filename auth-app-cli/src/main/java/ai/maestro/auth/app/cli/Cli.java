@@ -124,15 +124,22 @@ public final class Cli {
         if (auth != null) {
             err.println("maestro-auth: " + Terminal.safe(auth.getMessage()));
             if (context.verbose()) {
-                e.printStackTrace(err);
+                printStackTrace(err, e);
             }
             return ExitCodes.of(auth);
         }
         err.println("maestro-auth: unexpected " + e.getClass().getSimpleName()
                 + (context.verbose() ? "" : " (run again with --verbose for details)"));
         if (context.verbose()) {
-            e.printStackTrace(err);
+            printStackTrace(err, e);
         }
         return ExitCodes.INTERNAL_ERROR;
+    }
+
+    /** A stack trace, each line escaped like every other: messages in it may quote a server's text. */
+    private static void printStackTrace(PrintWriter err, Exception e) {
+        java.io.StringWriter trace = new java.io.StringWriter();
+        e.printStackTrace(new PrintWriter(trace));
+        trace.toString().lines().forEach(line -> err.println(Terminal.safe(line).replace("\\x09", "\t")));
     }
 }

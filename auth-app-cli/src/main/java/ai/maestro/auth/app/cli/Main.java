@@ -14,9 +14,11 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        // Quiet by default; --verbose lowers it before the first logger exists (a -D given to the JVM wins).
+        // Silent by default: the terminal shows only the CLI's own one-line messages, never a logger's
+        // line (ours or a library's: HikariCP, the PostgreSQL driver, H2, OkHttp). --verbose turns the
+        // debug log on before the first logger exists (a -D given to the JVM wins).
         if (System.getProperty(LOG_LEVEL) == null) {
-            System.setProperty(LOG_LEVEL, "warn");
+            System.setProperty(LOG_LEVEL, "off");
         }
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
         CliContext context = CliContext.standard(MaestroAuthConfig.fromSystemEnvironment(),

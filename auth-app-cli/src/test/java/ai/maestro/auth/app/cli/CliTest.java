@@ -401,9 +401,13 @@ class CliTest {
         tokenEndpoint.enqueue(error(400, "{\"error\":\"invalid_request\",\"error_description\":\""
                 + hostile.replace("\u001b", "\\u001b").replace("\u0007", "\\u0007").replace("\r", "\\r") + "\"}"));
         CliHarness refresh = cli("refresh", "openai");
+        tokenEndpoint.enqueue(error(400, "{\"error\":\"invalid_request\",\"error_description\":\""
+                + hostile.replace("\u001b", "\\u001b").replace("\u0007", "\\u0007").replace("\r", "\\r") + "\"}"));
+        CliHarness verbose = cli("--verbose", "refresh", "openai");
         CliHarness status = cli("status");
 
-        for (CliHarness run : List.of(login, second, refresh, status)) {
+        assertTrue(verbose.err().contains("\tat "), "the stack trace is there, tabs kept: " + verbose.err());
+        for (CliHarness run : List.of(login, second, refresh, verbose, status)) {
             for (char control : new char[] {'\u001b', '\u0007', '\r'}) {
                 assertFalse(run.all().indexOf(control) >= 0, "raw control character in: " + run.all());
             }

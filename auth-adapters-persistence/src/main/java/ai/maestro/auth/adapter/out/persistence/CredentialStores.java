@@ -134,12 +134,12 @@ public final class CredentialStores {
      * on a full disk. WRITE_DELAY=0 writes each commit before it returns, so a full disk fails the
      * statement instead of losing an acknowledged commit at close. Closing does not compact (that
      * would cost every operation milliseconds); {@link EmbeddedAccess} rewrites the file once it has
-     * grown instead.
+     * grown instead. TRACE_LEVEL_FILE=0: no credentials.trace.db; errors reach the user as our own lines.
      */
     static DataSource h2(PersistenceSettings settings) {
         JdbcDataSource dataSource = new JdbcDataSource();
         dataSource.setURL("jdbc:h2:file:" + settings.embeddedDatabaseFile()
-                + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;LOCK_TIMEOUT=10000;MAX_COMPACT_TIME=0");
+                + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;LOCK_TIMEOUT=10000;MAX_COMPACT_TIME=0;TRACE_LEVEL_FILE=0");
         dataSource.setUser("maestro");
         dataSource.setPassword("");
         return dataSource;
