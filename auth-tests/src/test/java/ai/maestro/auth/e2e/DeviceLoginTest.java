@@ -41,6 +41,26 @@ class DeviceLoginTest extends OnAUsersMachine {
     }
 
     @Test
+    void aServerThatClosesEveryConnectionStillSignsInAndTheCodeIsSentOnce() throws Exception {
+        machine.fake.closeEveryConnection = true;
+        try (CliProcess login = deviceLogin()) {
+            assertEquals(0, login.exitCode(60), login.all());
+            assertTrue(login.out().contains("Signed in to OpenAI as ada@example.com"), login.out());
+        }
+        assertEquals(4, machine.fake.devicePollTimes.size());
+        assertEquals(1, machine.fake.authorizationCodeGrants.get(), "one code exchange");
+        assertEquals(0, machine.fake.rejectedCodes.get(), "the code was never sent twice");
+
+        // A second login as the same account replaces it: the replaced refresh token is revoked.
+        try (CliProcess again = deviceLogin()) {
+            assertEquals(0, again.exitCode(60), again.all());
+            assertTrue(!again.all().contains("could not be told"), again.all());
+        }
+        assertEquals(1, machine.fake.revocations.size(), "the replaced refresh token was revoked");
+        assertEquals(2, machine.fake.authorizationCodeGrants.get());
+    }
+
+    @Test
     void aSlowDownLengthensTheIntervalAndTheOldSpellingAndANumericIntervalWork() throws Exception {
         machine.fake.deviceSlowDownFirst = true;
         machine.fake.deviceOldSpelling = true;

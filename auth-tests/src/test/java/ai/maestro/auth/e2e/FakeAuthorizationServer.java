@@ -201,8 +201,20 @@ final class FakeAuthorizationServer extends Dispatcher implements AutoCloseable 
         server.close();
     }
 
+    /**
+     * Closes the connection after every answer without saying so, as an HTTP/1.0 server, a proxy or
+     * a keep-alive that timed out does.
+     */
+    volatile boolean closeEveryConnection;
+
     @Override
     public MockResponse dispatch(RecordedRequest request) {
+        MockResponse answer = answer(request);
+        return closeEveryConnection ? answer.newBuilder()
+                .onResponseEnd(new mockwebserver3.SocketEffect.CloseSocket(true, false, false)).build() : answer;
+    }
+
+    private MockResponse answer(RecordedRequest request) {
         try {
             String path = request.getUrl().encodedPath();
             if (request.getMethod().equals("GET") && path.equals("/oauth/authorize")) {
