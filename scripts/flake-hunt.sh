@@ -14,6 +14,8 @@ module="$1"; classes="$2"
 mvn -B -q -DskipTests install >/dev/null
 log_dir="target/flake-hunt"; mkdir -p "$log_dir"
 results="$log_dir/results.txt"; : > "$results"
+# Reports of an earlier run are not this hunt's.
+rm -f "$module"/target/surefire-reports/TEST-*.xml
 for round in $(seq 1 "$n"); do
   start=$(date +%s)
   mvn -B -q -o -pl "$module" surefire:test -Dtest="$classes" -Dsurefire.failIfNoSpecifiedTests=false \
