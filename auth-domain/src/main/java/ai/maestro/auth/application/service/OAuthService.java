@@ -152,7 +152,14 @@ public final class OAuthService {
     private SavedAuthentication storeLogin(ProviderId provider, TokenResponse response, Optional<String> label) {
         OAuthToken token = response.validate(clock.instant());
         AccountIdentity identity = AccountIdentity.of(token, response);
-        Account account = accounts.register(provider, identity, label);
+        Account account;
+        try {
+            account = accounts.register(provider, identity, label);
+        } catch (RuntimeException refused) {
+            // Not stored (e.g. a label another account holds): the provider is told to forget the new grant.
+            token.refreshToken().ifPresent(unused -> revoke(provider, unused));
+            throw refused;
+        }
         CredentialKey key = account.key(AuthType.OAUTH);
         Optional<Secret> replaced;
         try {

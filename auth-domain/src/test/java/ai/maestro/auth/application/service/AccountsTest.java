@@ -114,6 +114,9 @@ class AccountsTest {
         assertThrows(RuntimeException.class, () -> loginAs("eve@example.com", "acct-eve", Optional.of("work")),
                 "a label another account holds");
         assertEquals(List.of("home", "work"), labels(), "nothing was added");
+        assertEquals(List.of("rt-4"), endpoint.calls.stream().filter(call -> call.grant().equals("revoke"))
+                .map(ScriptedTokenEndpoint.Call::credential).filter("rt-4"::equals).toList(),
+                "the grant that could not be stored was revoked");
     }
 
     @Test
