@@ -33,4 +33,15 @@ public record Account(ProviderId provider, String id, String label, boolean isDe
         }
         return label;
     }
+
+    /** {@code base}, or {@code base-2}, {@code base-3}, ... whichever none of {@code stored} has. */
+    public static String uniqueLabel(java.util.Collection<Account> stored, String base) {
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        stored.forEach(account -> taken.add(account.label()));
+        String label = base;
+        for (int n = 2; taken.contains(label); n++) {
+            label = base + "-" + n;
+        }
+        return label;
+    }
 }

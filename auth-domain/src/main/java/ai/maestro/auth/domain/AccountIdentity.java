@@ -31,7 +31,7 @@ public record AccountIdentity(String accountId, Optional<String> email, Optional
             id = id.or(() -> text(account.get("uuid")));
             email = email.or(() -> text(account.get("email_address")));
         }
-        return new AccountIdentity(id.filter(AccountIdentity::usable).orElse(UNNAMED), email, plan);
+        return new AccountIdentity(id.filter(CredentialKey::isValidAccountId).orElse(UNNAMED), email, plan);
     }
 
     /** From a stored token alone (no response at hand): what its id_token says. */
@@ -54,14 +54,5 @@ public record AccountIdentity(String accountId, Optional<String> email, Optional
 
     private static Optional<String> text(Object value) {
         return value instanceof String s && !s.isBlank() ? Optional.of(s) : Optional.empty();
-    }
-
-    private static boolean usable(String id) {
-        try {
-            CredentialKey.oauth(ProviderId.OPENAI, id);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 }

@@ -20,9 +20,14 @@ public record CredentialKey(ProviderId provider, String account, AuthType authTy
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(account, "account");
         Objects.requireNonNull(authType, "authType");
-        if (!ACCOUNT_ID.matcher(account).matches()) {
+        if (!isValidAccountId(account)) {
             throw new IllegalArgumentException("an account id is 1 to 200 printable ASCII characters");
         }
+    }
+
+    /** 1 to 200 printable ASCII characters without spaces. */
+    public static boolean isValidAccountId(String account) {
+        return account != null && ACCOUNT_ID.matcher(account).matches();
     }
 
     public static CredentialKey oauth(ProviderId provider, String account) {

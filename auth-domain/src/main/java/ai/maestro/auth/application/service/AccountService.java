@@ -96,7 +96,7 @@ public final class AccountService {
                 }
                 return known.get();
             }
-            String chosen = label.orElseGet(() -> uniqueLabel(accounts, identity.suggestedLabel(provider)));
+            String chosen = label.orElseGet(() -> Account.uniqueLabel(accounts, identity.suggestedLabel(provider)));
             requireFreeLabel(provider, accounts, chosen);
             try {
                 return directory.register(provider, identity.accountId(), chosen);
@@ -115,16 +115,5 @@ public final class AccountService {
             throw new OAuthErrorException(OAuthError.of("invalid_request", "the label '" + label + "' is taken by"
                     + " another " + provider.cliName() + " account; choose another with --account", 0));
         }
-    }
-
-    /** {@code base}, or {@code base-2}, {@code base-3}, ... whichever no stored account of the provider has. */
-    static String uniqueLabel(List<Account> accounts, String base) {
-        java.util.Set<String> taken = new java.util.HashSet<>();
-        accounts.forEach(a -> taken.add(a.label()));
-        String label = base;
-        for (int n = 2; taken.contains(label); n++) {
-            label = base + "-" + n;
-        }
-        return label;
     }
 }

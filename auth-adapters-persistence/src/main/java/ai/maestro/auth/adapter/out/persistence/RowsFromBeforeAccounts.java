@@ -104,13 +104,8 @@ final class RowsFromBeforeAccounts {
         if (known.isPresent()) {
             return known.get();
         }
-        java.util.Set<String> taken = new java.util.HashSet<>();
-        JdbiCredentialStore.accountsOf(h, provider).forEach(a -> taken.add(a.label()));
-        String base = identity.suggestedLabel(provider);
-        String label = base;
-        for (int n = 2; taken.contains(label); n++) {
-            label = base + "-" + n;
-        }
+        String label = Account.uniqueLabel(JdbiCredentialStore.accountsOf(h, provider),
+                identity.suggestedLabel(provider));
         h.createUpdate(StoreSql.INSERT_ACCOUNT).bind("provider", provider.name()).bind("account", identity.accountId())
                 .bind("label", label).bind("createdAt", JdbiCredentialStore.utc(Instant.now())).execute();
         return JdbiCredentialStore.accountOf(h, provider, identity.accountId()).orElseThrow();
