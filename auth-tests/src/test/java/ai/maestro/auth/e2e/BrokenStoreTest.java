@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -41,7 +39,7 @@ class BrokenStoreTest extends OnAUsersMachine {
         machine.onPostgres();
         machine.cliLogin();
         // pg_terminate_backend on every maestro-auth session, the refresh lock's included.
-        machine.fake.refreshAnswered = () -> terminateMaestroSessions();
+        machine.fake.refreshAnswered = machine::cutDatabaseSessions;
 
         try (CliProcess refresh = CliProcess.start(machine.env, "refresh", "openai")) {
             assertEquals(0, refresh.exitCode(60), refresh.all());
@@ -165,16 +163,6 @@ class BrokenStoreTest extends OnAUsersMachine {
             }
         } catch (IOException full) {
             return filler;
-        }
-    }
-
-    private static void terminateMaestroSessions() {
-        try (Connection connection = DriverManager.getConnection(System.getenv("MAESTRO_AUTH_TEST_PG_URL"),
-                System.getenv().getOrDefault("MAESTRO_AUTH_TEST_PG_USER", "postgres"), "")) {
-            connection.createStatement().execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                    + " WHERE application_name = 'maestro-auth' AND pid <> pg_backend_pid()");
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

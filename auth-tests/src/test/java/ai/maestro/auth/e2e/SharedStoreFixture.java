@@ -83,8 +83,58 @@ final class SharedStoreFixture implements AutoCloseable {
         try (Connection connection = DriverManager.getConnection(url, user, "")) {
             connection.createStatement().execute("CREATE SCHEMA " + schema);
         }
-        env.put("MAESTRO_AUTH_DB_URL", url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema);
+        // Its own application name, so that a test cuts its own sessions and never another test's.
+        env.put("MAESTRO_AUTH_DB_URL", url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema
+                + "&ApplicationName=" + schema);
         env.put("MAESTRO_AUTH_DB_USER", user);
+    }
+
+    /**
+     * pg_terminate_backend on every session of this fixture's schema, as a failover, a proxy restart
+     * or an idle-connection reaper does; returns how many were cut.
+     */
+    int cutDatabaseSessions() {
+        return sessions("SELECT COUNT(pg_terminate_backend(pid))");
+    }
+
+    /** How many sessions this fixture's schema has open (every process keeps one or two in its pool). */
+    int databaseSessions() {
+        return sessions("SELECT COUNT(*)");
+    }
+
+    private int sessions(String select) {
+        java.util.regex.Matcher name = java.util.regex.Pattern.compile("ApplicationName=(\\w+)")
+                .matcher(env.get("MAESTRO_AUTH_DB_URL"));
+        if (!name.find()) {
+            throw new IllegalStateException("not on PostgreSQL");
+        }
+        try (Connection connection = DriverManager.getConnection(System.getenv("MAESTRO_AUTH_TEST_PG_URL"),
+                System.getenv().getOrDefault("MAESTRO_AUTH_TEST_PG_USER", "postgres"), "");
+             java.sql.PreparedStatement query = connection.prepareStatement(select + " FROM pg_stat_activity"
+                     + " WHERE application_name = ?"
+                     + " AND pid <> pg_backend_pid()")) {
+            query.setString(1, name.group(1));
+            try (java.sql.ResultSet count = query.executeQuery()) {
+                count.next();
+                return count.getInt(1);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The environments of {@code count} other machines sharing this one's store: each its own data
+     * directory (its own journal and lock files), the same database, key and provider.
+     */
+    java.util.List<Map<String, String>> otherMachines(int count) {
+        java.util.List<Map<String, String>> machines = new java.util.ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            Map<String, String> other = new HashMap<>(env);
+            other.put("MAESTRO_AUTH_HOME", data.resolveSibling("machine-" + i).toString());
+            machines.add(other);
+        }
+        return machines;
     }
 
     /** After {@link #onPostgres()}: reach the server through {@code proxy} instead. */

@@ -127,6 +127,12 @@ public record MaestroAuthConfig(
                 commandTimeout, network, problems, clock);
     }
 
+    /** The same configuration reading time from {@code newClock} (an embedder's clock, a test's offset). */
+    public MaestroAuthConfig withClock(Clock newClock) {
+        return new MaestroAuthConfig(environment, providers, persistence, http, lifecycle, loginSessionLifetime,
+                commandTimeout, network, problems, newClock);
+    }
+
     public static MaestroAuthConfig fromSystemEnvironment() {
         return fromEnvironment(System.getenv());
     }

@@ -168,7 +168,10 @@ public final class CredentialStores {
         if (!settings.password().isEmpty()) {
             driver.setPassword(settings.password());
         }
-        driver.setApplicationName("maestro-auth");
+        if (!url.contains("ApplicationName=")) {
+            // What pg_stat_activity shows; an operator may name each machine's sessions in the URL instead.
+            driver.setApplicationName("maestro-auth");
+        }
         driver.setConnectTimeout(3);
         com.zaxxer.hikari.HikariConfig pool = new com.zaxxer.hikari.HikariConfig();
         pool.setDataSource(driver);

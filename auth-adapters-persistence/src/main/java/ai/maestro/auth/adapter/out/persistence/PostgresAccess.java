@@ -4,28 +4,52 @@ import ai.maestro.auth.domain.CredentialKey;
 import ai.maestro.auth.domain.error.CredentialStoreException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * PostgreSQL, shared by processes on many machines. The refresh lock is a row lock
- * ({@code SELECT ... FOR UPDATE} on {@code refresh_locks}) held by a connection of its own: the
- * work's reads and writes go through other connections, so losing the lock's session (a restart,
- * a dropped connection) cannot take the rotated tokens with it.
+ * PostgreSQL, shared by processes on many machines.
+ *
+ * <p>A refresh is guarded by a <em>lease</em>, not by a lock held on a database session: before
+ * the refresh token is sent, the holder commits (holder, random id, {@code lease_until}) in a
+ * statement of its own, with times from the database's clock. A failover or a reaper that cuts the
+ * holder's sessions leaves the lease in place, so no other process sends the same refresh token
+ * while the request is in flight; the holder writes its result on a fresh connection (a
+ * compare-and-swap on the row's version) and releases the lease. The lease is as long as a waiter
+ * waits, and the holder's request deadline lies inside it. A lease that ends without a release
+ * means its holder died or lost the database: the next process takes it over and may send the
+ * refresh token again (if the provider never got the first request that recovers; if it did, the
+ * login was lost with the holder either way).
+ *
+ * <p>Every operation rides out a cut session: when the connection dies under it (SQLSTATE class 08,
+ * 57P01–57P03), it is retried on a fresh connection for a few seconds before the caller hears of it.
  */
 final class PostgresAccess implements StoreAccess {
-    /** SQLSTATE lock_not_available: lock_timeout expired. */
-    private static final String LOCK_NOT_AVAILABLE = "55P03";
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresAccess.class);
+
+    /** How long an operation keeps trying on fresh connections after its session was cut. */
+    static final Duration RIDE_OUT = Duration.ofSeconds(10);
+    private static final Set<String> SESSION_ENDED = Set.of("57P01", "57P02", "57P03");
+    private static final long MAX_POLL_MILLIS = 200;
 
     private final DataSource dataSource;
     private final String location;
+    /** Until the database answered once, a failure is a setting or an outage to report, not a cut to ride out. */
+    private volatile boolean reached;
 
     PostgresAccess(DataSource dataSource, String location) {
         this.dataSource = dataSource;
@@ -34,7 +58,39 @@ final class PostgresAccess implements StoreAccess {
 
     @Override
     public <T> T access(Supplier<T> operation) {
-        return operation.get();
+        long deadline = System.nanoTime() + RIDE_OUT.toNanos();
+        long pause = 25;
+        while (true) {
+            try {
+                T result = operation.get();
+                reached = true;
+                return result;
+            } catch (RuntimeException e) {
+                if (!reached || !sessionLost(e) || System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                LOG.debug("The database session was lost ({}); trying again on a fresh connection", e.toString());
+                pause(pause);
+                pause = Math.min(pause * 2, 1000);
+            }
+        }
+    }
+
+    /** Whether {@code e} says the connection or its session ended, rather than that the statement failed. */
+    static boolean sessionLost(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConnectionException || t instanceof SQLTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || SESSION_ENDED.contains(sql.getSQLState()))) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -44,87 +100,159 @@ final class PostgresAccess implements StoreAccess {
 
     @Override
     public long changeStamp(Jdbi jdbi) {
-        return jdbi.withHandle(h -> h.createQuery(StoreSql.READ_STAMP).mapTo(Long.class)
-                .one());
+        return access(() -> jdbi.withHandle(h -> h.createQuery(StoreSql.READ_STAMP).mapTo(Long.class).one()));
     }
 
     @Override
-    public <T> T withRefreshLock(CredentialKey provider, Duration maxWait, Supplier<T> work) {
-        Connection lock = acquire(provider, maxWait);
+    public <T> T withRefreshLock(CredentialKey key, Duration maxWait, Supplier<T> work) {
+        String id = newHolderId();
+        take(key, maxWait, id);
         try {
             return work.get();
         } finally {
-            try (lock) {
-                lock.rollback();
-            } catch (SQLException sessionAlreadyGone) {
-                // The server ended the session, which released the row lock with it.
-            }
+            release(key, id);
         }
     }
 
-    private Connection acquire(CredentialKey provider, Duration maxWait) {
-        Connection connection = null;
+    private static String newHolderId() {
+        byte[] random = new byte[16];
+        new java.security.SecureRandom().nextBytes(random);
+        return HexFormat.of().formatHex(random);
+    }
+
+    /** Takes the lease of {@code key}, polling while another process holds an unexpired one. */
+    private void take(CredentialKey key, Duration maxWait, String id) {
+        String name = key.accountName();
+        String what = "the " + key.provider().cliName() + " refresh lock";
+        // A lease taken before this wait began ends within maxWait of it: a waiter outlasts a dead holder.
+        long deadline = System.nanoTime() + maxWait.plusSeconds(1).toNanos();
+        long pause = 10;
         try {
-            connection = dataSource.getConnection();
-            try (Statement statement = connection.createStatement()) {
-                // One lock row per account (its tag is hex, so it is safe inside the statement).
-                statement.execute(String.format(StoreSql.ENSURE_LOCK_ROW, provider.accountName()));
-            } catch (SQLException raced) {
-                // Another process inserted the row at the same moment (unique violation): it exists now.
+            sql(() -> {
+                try (Connection connection = dataSource.getConnection();
+                     Statement statement = connection.createStatement()) {
+                    // One row per account (its name is hex and a provider's name, safe inside the statement).
+                    statement.execute(String.format(StoreSql.ENSURE_LOCK_ROW, name));
+                } catch (SQLException e) {
+                    if (!"23505".equals(e.getSQLState())) {
+                        throw e;
+                    }
+                    // Another process inserted the row at the same moment: it exists now.
+                }
+                return null;
+            });
+            while (true) {
+                Optional<Optional<String>> taken = sql(() -> tryTake(name, id, maxWait));
+                if (taken.isPresent()) {
+                    taken.get().ifPresent(previous -> LOG.info("The refresh lease of {} held by {} ended without a"
+                            + " result (the holder died or lost the database); taking it over", name, previous));
+                    return;
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw LockWaits.heldTooLong(what, maxWait, holder(name),
+                            "table refresh_locks, row '" + name + "'");
+                }
+                pause(pause);
+                pause = Math.min(pause * 2, MAX_POLL_MILLIS);
             }
-            connection.setAutoCommit(false);
-            try (Statement statement = connection.createStatement()) {
-                statement.execute(String.format(StoreSql.LOCK_TIMEOUT, Math.max(1, maxWait.toMillis())));
-            }
-            try (PreparedStatement select = connection.prepareStatement(
-                    StoreSql.TAKE_LOCK)) {
-                select.setString(1, provider.accountName());
-                select.executeQuery().close();
-            }
-            // Who holds the lock, for a process that waits too long (pg_stat_activity shows it at once).
-            // Transaction-local: the pooled connection goes back to the pool without the holder's name.
-            try (PreparedStatement name = connection.prepareStatement(StoreSql.NAME_HOLDER)) {
-                name.setString(1, LockWaits.Holder.thisProcess().line() + " " + provider.accountName());
-                name.executeQuery().close();
-            }
-            return connection;
         } catch (SQLException e) {
-            closeQuietly(connection);
-            if (LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
-                throw LockWaits.heldTooLong("the " + provider.provider().cliName() + " refresh lock", maxWait, holder(provider),
-                        "pg_stat_activity, application_name maestro-auth");
-            }
-            throw new CredentialStoreException("The credential store (" + location + ") cannot be used: "
-                    + e.getClass().getSimpleName() + " (SQLSTATE " + e.getSQLState() + ").", null,
-                    "Check that the database is reachable and MAESTRO_AUTH_DB_URL is right; nothing was changed.", e);
+            throw unusable(e);
         }
     }
 
-    /** The process holding {@code provider}'s refresh lock, as its connection names itself. */
-    private Optional<LockWaits.Holder> holder(CredentialKey provider) {
+    /** Empty when another lease is live; else the lease is ours, with who held an expired one before. */
+    private Optional<Optional<String>> tryTake(String name, String id, Duration length) throws SQLException {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement query = connection.prepareStatement(StoreSql.FIND_HOLDER)) {
-            query.setString(1, provider.accountName());
+             PreparedStatement take = connection.prepareStatement(StoreSql.TAKE_LEASE)) {
+            take.setString(1, LockWaits.Holder.thisProcess().line());
+            take.setString(2, id);
+            take.setLong(3, Math.max(1, length.toMillis()));
+            take.setString(4, name);
+            try (ResultSet row = take.executeQuery()) {
+                return row.next() ? Optional.of(Optional.ofNullable(row.getString(1))) : Optional.empty();
+            }
+        }
+    }
+
+    /** Best effort: a lease that cannot be released ends by itself, and the result is already stored. */
+    private void release(CredentialKey key, String id) {
+        try {
+            sql(() -> {
+                try (Connection connection = dataSource.getConnection();
+                     PreparedStatement release = connection.prepareStatement(StoreSql.RELEASE_LEASE)) {
+                    release.setString(1, key.accountName());
+                    release.setString(2, id);
+                    return release.executeUpdate();
+                }
+            });
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("The refresh lease of {} could not be released ({}); it ends by itself", key.accountName(),
+                    e.toString());
+        }
+    }
+
+    /** The process holding the lease of {@code name}, as it recorded itself. */
+    private Optional<LockWaits.Holder> holder(String name) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement query = connection.prepareStatement(StoreSql.LEASE_HOLDER)) {
+            query.setString(1, name);
             try (ResultSet row = query.executeQuery()) {
                 if (!row.next()) {
                     return Optional.empty();
                 }
                 String client = row.getString(2);
                 boolean local = client == null || client.equals("127.0.0.1") || client.equals("::1");
-                return LockWaits.Holder.parse(row.getString(1)).map(h -> local ? h : h.on(client));
+                // How long by the database's clock, so that a machine whose clock is off says it right.
+                Instant since = Instant.now().minusMillis(row.getLong(3));
+                return LockWaits.Holder.parse(row.getString(1))
+                        .map(h -> new LockWaits.Holder(h.pid(), Optional.empty(), Optional.of(since)))
+                        .map(h -> local ? h : h.on(client));
             }
         } catch (SQLException unavailable) {
             return Optional.empty();
         }
     }
 
-    private static void closeQuietly(Connection connection) {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // Already broken.
-            }
+    private interface SqlWork<T> {
+        T run() throws SQLException;
+    }
+
+    /** Plain JDBC work, riding out a cut session like every other operation. */
+    private <T> T sql(SqlWork<T> work) throws SQLException {
+        try {
+            return access(() -> {
+                try {
+                    return work.run();
+                } catch (SQLException e) {
+                    throw new Wrapped(e);
+                }
+            });
+        } catch (Wrapped w) {
+            throw w.sql;
+        }
+    }
+
+    private static final class Wrapped extends RuntimeException {
+        private final transient SQLException sql;
+
+        Wrapped(SQLException sql) {
+            super(sql);
+            this.sql = sql;
+        }
+    }
+
+    private CredentialStoreException unusable(SQLException e) {
+        return new CredentialStoreException("The credential store (" + location + ") cannot be used: "
+                + e.getClass().getSimpleName() + " (SQLSTATE " + e.getSQLState() + ").", null,
+                "Check that the database is reachable and MAESTRO_AUTH_DB_URL is right; nothing was changed.", e);
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CredentialStoreException("Interrupted while waiting for the database.", null, "Try again.", e);
         }
     }
 }

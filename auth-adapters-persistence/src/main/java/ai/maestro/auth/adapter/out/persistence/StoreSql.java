@@ -61,12 +61,22 @@ final class StoreSql {
     /** {@code %s}: the lock's name, an account's tag (hex), safe inside the statement. */
     static final String ENSURE_LOCK_ROW = "INSERT INTO refresh_locks (provider) SELECT '%1$s'"
             + " WHERE NOT EXISTS (SELECT 1 FROM refresh_locks WHERE provider = '%1$s')";
-    static final String LOCK_TIMEOUT = "SET LOCAL lock_timeout = '%dms'";
-    static final String TAKE_LOCK = "SELECT provider FROM refresh_locks WHERE provider = ? FOR UPDATE";
-    /** Transaction-local: the pooled connection goes back to the pool without the holder's name. */
-    static final String NAME_HOLDER = "SELECT set_config('application_name', ?, true)";
-    static final String FIND_HOLDER = "SELECT application_name, host(client_addr) FROM pg_stat_activity"
-            + " WHERE application_name LIKE 'maestro-auth pid % ' || ? ORDER BY xact_start LIMIT 1";
+    /**
+     * Takes the lease when no unexpired one exists: one statement, so two processes cannot both take
+     * it. Times are the database's. {@code taken_from} keeps who held an expired, unreleased lease.
+     */
+    static final String TAKE_LEASE = "UPDATE refresh_locks SET taken_from = CASE WHEN holder_id IS NULL THEN NULL"
+            + " ELSE holder || COALESCE(' on ' || holder_host, '') END, holder = ?, holder_id = ?,"
+            + " holder_host = host(inet_client_addr()), lease_since = clock_timestamp(),"
+            + " lease_until = clock_timestamp() + ? * INTERVAL '1 millisecond'"
+            + " WHERE provider = ? AND (holder_id IS NULL OR lease_until < clock_timestamp()) RETURNING taken_from";
+    static final String RELEASE_LEASE = "UPDATE refresh_locks SET holder = NULL, holder_id = NULL,"
+            + " holder_host = NULL, lease_since = NULL, lease_until = NULL WHERE provider = ? AND holder_id = ?";
+    /** The lease's holder and how long it has held it, by the database's clock. */
+    static final String LEASE_HOLDER = "SELECT holder, holder_host,"
+            + " CAST(EXTRACT(EPOCH FROM clock_timestamp() - lease_since) * 1000 AS BIGINT) AS held_ms,"
+            + " lease_until < clock_timestamp() AS expired FROM refresh_locks"
+            + " WHERE provider = ? AND holder_id IS NOT NULL";
     /** The embedded store's close: compacts the file and lets it go. */
     static final String SHUTDOWN_COMPACT = "SHUTDOWN COMPACT";
 

@@ -1,0 +1,151 @@
+package ai.maestro.auth.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.maestro.auth.app.wiring.MaestroAuthConfig;
+import ai.maestro.auth.app.wiring.MaestroAuthModule;
+import ai.maestro.auth.application.service.AccessTokenService;
+import ai.maestro.auth.domain.ProviderId;
+import com.google.inject.Guice;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Machines sharing one PostgreSQL store (processes with data directories of their own, one
+ * database, one key) while the refresh's database sessions die under it. The fake revokes a whole
+ * login on any reuse of a refresh token (RFC 9700), so one duplicate refresh logs the user out.
+ */
+class RefreshLeaseTest extends OnAUsersMachine {
+    /** The fake holds every refresh this long before answering. */
+    private static final long ANSWER_DELAY_MILLIS = 3000;
+
+    @BeforeEach
+    void sharedPostgresStore() throws Exception {
+        machine.onPostgres();
+        // Every login is inside the refresh skew, so every `token` wants a refresh.
+        machine.fake.loginLifetime = Duration.ofSeconds(60);
+        machine.cliLogin();
+    }
+
+    @Test
+    void theHoldersSessionsDieWhileItsRequestIsInFlightAndNineProcessesOnThreeMachinesServeItsToken()
+            throws Exception {
+        CountDownLatch inFlight = new CountDownLatch(1);
+        machine.fake.refreshArrives = () -> {
+            if (inFlight.getCount() > 0) {
+                int cut = machine.cutDatabaseSessions();
+                System.out.println("cut " + cut + " database sessions while the refresh was in flight");
+                inFlight.countDown();
+                // Answer only once the nine others reached the database (each holds a session in its
+                // pool) and then some: whatever they do while the request is in flight, they do it.
+                waitFor(() -> machine.databaseSessions() >= 9, 60_000);
+                sleep(ANSWER_DELAY_MILLIS);
+            }
+            return true;
+        };
+        try (CliProcess holder = CliProcess.start(machine.env, "refresh", "openai")) {
+            assertTrue(inFlight.await(30, TimeUnit.SECONDS), holder.all());
+            List<CliProcess> others = new ArrayList<>();
+            for (Map<String, String> other : machine.otherMachines(3)) {
+                for (int i = 0; i < 3; i++) {
+                    others.add(CliProcess.start(other, "token", "openai"));
+                }
+            }
+            assertEquals(0, holder.exitCode(60), holder.all());
+            assertEquals("", holder.err(), "no WARN, no stack trace: " + holder.all());
+            for (CliProcess other : others) {
+                assertEquals(0, other.exitCode(60), other.all());
+                assertEquals(machine.fake.lastAccessToken, other.out().trim(), other.all());
+                other.close();
+            }
+        }
+        assertEquals(1, machine.fake.refreshGrants.get(), "refresh grants");
+        assertEquals(0, machine.fake.reusedRefreshTokens.get(), "reused refresh tokens");
+    }
+
+    @Test
+    void aHolderKilledInFlightHoldsOthersOffUntilItsLeaseEndsThenAnotherMachineRefreshes() throws Exception {
+        // A short request deadline makes a short lease (deadline + margin).
+        machine.env.put("MAESTRO_AUTH_HTTP_DEADLINE_SECONDS", "3");
+        CountDownLatch inFlight = new CountDownLatch(1);
+        CountDownLatch killed = new CountDownLatch(1);
+        machine.fake.refreshArrives = () -> {
+            if (inFlight.getCount() > 0) {
+                inFlight.countDown();
+                await(killed);
+                return false; // the client is gone: answered 503, nothing rotated
+            }
+            return true;
+        };
+        CliProcess holder = CliProcess.start(machine.env, "refresh", "openai");
+        assertTrue(inFlight.await(30, TimeUnit.SECONDS), holder.all());
+        holder.kill();
+        long killedAt = System.nanoTime();
+        killed.countDown();
+        try (CliProcess other = CliProcess.start(machine.otherMachines(1).get(0), "token", "openai")) {
+            assertEquals(0, other.exitCode(60), other.all());
+            assertEquals(machine.fake.lastAccessToken, other.out().trim(), other.all());
+        }
+        Duration waited = Duration.ofNanos(System.nanoTime() - killedAt);
+        System.out.println("after the holder was killed in flight, another machine refreshed " + waited.toMillis()
+                + " ms later (lease: 3 s deadline + 5 s margin)");
+        assertTrue(waited.compareTo(Duration.ofSeconds(5)) > 0, "the lease held others off: " + waited);
+        assertEquals(1, machine.fake.refreshGrants.get(), "refresh grants");
+        assertEquals(0, machine.fake.reusedRefreshTokens.get(), "reused refresh tokens");
+    }
+
+    @Test
+    void aMachineWhoseClockIsTenMinutesOffWaitsForTheLeaseLikeAnyOther() throws Exception {
+        CountDownLatch inFlight = new CountDownLatch(1);
+        machine.fake.refreshArrives = () -> {
+            inFlight.countDown();
+            sleep(ANSWER_DELAY_MILLIS);
+            return true;
+        };
+        try (CliProcess holder = CliProcess.start(machine.env, "refresh", "openai")) {
+            assertTrue(inFlight.await(30, TimeUnit.SECONDS), holder.all());
+            for (Duration offset : List.of(Duration.ofMinutes(10), Duration.ofMinutes(-10))) {
+                MaestroAuthConfig config = MaestroAuthConfig.fromEnvironment(machine.otherMachines(1).get(0))
+                        .withClock(Clock.offset(Clock.systemUTC(), offset));
+                AccessTokenService tokens = Guice.createInjector(new MaestroAuthModule(config))
+                        .getInstance(AccessTokenService.class);
+                String served = tokens.validAccessToken(ProviderId.OPENAI).reveal();
+                assertEquals(0, holder.exitCode(60), holder.all());
+                assertEquals(machine.fake.lastAccessToken, served, "clock offset " + offset);
+            }
+        }
+        assertEquals(1, machine.fake.refreshGrants.get(), "refresh grants");
+        assertEquals(0, machine.fake.reusedRefreshTokens.get(), "reused refresh tokens");
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition, long millis) {
+        long deadline = System.currentTimeMillis() + millis;
+        while (!condition.getAsBoolean() && System.currentTimeMillis() < deadline) {
+            sleep(50);
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
