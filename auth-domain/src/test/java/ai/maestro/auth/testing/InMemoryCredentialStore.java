@@ -5,6 +5,7 @@ import ai.maestro.auth.domain.Account;
 import ai.maestro.auth.domain.CredentialKey;
 import ai.maestro.auth.domain.CredentialSummary;
 import ai.maestro.auth.domain.ProviderId;
+import ai.maestro.auth.domain.RefreshRecord;
 import ai.maestro.auth.domain.SaveResult;
 import ai.maestro.auth.domain.SavedAuthentication;
 import ai.maestro.auth.domain.error.CredentialStoreException;
@@ -157,6 +158,14 @@ public final class InMemoryCredentialStore implements CredentialStorePort {
         }
     }
 
+    /** The last refresh of each row, as {@link #recordRefresh} kept it. */
+    public final Map<CredentialKey, RefreshRecord> lastRefreshes = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    public void recordRefresh(CredentialKey key, RefreshRecord record) {
+        lastRefreshes.put(key, record);
+    }
+
     @Override
     public List<CredentialSummary> list() {
         List<CredentialSummary> out = new ArrayList<>();
@@ -164,7 +173,8 @@ public final class InMemoryCredentialStore implements CredentialStorePort {
             Account account = accounts(r.provider()).stream().filter(a -> a.id().equals(r.key().account()))
                     .findFirst().orElseThrow();
             out.add(new CredentialSummary(r.key(), account.label(), account.isDefault(), r.expiresAt(),
-                    r.updatedAt(), r.version(), r.reloginRequired().isPresent()));
+                    r.updatedAt(), r.version(), r.reloginRequired().isPresent(),
+                    Optional.ofNullable(lastRefreshes.get(r.key())), Optional.empty()));
         });
         return out;
     }

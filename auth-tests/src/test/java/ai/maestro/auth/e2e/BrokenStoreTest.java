@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -76,7 +77,19 @@ class BrokenStoreTest extends OnAUsersMachine {
 
             machine.fake.refreshAnswered = () -> { };
             proxy.restore();
+            // Any machine's status says where the newest sign-in waits.
+            Map<String, String> other = machine.otherMachines(1).get(0);
+            other.put("MAESTRO_AUTH_DB_URL", machine.env.get("MAESTRO_AUTH_DB_URL"));
+            try (CliProcess status = CliProcess.start(other, "status")) {
+                assertEquals(0, status.exitCode(60), status.all());
+                assertTrue(status.out().contains("refresh not stored") && status.out().contains("journal"),
+                        status.all());
+            }
+            // The next process of the refreshing machine takes its dead process's lease at once.
+            long before = System.nanoTime();
             assertTheRotationIsServedAndRefreshes(rotated);
+            Duration served = Duration.ofNanos(System.nanoTime() - before);
+            assertTrue(served.compareTo(Duration.ofSeconds(15)) < 0, "waited for its own dead lease: " + served);
         }
     }
 

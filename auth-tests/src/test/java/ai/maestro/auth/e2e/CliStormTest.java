@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,38 +38,57 @@ class CliStormTest extends OnAUsersMachine {
     }
 
     @Test
-    void postgresTwentyRoundsOfFourProcesses() throws Exception {
+    void postgresThreeMachinesOfFourProcessesTenRounds() throws Exception {
         machine.onPostgres();
-        storm(20, 4);
+        storm(10, 4, machine.otherMachines(3), false);
     }
 
     @Test
-    void postgresFiveRoundsOfEightProcesses() throws Exception {
+    void postgresThreeMachinesOfFourProcessesTenRoundsWithEverySessionCutOnceARound() throws Exception {
         machine.onPostgres();
-        storm(5, 8);
+        storm(10, 4, machine.otherMachines(3), true);
     }
 
     private void storm(int rounds, int processes) throws Exception {
+        storm(rounds, processes, List.of(machine.env), false);
+    }
+
+    /**
+     * {@code rounds} rounds of {@code processes} `token openai` on each of {@code machines}; with
+     * {@code cut}, every database session of the store is cut once a round at a random moment.
+     */
+    private void storm(int rounds, int processes, List<Map<String, String>> machines, boolean cut)
+            throws Exception {
         FakeAuthorizationServer fake = machine.fake;
         List<String> failures = new ArrayList<>();
+        int cuts = 0;
         machine.cliLogin();
         for (int round = 0; round < rounds; round++) {
             // One login serves every round: round r runs with a refresh skew of r+1 thousand seconds and
             // the server issues tokens for 500 s more than that, so the token the previous round
             // stored is due (inside this round's skew) and the one this round refreshes is not.
             long skew = 1000L * (round + 1);
-            machine.env.put("MAESTRO_AUTH_REFRESH_SKEW_SECONDS", String.valueOf(skew));
             fake.refreshLifetime = Duration.ofSeconds(skew + 500);
             int grantsBefore = fake.refreshGrants.get();
             List<CliProcess> storm = new ArrayList<>();
-            for (int i = 0; i < processes; i++) {
-                storm.add(CliProcess.start(machine.env, "token", "openai"));
+            for (Map<String, String> env : machines) {
+                env.put("MAESTRO_AUTH_REFRESH_SKEW_SECONDS", String.valueOf(skew));
+                for (int i = 0; i < processes; i++) {
+                    storm.add(CliProcess.start(env, "token", "openai"));
+                }
+            }
+            if (cut) {
+                // Somewhere in the round: before, during or after the refresh.
+                Thread.sleep(ThreadLocalRandom.current().nextLong(300, 3000));
+                cuts += machine.cutDatabaseSessions();
             }
             Set<String> printed = new HashSet<>();
             for (CliProcess process : storm) {
                 int code = process.exitCode(120);
                 if (code != 0) {
                     failures.add("round " + round + ": exit " + code + " " + process.all());
+                } else if (!process.err().isEmpty()) {
+                    failures.add("round " + round + ": printed on stderr " + process.all());
                 } else {
                     printed.add(process.out().trim());
                 }
@@ -76,9 +97,10 @@ class CliStormTest extends OnAUsersMachine {
             assertEquals(1, fake.refreshGrants.get() - grantsBefore, "refresh grants in round " + round);
             assertEquals(Set.of(fake.lastAccessToken), printed, "every process prints the refreshed token");
         }
-        System.out.printf("CLI storm (%s): %d rounds x %d processes, %d refresh grants, %d reused, %d logins"
-                + " revoked, %d processes failed%n", machine.env.containsKey("MAESTRO_AUTH_DB_URL") ? "postgres"
-                : "embedded", rounds, processes, fake.refreshGrants.get(), fake.reusedRefreshTokens.get(),
+        System.out.printf("CLI storm (%s): %d rounds x %d machines x %d processes, %d sessions cut, %d refresh"
+                + " grants, %d reused, %d logins revoked, %d processes failed%n",
+                machine.env.containsKey("MAESTRO_AUTH_DB_URL") ? "postgres" : "embedded", rounds, machines.size(),
+                processes, cuts, fake.refreshGrants.get(), fake.reusedRefreshTokens.get(),
                 fake.revokedFamilies.get(), failures.size());
         assertEquals(0, fake.reusedRefreshTokens.get(), "refresh_token_reused answers");
         assertEquals(0, fake.revokedFamilies.get(), "logins revoked by reuse detection");

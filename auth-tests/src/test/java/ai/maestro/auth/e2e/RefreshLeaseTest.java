@@ -126,6 +126,29 @@ class RefreshLeaseTest extends OnAUsersMachine {
         assertEquals(0, machine.fake.reusedRefreshTokens.get(), "reused refresh tokens");
     }
 
+    @Test
+    void statusTellsHowTheLastRefreshEnded() throws Exception {
+        machine.fake.refreshFailureStatus = 503;
+        try (CliProcess refresh = machine.run("refresh", "openai")) {
+            assertEquals(5, refresh.exitCode(60), refresh.all());
+        }
+        try (CliProcess status = machine.run("status")) {
+            assertTrue(status.out().contains("last refresh failed 0 s ago: the token endpoint was unavailable")
+                    || status.out().contains("last refresh failed 1 s ago: the token endpoint was unavailable"),
+                    status.all());
+        }
+        machine.fake.refreshFailureStatus = 0;
+        try (CliProcess refresh = machine.run("refresh", "openai")) {
+            assertEquals(0, refresh.exitCode(60), refresh.all());
+        }
+        try (CliProcess status = machine.run("status", "--json")) {
+            com.fasterxml.jackson.databind.JsonNode row = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(status.out()).get(0);
+            assertEquals("success", row.get("last_refresh").get("outcome").asText(), status.all());
+            assertTrue(row.get("last_refresh").get("reason").isNull(), status.all());
+        }
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);

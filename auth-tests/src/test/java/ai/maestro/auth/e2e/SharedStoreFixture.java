@@ -132,6 +132,8 @@ final class SharedStoreFixture implements AutoCloseable {
         for (int i = 1; i <= count; i++) {
             Map<String, String> other = new HashMap<>(env);
             other.put("MAESTRO_AUTH_HOME", data.resolveSibling("machine-" + i).toString());
+            // They share this host's name and address: named apart, as separate hosts are.
+            other.put("MAESTRO_AUTH_MACHINE_NAME", "machine-" + i);
             machines.add(other);
         }
         return machines;

@@ -3,6 +3,8 @@ package ai.maestro.auth.app.cli;
 import ai.maestro.auth.application.service.OAuthService;
 import ai.maestro.auth.domain.CredentialSummary;
 import ai.maestro.auth.domain.OAuthToken;
+import ai.maestro.auth.domain.RefreshRecord;
+import ai.maestro.auth.domain.UnstoredRefresh;
 import ai.maestro.auth.domain.SavedAuthentication;
 import ai.maestro.auth.domain.error.CredentialStoreException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,7 +32,8 @@ final class StatusCommand extends Subcommand {
 
     /** A row's state: a stable value for scripts ({@code status --json}) and the words for people. */
     enum State {
-        OK("ok"), RELOGIN_REQUIRED("log in again"), UNREADABLE("unreadable"), UNKNOWN_VERSION("unknown to this version");
+        OK("ok"), REFRESH_PENDING("refresh not stored"), RELOGIN_REQUIRED("log in again"), UNREADABLE("unreadable"),
+        UNKNOWN_VERSION("unknown to this version");
 
         final String words;
 
@@ -45,10 +48,28 @@ final class StatusCommand extends Subcommand {
 
     /** One row, as shown. */
     private record Row(String provider, String label, boolean isDefault, String authType, String account, String plan,
-                       Instant expiresAt, boolean refreshable, State state, String message) {
-        String stateText() {
-            return message.isEmpty() ? state.words : state.words + " (" + message + ")";
+                       Instant expiresAt, boolean refreshable, State state, String message,
+                       Optional<RefreshRecord> lastRefresh) {
+        Row(String provider, String label, boolean isDefault, String authType, String account, String plan,
+            Instant expiresAt, boolean refreshable, State state, String message) {
+            this(provider, label, isDefault, authType, account, plan, expiresAt, refreshable, state, message,
+                    Optional.empty());
         }
+
+        String stateText(Instant now) {
+            String text = message.isEmpty() ? state.words : state.words + " (" + message + ")";
+            return lastRefresh.map(r -> text + "; " + describe(r, now)).orElse(text);
+        }
+    }
+
+    /** "refreshed 12 min ago", "last refresh failed 3 min ago: the token endpoint was unavailable". */
+    static String describe(RefreshRecord record, Instant now) {
+        String ago = Display.span(Duration.between(record.at(), now).abs()) + " ago";
+        if (!record.outcome().failed()) {
+            return "refreshed " + ago;
+        }
+        return "last refresh failed " + ago + ": " + record.reason().map(Terminal::safe)
+                .orElse(record.outcome().tag());
     }
 
     @Override
@@ -91,16 +112,30 @@ final class StatusCommand extends Subcommand {
                     .map(Terminal::safe).orElse(null);
             String plan = token.flatMap(OAuthToken::idTokenClaims).flatMap(c -> c.planTypeIfKnown())
                     .map(Terminal::safe).orElse(null);
-            State state = summary.reloginRequired() ? State.RELOGIN_REQUIRED : State.OK;
+            State state = summary.reloginRequired() ? State.RELOGIN_REQUIRED
+                    : summary.unstoredRefresh().isPresent() ? State.REFRESH_PENDING : State.OK;
             boolean refreshable = summary.authType() == ai.maestro.auth.domain.AuthType.OAUTH
                     && token.map(OAuthToken::isRefreshable).orElse(false);
+            String message = switch (state) {
+                case OK -> "";
+                case REFRESH_PENDING -> unstored(summary.unstoredRefresh().get(), provider);
+                default -> "run: maestro-auth login " + provider;
+            };
             return new Row(provider, summary.label(), summary.isDefault(), authType, account, plan, expires,
-                    refreshable, state, state == State.OK ? "" : "run: maestro-auth login " + provider);
+                    refreshable, state, message, summary.lastRefresh());
         } catch (CredentialStoreException e) {
             return new Row(provider, summary.label(), summary.isDefault(), authType, null, null, expires, false,
                     State.UNREADABLE,
                     e.keyId().map(id -> "key " + id).orElse(""));
         }
+    }
+
+    /** Where the newest sign-in may be waiting, for a refresh another process has not stored. */
+    private static String unstored(UnstoredRefresh refresh, String provider) {
+        return "a refresh by " + Terminal.safe(refresh.holder()) + " started at " + refresh.since()
+                + (refresh.leaseEnded() ? " ended without storing its result" : " is in flight or stopped")
+                + "; its new tokens may wait in that machine's journal: run `maestro-auth token " + provider
+                + "` there";
     }
 
     private static void printTable(PrintWriter out, List<Row> rows, Instant now) {
@@ -111,7 +146,7 @@ final class StatusCommand extends Subcommand {
                     row.authType(),
                     row.account() == null ? "-" : row.account() + (row.plan() == null ? "" : " (" + row.plan() + ")"),
                     row.expiresAt() == null ? "-" : Display.relative(row.expiresAt(), now),
-                    row.refreshable() ? "yes" : "no", row.stateText());
+                    row.refreshable() ? "yes" : "no", row.stateText(now));
         }
     }
 
@@ -129,6 +164,18 @@ final class StatusCommand extends Subcommand {
                         .put("expires_in_seconds", Duration.between(now, row.expiresAt()).toSeconds());
             }
             node.put("refreshable", row.refreshable()).put("state", row.state().json()).put("message", row.message());
+            if (row.lastRefresh().isEmpty()) {
+                node.putNull("last_refresh");
+            } else {
+                RefreshRecord last = row.lastRefresh().get();
+                ObjectNode refresh = node.putObject("last_refresh").put("at", last.at().toString())
+                        .put("outcome", last.outcome().tag());
+                if (last.reason().isPresent()) {
+                    refresh.put("reason", last.reason().get());
+                } else {
+                    refresh.putNull("reason");
+                }
+            }
         }
         out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(array));
     }

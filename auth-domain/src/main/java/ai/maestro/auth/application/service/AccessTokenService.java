@@ -1,5 +1,6 @@
 package ai.maestro.auth.application.service;
 
+import ai.maestro.auth.application.port.out.AuthEvents;
 import ai.maestro.auth.application.port.out.CredentialStorePort;
 import ai.maestro.auth.application.port.out.TokenEndpointPort;
 import ai.maestro.auth.domain.Account;
@@ -53,12 +54,18 @@ public final class AccessTokenService implements AutoCloseable {
 
     public AccessTokenService(OAuthService logins, TokenEndpointPort tokenEndpoint, CredentialStorePort store,
                               Clock clock, TokenLifecyclePolicy policy) {
+        this(logins, tokenEndpoint, store, clock, policy, AuthEvents.none());
+    }
+
+    /** With {@code events} told of every refresh (meters, the event log). */
+    public AccessTokenService(OAuthService logins, TokenEndpointPort tokenEndpoint, CredentialStorePort store,
+                              Clock clock, TokenLifecyclePolicy policy, AuthEvents events) {
         Objects.requireNonNull(logins, "logins");
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.rotation = new TokenRotation(store, store, store, Objects.requireNonNull(tokenEndpoint, "tokenEndpoint"),
-                logins.configs(), clock, policy);
+                logins.configs(), clock, policy, Objects.requireNonNull(events, "events"));
         this.refreshes = new SingleFlight<>(policy.inFlightWait());
         this.changes = new ChangeWatcher(store, CHANGE_CHECK_INTERVAL);
     }

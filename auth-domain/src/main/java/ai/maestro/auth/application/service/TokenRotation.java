@@ -1,5 +1,6 @@
 package ai.maestro.auth.application.service;
 
+import ai.maestro.auth.application.port.out.AuthEvents;
 import ai.maestro.auth.application.port.out.CredentialRows;
 import ai.maestro.auth.application.port.out.RefreshLocks;
 import ai.maestro.auth.application.port.out.RotationLog;
@@ -7,12 +8,16 @@ import ai.maestro.auth.application.port.out.TokenEndpointPort;
 import ai.maestro.auth.domain.AuthType;
 import ai.maestro.auth.domain.CredentialKey;
 import ai.maestro.auth.domain.OAuthToken;
+import ai.maestro.auth.domain.RefreshOutcome;
+import ai.maestro.auth.domain.RefreshRecord;
+import ai.maestro.auth.domain.RefreshTrigger;
 import ai.maestro.auth.domain.ReloginMark;
 import ai.maestro.auth.domain.SaveResult;
 import ai.maestro.auth.domain.SavedAuthentication;
 import ai.maestro.auth.domain.Secret;
 import ai.maestro.auth.domain.TokenResponse;
 import ai.maestro.auth.domain.config.ProviderConfigs;
+import ai.maestro.auth.domain.error.CredentialStoreException;
 import ai.maestro.auth.domain.error.InvalidTokenResponseException;
 import ai.maestro.auth.domain.error.NotLoggedInException;
 import ai.maestro.auth.domain.error.ProviderUnavailableException;
@@ -35,9 +40,11 @@ final class TokenRotation {
     private final ProviderConfigs configs;
     private final Clock clock;
     private final TokenLifecyclePolicy policy;
+    private final AuthEvents events;
 
     TokenRotation(CredentialRows rows, RefreshLocks locks, RotationLog log, TokenEndpointPort tokenEndpoint,
-                  ProviderConfigs configs, Clock clock, TokenLifecyclePolicy policy) {
+                  ProviderConfigs configs, Clock clock, TokenLifecyclePolicy policy, AuthEvents events) {
+        this.events = events;
         this.rows = rows;
         this.locks = locks;
         this.log = log;
@@ -56,7 +63,42 @@ final class TokenRotation {
                 : need != RefreshNeed.FORCED && isFresh(seen, now, need)) {
             return CachedToken.of(seen, policy);
         }
-        return locks.withRefreshLock(key, policy.refreshLockWait(), () -> refreshLocked(key, seen, need, rejected));
+        long started = System.nanoTime();
+        try {
+            return locks.withRefreshLock(key, policy.refreshLockWait(),
+                    () -> refreshLocked(key, seen, need, rejected, started));
+        } catch (CredentialStoreException e) {
+            if (e.isLockWait()) {
+                ended(key, need, started, RefreshRecord.failed(clock.instant(), RefreshOutcome.LOCK_TIMEOUT,
+                        "another process held the refresh lock longer than this one could wait"));
+            }
+            throw e;
+        }
+    }
+
+    /** One refresh attempt ended: kept with the row (best effort) and told to the meters and the log. */
+    private void ended(CredentialKey key, RefreshNeed need, long startedNanos, RefreshRecord record) {
+        try {
+            log.recordRefresh(key, record);
+            events.refreshEnded(key, trigger(need), record, Duration.ofNanos(System.nanoTime() - startedNanos));
+        } catch (RuntimeException lost) {
+            // Meters and records must never change what the caller gets.
+        }
+    }
+
+    private static RefreshTrigger trigger(RefreshNeed need) {
+        return switch (need) {
+            case ON_DEMAND -> RefreshTrigger.DUE;
+            case EARLY -> RefreshTrigger.BACKGROUND;
+            case FORCED -> RefreshTrigger.FORCED;
+            case REJECTED -> RefreshTrigger.REJECTED;
+        };
+    }
+
+    /** The provider's error code as a reason may quote it: letters, digits and underscores only. */
+    private static String code(ReloginRequiredException e) {
+        return e.error().map(err -> err.code().replaceAll("[^A-Za-z0-9_]", ""))
+                .filter(c -> !c.isEmpty() && c.length() <= 40).map(c -> " (" + c + ")").orElse("");
     }
 
     /** The row, which must exist and not be marked for a new login. */
@@ -75,7 +117,7 @@ final class TokenRotation {
     }
 
     private CachedToken refreshLocked(CredentialKey key, SavedAuthentication seen, RefreshNeed need,
-                                      Secret rejected) {
+                                      Secret rejected, long started) {
         Instant now = clock.instant();
         SavedAuthentication row = current(key);
         boolean someoneElseRefreshed = need == RefreshNeed.REJECTED ? holdsAnother(row, rejected)
@@ -100,14 +142,21 @@ final class TokenRotation {
             try {
                 fresh = answer.validate(clock.instant());
             } catch (InvalidTokenResponseException refused) {
-                throw keepRotatedRefreshToken(row, token, answer, refused);
+                RuntimeException reported = keepRotatedRefreshToken(row, token, answer, refused);
+                ended(key, need, started, RefreshRecord.failed(clock.instant(), RefreshOutcome.REFUSED,
+                        "the token endpoint's answer was not acceptable"));
+                throw reported;
             }
         } catch (ReloginRequiredException e) {
             log.abandonRotation(key);
+            ended(key, need, started, RefreshRecord.failed(clock.instant(), RefreshOutcome.DEAD_GRANT,
+                    "the provider refused the refresh token" + code(e)));
             markForRelogin(row, e);
             throw e;
         } catch (ProviderUnavailableException e) {
             log.abandonRotation(key);
+            ended(key, need, started, RefreshRecord.failed(clock.instant(), RefreshOutcome.UNAVAILABLE,
+                    "the token endpoint was unavailable"));
             if (!mustRefresh && token.isUsableAt(now, Duration.ZERO)) {
                 // Still valid: serve it for a while and try again later rather than fail the caller.
                 return new CachedToken(row, Instant.MAX).retryAt(now.plus(policy.transientRetryDelay()));
@@ -118,7 +167,15 @@ final class TokenRotation {
             throw e;
         }
         // The rotated refresh token is durable before anyone uses the new access token.
-        SaveResult saved = log.commitRotation(row.replacedBy(token.refreshedBy(fresh), clock.instant()));
+        SaveResult saved;
+        try {
+            saved = log.commitRotation(row.replacedBy(token.refreshedBy(fresh), clock.instant()));
+        } catch (CredentialStoreException e) {
+            ended(key, need, started, RefreshRecord.failed(clock.instant(), RefreshOutcome.STORE_FAILURE,
+                    "the credential store failed while saving the new tokens"));
+            throw e;
+        }
+        ended(key, need, started, RefreshRecord.succeeded(clock.instant()));
         if (saved instanceof SaveResult.Saved ok) {
             return CachedToken.of(ok.stored(), policy);
         }
@@ -145,7 +202,10 @@ final class TokenRotation {
     private void markForRelogin(SavedAuthentication row, ReloginRequiredException e) {
         String reason = e.error().map(err -> err.code()).orElse("refresh failed");
         // A conflict means someone wrote a newer credential, which must not be marked.
-        rows.save(row.markedForRelogin(new ReloginMark(reason, clock.instant()), clock.instant()));
+        if (rows.save(row.markedForRelogin(new ReloginMark(reason, clock.instant()), clock.instant()))
+                instanceof SaveResult.Saved) {
+            events.reloginMarked(row.key(), reason);
+        }
     }
 
     private boolean isFresh(SavedAuthentication row, Instant now, RefreshNeed need) {

@@ -55,7 +55,7 @@ public final class CredentialStores {
         boolean postgres = settings.jdbcUrl().isPresent();
         DataSource dataSource = postgres ? postgres(settings.jdbcUrl().get(), settings) : h2(settings);
         Jdbi jdbi = Jdbi.create(dataSource);
-        StoreAccess access = postgres ? new PostgresAccess(dataSource, settings.describe())
+        StoreAccess access = postgres ? new PostgresAccess(dataSource, settings.describe(), settings.machine())
                 : new EmbeddedAccess(settings.dataDirectory(), () -> jdbi.useHandle(h -> h.execute(StoreSql.SHUTDOWN_COMPACT)));
         // Migrations (one query when the schema is current) run in the first visit, inside the same open
         // of the database as the first operation: a command opens an embedded store once, not twice.

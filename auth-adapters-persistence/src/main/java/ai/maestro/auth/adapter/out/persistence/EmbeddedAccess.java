@@ -89,6 +89,12 @@ final class EmbeddedAccess implements StoreAccess {
     }
 
     @Override
+    public java.util.Map<String, ai.maestro.auth.domain.UnstoredRefresh> unstoredRefreshes() {
+        // An OS lock dies with its process: a refresh in flight holds it, a dead one leaves nothing.
+        return java.util.Map.of();
+    }
+
+    @Override
     public <T> T withRefreshLock(CredentialKey provider, Duration maxWait, Supplier<T> work) {
         return FileLocks.withLock(directory.resolve("refresh-" + provider.accountName() + ".lock"), maxWait,
                 "the " + provider.provider().cliName() + " refresh lock", work);

@@ -7,6 +7,9 @@ import ai.maestro.auth.domain.CredentialKey;
 import ai.maestro.auth.domain.Credential;
 import ai.maestro.auth.domain.CredentialSummary;
 import ai.maestro.auth.domain.ProviderId;
+import ai.maestro.auth.domain.RefreshOutcome;
+import ai.maestro.auth.domain.RefreshRecord;
+import ai.maestro.auth.domain.UnstoredRefresh;
 import ai.maestro.auth.domain.ReloginMark;
 import ai.maestro.auth.domain.SaveResult;
 import ai.maestro.auth.domain.SavedAuthentication;
@@ -225,7 +228,7 @@ public final class JdbiCredentialStore implements CredentialStorePort {
 
     @Override
     public List<CredentialSummary> list() {
-        return guard(() -> jdbi.withHandle(h -> h.createQuery(StoreSql.LIST)
+        List<CredentialSummary> rows = guard(() -> jdbi.withHandle(h -> h.createQuery(StoreSql.LIST)
                 .map((rs, ctx) -> {
                     Optional<Map.Entry<ProviderId, AuthType>> row = known(rs.getString("provider"),
                             rs.getString("auth_type"));
@@ -233,9 +236,38 @@ public final class JdbiCredentialStore implements CredentialStorePort {
                             new CredentialKey(row.get().getKey(), rs.getString("account"), row.get().getValue()),
                             rs.getString("label"), rs.getBoolean("is_default"),
                             Optional.ofNullable(instant(rs, "expires_at")), instant(rs, "updated_at"),
-                            rs.getLong("version"), rs.getString("relogin_reason") != null);
+                            rs.getLong("version"), rs.getString("relogin_reason") != null, lastRefresh(rs),
+                            Optional.empty());
                 })
                 .list()).stream().filter(java.util.Objects::nonNull).toList());
+        Map<String, UnstoredRefresh> unstored = guard(access::unstoredRefreshes);
+        if (unstored.isEmpty()) {
+            return rows;
+        }
+        // The lease guards the account's sign-in: shown on its OAuth row.
+        return rows.stream().map(row -> row.authType() == AuthType.OAUTH
+                ? row.withUnstoredRefresh(Optional.ofNullable(unstored.get(row.key().accountName()))) : row).toList();
+    }
+
+    private static Optional<RefreshRecord> lastRefresh(ResultSet rs) throws SQLException {
+        Instant at = instant(rs, "last_refresh_at");
+        Optional<RefreshOutcome> outcome = RefreshOutcome.ofTag(rs.getString("last_refresh_outcome"));
+        if (at == null || outcome.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new RefreshRecord(at, outcome.get(), Optional.ofNullable(rs.getString(
+                "last_refresh_reason"))));
+    }
+
+    @Override
+    public void recordRefresh(CredentialKey key, RefreshRecord record) {
+        try {
+            guard(() -> jdbi.withHandle(h -> bindKey(h.createUpdate(StoreSql.RECORD_REFRESH), key)
+                    .bind("at", utc(record.at())).bind("outcome", record.outcome().tag())
+                    .bindByType("reason", record.reason().orElse(null), String.class).execute()));
+        } catch (CredentialStoreException lost) {
+            // Only the record is lost; what failed has been reported to the caller already.
+        }
     }
 
     @Override

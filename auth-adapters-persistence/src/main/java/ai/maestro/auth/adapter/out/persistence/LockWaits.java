@@ -63,18 +63,18 @@ final class LockWaits {
     static CredentialStoreException heldTooLong(String what, Duration maxWait, Optional<Holder> holder,
                                                 String findHolder) {
         if (holder.isEmpty()) {
-            return new CredentialStoreException("Another maestro-auth process held " + what + " for longer than "
-                    + seconds(maxWait) + ".", null, "Try again; if it persists, look for a stuck maestro-auth process ("
-                    + findHolder + ").", null);
+            return CredentialStoreException.lockHeldTooLong("Another maestro-auth process held " + what
+                    + " for longer than " + seconds(maxWait) + ".", "Try again; if it persists, look for a stuck"
+                    + " maestro-auth process (" + findHolder + ").");
         }
         Holder h = holder.get();
         String heldFor = h.since().map(since -> " for " + seconds(Duration.between(since, Instant.now())))
                 .orElse("");
         String stop = h.isThisProcess() ? "Try again." : "Wait for it to finish, or stop it (`kill " + h.pid() + "`"
                 + h.host().map(host -> " on " + host).orElse("") + "), then try again.";
-        return new CredentialStoreException(h.describe() + " has held " + what + heldFor + ", and " + seconds(maxWait)
-                + " is as long as this command waits: it is stuck, or waiting for a server that does not answer.",
-                null, stop, null);
+        return CredentialStoreException.lockHeldTooLong(h.describe() + " has held " + what + heldFor + ", and "
+                + seconds(maxWait) + " is as long as this command waits: it is stuck, or waiting for a server that"
+                + " does not answer.", stop);
     }
 
     static String seconds(Duration duration) {

@@ -15,7 +15,8 @@ import org.jdbi.v3.core.Jdbi;
 final class Migrations {
     /** In order; append only. */
     static final List<String> SCRIPTS = List.of("V1__saved_authentications.sql", "V2__refresh_locks.sql",
-            "V3__store_changes.sql", "V4__accounts.sql", "V5__refresh_leases.sql");
+            "V3__store_changes.sql", "V4__accounts.sql", "V5__refresh_leases.sql",
+            "V6__last_refresh.sql");
 
     private Migrations() {
     }

@@ -45,20 +45,29 @@ final class PostgresAccess implements StoreAccess {
     static final Duration RIDE_OUT = Duration.ofSeconds(10);
     private static final Set<String> SESSION_ENDED = Set.of("57P01", "57P02", "57P03");
     private static final long MAX_POLL_MILLIS = 200;
+    /** Releasing is a courtesy to waiters (an unreleased lease ends by itself): a short try. */
+    private static final Duration RELEASE_RIDE_OUT = Duration.ofSeconds(2);
+    /** This machine's name, written with the holder so that a dead holder here is known as dead. */
+    private final String machine;
 
     private final DataSource dataSource;
     private final String location;
     /** Until the database answered once, a failure is a setting or an outage to report, not a cut to ride out. */
     private volatile boolean reached;
 
-    PostgresAccess(DataSource dataSource, String location) {
+    PostgresAccess(DataSource dataSource, String location, String machine) {
         this.dataSource = dataSource;
         this.location = location;
+        this.machine = machine.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
     @Override
     public <T> T access(Supplier<T> operation) {
-        long deadline = System.nanoTime() + RIDE_OUT.toNanos();
+        return access(operation, RIDE_OUT);
+    }
+
+    private <T> T access(Supplier<T> operation, Duration rideOut) {
+        long deadline = System.nanoTime() + rideOut.toNanos();
         long pause = 25;
         while (true) {
             try {
@@ -148,6 +157,12 @@ final class PostgresAccess implements StoreAccess {
                             + " result (the holder died or lost the database); taking it over", name, previous));
                     return;
                 }
+                Optional<Optional<String>> fromTheDead = sql(() -> takeFromADeadHolderHere(name, id, maxWait));
+                if (fromTheDead.isPresent()) {
+                    LOG.info("The refresh lease of {} was held by {}, which is no longer running here; taking it"
+                            + " over", name, fromTheDead.get().orElse("a process"));
+                    return;
+                }
                 if (System.nanoTime() - deadline > 0) {
                     throw LockWaits.heldTooLong(what, maxWait, holder(name),
                             "table refresh_locks, row '" + name + "'");
@@ -164,12 +179,55 @@ final class PostgresAccess implements StoreAccess {
     private Optional<Optional<String>> tryTake(String name, String id, Duration length) throws SQLException {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement take = connection.prepareStatement(StoreSql.TAKE_LEASE)) {
-            take.setString(1, LockWaits.Holder.thisProcess().line());
+            take.setString(1, holderLine());
             take.setString(2, id);
             take.setLong(3, Math.max(1, length.toMillis()));
             take.setString(4, name);
             try (ResultSet row = take.executeQuery()) {
                 return row.next() ? Optional.of(Optional.ofNullable(row.getString(1))) : Optional.empty();
+            }
+        }
+    }
+
+    private String holderLine() {
+        return LockWaits.Holder.thisProcess().line() + " machine " + machine;
+    }
+
+    /**
+     * A lease held by a process of this machine (same name, same address as the database sees it)
+     * that is no longer running is taken over at once, as the kernel drops a dead process's file
+     * lock: the process that failed to store its result here is followed by the next one here,
+     * which applies this machine's journal. Empty when the holder is alive, elsewhere, or unknown.
+     */
+    private Optional<Optional<String>> takeFromADeadHolderHere(String name, String id, Duration length)
+            throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            String holderId;
+            try (PreparedStatement query = connection.prepareStatement(StoreSql.LEASE_HOLDER)) {
+                query.setString(1, name);
+                try (ResultSet row = query.executeQuery()) {
+                    if (!row.next()) {
+                        return Optional.empty();
+                    }
+                    String holder = row.getString("holder");
+                    boolean here = holder != null && !machine.isEmpty() && holder.endsWith(" machine " + machine)
+                            && java.util.Objects.equals(row.getString("holder_host"), row.getString("asking"));
+                    Optional<LockWaits.Holder> parsed = LockWaits.Holder.parse(holder);
+                    if (!here || parsed.isEmpty() || ProcessHandle.of(parsed.get().pid()).isPresent()) {
+                        return Optional.empty();
+                    }
+                    holderId = row.getString("holder_id");
+                }
+            }
+            try (PreparedStatement take = connection.prepareStatement(StoreSql.TAKE_OVER_LEASE)) {
+                take.setString(1, holderLine());
+                take.setString(2, id);
+                take.setLong(3, Math.max(1, length.toMillis()));
+                take.setString(4, name);
+                take.setString(5, holderId);
+                try (ResultSet row = take.executeQuery()) {
+                    return row.next() ? Optional.of(Optional.ofNullable(row.getString(1))) : Optional.empty();
+                }
             }
         }
     }
@@ -184,10 +242,35 @@ final class PostgresAccess implements StoreAccess {
                     release.setString(2, id);
                     return release.executeUpdate();
                 }
-            });
+            }, RELEASE_RIDE_OUT);
         } catch (SQLException | RuntimeException e) {
             LOG.debug("The refresh lease of {} could not be released ({}); it ends by itself", key.accountName(),
                     e.toString());
+        }
+    }
+
+    @Override
+    public java.util.Map<String, ai.maestro.auth.domain.UnstoredRefresh> unstoredRefreshes() {
+        try {
+            return sql(() -> {
+                java.util.Map<String, ai.maestro.auth.domain.UnstoredRefresh> leases = new java.util.HashMap<>();
+                try (Connection connection = dataSource.getConnection();
+                     PreparedStatement query = connection.prepareStatement(StoreSql.UNRELEASED_LEASES);
+                     ResultSet row = query.executeQuery()) {
+                    while (row.next()) {
+                        Optional<LockWaits.Holder> holder = LockWaits.Holder.parse(row.getString("holder"));
+                        String host = row.getString("holder_host");
+                        String who = holder.map(h -> "pid " + h.pid()).orElse("a maestro-auth process")
+                                + (host == null ? "" : " on " + host);
+                        leases.put(row.getString("provider"), new ai.maestro.auth.domain.UnstoredRefresh(who,
+                                row.getObject("lease_since", java.time.OffsetDateTime.class).toInstant(),
+                                row.getBoolean("ended")));
+                    }
+                }
+                return leases;
+            });
+        } catch (SQLException e) {
+            throw unusable(e);
         }
     }
 
@@ -219,6 +302,10 @@ final class PostgresAccess implements StoreAccess {
 
     /** Plain JDBC work, riding out a cut session like every other operation. */
     private <T> T sql(SqlWork<T> work) throws SQLException {
+        return sql(work, RIDE_OUT);
+    }
+
+    private <T> T sql(SqlWork<T> work, Duration rideOut) throws SQLException {
         try {
             return access(() -> {
                 try {
@@ -226,7 +313,7 @@ final class PostgresAccess implements StoreAccess {
                 } catch (SQLException e) {
                     throw new Wrapped(e);
                 }
-            });
+            }, rideOut);
         } catch (Wrapped w) {
             throw w.sql;
         }

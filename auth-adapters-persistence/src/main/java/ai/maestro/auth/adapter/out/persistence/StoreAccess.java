@@ -19,4 +19,10 @@ interface StoreAccess {
 
     /** The change stamp now; cheap, since a running orchestrator reads it once a second. */
     long changeStamp(Jdbi jdbi);
+
+    /**
+     * Refreshes other processes started and have not stored a result of, by lock name
+     * ({@link CredentialKey#accountName()}); empty where a dead holder's lock dies with it.
+     */
+    java.util.Map<String, ai.maestro.auth.domain.UnstoredRefresh> unstoredRefreshes();
 }

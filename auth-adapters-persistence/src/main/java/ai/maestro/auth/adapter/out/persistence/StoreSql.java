@@ -21,9 +21,13 @@ final class StoreSql {
     static final String DELETE = "DELETE FROM account_credentials"
             + " WHERE provider = :provider AND account = :account AND auth_type = :authType";
     static final String LIST = "SELECT c.provider, c.account, c.auth_type, c.expires_at, c.updated_at, c.version,"
-            + " c.relogin_reason, a.label, a.is_default FROM account_credentials c JOIN accounts a"
+            + " c.relogin_reason, c.last_refresh_at, c.last_refresh_outcome, c.last_refresh_reason, a.label,"
+            + " a.is_default FROM account_credentials c JOIN accounts a"
             + " ON a.provider = c.provider AND a.account = c.account ORDER BY c.provider, a.created_at, a.label,"
             + " c.auth_type";
+    static final String RECORD_REFRESH = "UPDATE account_credentials SET last_refresh_at = :at,"
+            + " last_refresh_outcome = :outcome, last_refresh_reason = :reason"
+            + " WHERE provider = :provider AND account = :account AND auth_type = :authType";
     static final String ALL_IDENTITIES = "SELECT provider, auth_type FROM account_credentials"
             + " ORDER BY provider, auth_type";
     static final String COUNT = "SELECT (SELECT COUNT(*) FROM account_credentials)"
@@ -70,13 +74,21 @@ final class StoreSql {
             + " holder_host = host(inet_client_addr()), lease_since = clock_timestamp(),"
             + " lease_until = clock_timestamp() + ? * INTERVAL '1 millisecond'"
             + " WHERE provider = ? AND (holder_id IS NULL OR lease_until < clock_timestamp()) RETURNING taken_from";
+    /** Leases taken and not released: refreshes in flight, or ended without storing a result. */
+    static final String UNRELEASED_LEASES = "SELECT provider, holder, holder_host, lease_since,"
+            + " lease_until < clock_timestamp() AS ended FROM refresh_locks WHERE holder_id IS NOT NULL";
     static final String RELEASE_LEASE = "UPDATE refresh_locks SET holder = NULL, holder_id = NULL,"
             + " holder_host = NULL, lease_since = NULL, lease_until = NULL WHERE provider = ? AND holder_id = ?";
     /** The lease's holder and how long it has held it, by the database's clock. */
     static final String LEASE_HOLDER = "SELECT holder, holder_host,"
             + " CAST(EXTRACT(EPOCH FROM clock_timestamp() - lease_since) * 1000 AS BIGINT) AS held_ms,"
-            + " lease_until < clock_timestamp() AS expired FROM refresh_locks"
+            + " holder_id, host(inet_client_addr()) AS asking FROM refresh_locks"
             + " WHERE provider = ? AND holder_id IS NOT NULL";
+    /** Takes over the lease of a holder known to be dead: only if that holder still has it. */
+    static final String TAKE_OVER_LEASE = "UPDATE refresh_locks SET taken_from = holder, holder = ?, holder_id = ?,"
+            + " holder_host = host(inet_client_addr()), lease_since = clock_timestamp(),"
+            + " lease_until = clock_timestamp() + ? * INTERVAL '1 millisecond'"
+            + " WHERE provider = ? AND holder_id = ? RETURNING taken_from";
     /** The embedded store's close: compacts the file and lets it go. */
     static final String SHUTDOWN_COMPACT = "SHUTDOWN COMPACT";
 

@@ -80,6 +80,31 @@ abstract class CredentialStoreContract {
     }
 
     @Test
+    void theLastRefreshIsKeptWithTheRowWithoutMovingItsVersion() {
+        JdbiCredentialStore store = store();
+        SavedAuthentication v1 = ((SaveResult.Saved) store.save(fresh(ProviderId.OPENAI, token("a", "r")))).stored();
+        ai.maestro.auth.domain.CredentialKey key = v1.key();
+
+        store.recordRefresh(key, ai.maestro.auth.domain.RefreshRecord.failed(NOW,
+                ai.maestro.auth.domain.RefreshOutcome.UNAVAILABLE, "the token endpoint\u001b[31m was unavailable"));
+
+        ai.maestro.auth.domain.CredentialSummary row = store.list().get(0);
+        assertEquals(v1.version(), row.version(), "recording a refresh is not a new credential");
+        ai.maestro.auth.domain.RefreshRecord last = row.lastRefresh().orElseThrow();
+        assertEquals(ai.maestro.auth.domain.RefreshOutcome.UNAVAILABLE, last.outcome());
+        assertEquals(NOW.truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
+                last.at().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        assertEquals(java.util.Optional.of("the token endpoint [31m was unavailable"), last.reason(),
+                "one line, no control character");
+        assertEquals(java.util.Optional.empty(), row.unstoredRefresh());
+
+        store.recordRefresh(key, ai.maestro.auth.domain.RefreshRecord.succeeded(NOW.plusSeconds(60)));
+        assertEquals(ai.maestro.auth.domain.RefreshOutcome.SUCCESS,
+                store.list().get(0).lastRefresh().orElseThrow().outcome());
+        assertEquals(v1.version(), store.find(key).orElseThrow().version());
+    }
+
+    @Test
     void aSecondInsertForTheSameIdentityIsAConflict() {
         JdbiCredentialStore store = store();
         store.save(fresh(ProviderId.OPENAI, token("first", "r1")));

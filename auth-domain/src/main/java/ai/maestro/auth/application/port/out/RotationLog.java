@@ -1,6 +1,7 @@
 package ai.maestro.auth.application.port.out;
 
 import ai.maestro.auth.domain.CredentialKey;
+import ai.maestro.auth.domain.RefreshRecord;
 import ai.maestro.auth.domain.SaveResult;
 import ai.maestro.auth.domain.SavedAuthentication;
 
@@ -23,4 +24,10 @@ public interface RotationLog {
 
     /** The refresh did not produce a credential: releases what {@link #prepareRotation} took. */
     void abandonRotation(CredentialKey key);
+
+    /**
+     * Keeps how the last refresh of {@code key} ended with its row, for status and health. Best
+     * effort: a store that cannot take it (the very failure it may record) loses only the record.
+     */
+    void recordRefresh(CredentialKey key, RefreshRecord record);
 }
