@@ -1,6 +1,7 @@
 package ai.maestro.auth.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,6 +63,7 @@ class CliStormTest extends OnAUsersMachine {
         FakeAuthorizationServer fake = machine.fake;
         List<String> failures = new ArrayList<>();
         int cuts = 0;
+        int roundsCut = 0;
         machine.cliLogin();
         for (int round = 0; round < rounds; round++) {
             // One login serves every round: round r runs with a refresh skew of r+1 thousand seconds and
@@ -78,9 +80,16 @@ class CliStormTest extends OnAUsersMachine {
                 }
             }
             if (cut) {
-                // Somewhere in the round: before, during or after the refresh.
-                Thread.sleep(ThreadLocalRandom.current().nextLong(300, 3000));
-                cuts += machine.cutDatabaseSessions();
+                // At a random moment once the round's processes use the database: before, during or
+                // after the refresh, whoever holds what.
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (machine.databaseSessions() == 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                Thread.sleep(ThreadLocalRandom.current().nextLong(0, 800));
+                int cutNow = machine.cutDatabaseSessions();
+                cuts += cutNow;
+                roundsCut += cutNow > 0 ? 1 : 0;
             }
             Set<String> printed = new HashSet<>();
             for (CliProcess process : storm) {
@@ -103,6 +112,9 @@ class CliStormTest extends OnAUsersMachine {
                 processes, cuts, fake.refreshGrants.get(), fake.reusedRefreshTokens.get(),
                 fake.revokedFamilies.get(), failures.size());
         assertEquals(0, fake.reusedRefreshTokens.get(), "refresh_token_reused answers");
+        if (cut) {
+            assertTrue(roundsCut >= rounds / 2, "sessions were cut in " + roundsCut + " rounds of " + rounds);
+        }
         assertEquals(0, fake.revokedFamilies.get(), "logins revoked by reuse detection");
     }
 }

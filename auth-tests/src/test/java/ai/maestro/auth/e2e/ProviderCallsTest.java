@@ -315,6 +315,33 @@ class ProviderCallsTest extends OnAUsersMachine {
     }
 
     @Test
+    void serversThatCloseEveryConnectionAfterAnsweringStillServeVerifyUsageAndRefresh() throws Exception {
+        SharedStoreFixture.login(machine.injector());
+        machine.fake.closeEveryConnection = true;
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        // The first call is rejected (the interceptor refreshes and calls again on the same client, whose
+        // pooled connection the server has closed); every answer closes its connection.
+        answer = request -> (calls.getAndIncrement() == 0 ? status(401) : new MockResponse.Builder().code(200)
+                .body("{\"plan_type\":\"plus\"}").build()).newBuilder()
+                .onResponseEnd(new mockwebserver3.SocketEffect.CloseSocket(true, false, false)).build();
+
+        try (CliProcess verify = CliProcess.start(machine.env, "verify", "openai")) {
+            assertEquals(0, verify.exitCode(60), verify.all());
+            assertTrue(verify.out().contains("HTTP 200"), verify.all());
+        }
+        try (CliProcess usage = CliProcess.start(machine.env, "usage", "openai")) {
+            assertEquals(0, usage.exitCode(60), usage.all());
+        }
+        for (int i = 0; i < 2; i++) {
+            try (CliProcess refresh = CliProcess.start(machine.env, "refresh", "openai")) {
+                assertEquals(0, refresh.exitCode(60), refresh.all());
+            }
+        }
+        assertEquals(3, machine.fake.refreshGrants.get(), "the 401's refresh and two more, each once");
+        assertEquals(0, machine.fake.reusedRefreshTokens.get());
+    }
+
+    @Test
     void verifySaysWhatToDoWhenTheSignInIsRejected() throws Exception {
         SharedStoreFixture.login(machine.injector());
         answer = request -> status(401);

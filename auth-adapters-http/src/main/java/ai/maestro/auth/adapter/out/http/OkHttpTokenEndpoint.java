@@ -65,6 +65,13 @@ public final class OkHttpTokenEndpoint implements TokenEndpointPort {
      * that a single-use grant never lands on a connection these left behind.
      */
     private final OkHttpClient repeatable;
+    /**
+     * For single-use grants (an authorization code, a refresh token): a new connection every time,
+     * never one from a pool that the server may have closed a moment ago, so a grant is never lost
+     * to a stale connection and the question of resending it never comes up. A grant is sent once an
+     * hour or at a login: the extra handshake costs nothing that matters.
+     */
+    private final OkHttpClient fresh;
     private final ObjectMapper mapper;
     private final JwtPayloads jwts;
     private final HttpSettings settings;
@@ -82,6 +89,7 @@ public final class OkHttpTokenEndpoint implements TokenEndpointPort {
         this.client = client;
         this.repeatable = client.newBuilder().connectionPool(new ConnectionPool()).retryOnConnectionFailure(true)
                 .build();
+        this.fresh = client.newBuilder().connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS)).build();
         this.mapper = mapper;
         this.jwts = new JwtPayloads(mapper);
         this.settings = settings;
@@ -108,7 +116,7 @@ public final class OkHttpTokenEndpoint implements TokenEndpointPort {
             fields.put("client_id", config.clientId());
         }
         fields.put("code_verifier", session.pkce().codeVerifier().reveal());
-        return send(config, body(config.codeExchangeFormat(), fields), Replay.NEVER,
+        return send(fresh, config, body(config.codeExchangeFormat(), fields), Replay.NEVER,
                 List.of(code.value().reveal(), session.pkce().codeVerifier().reveal(), session.state().value()));
     }
 
@@ -122,7 +130,7 @@ public final class OkHttpTokenEndpoint implements TokenEndpointPort {
             fields.put("scope", String.join(" ", config.refreshScopes()));
         }
         warmUpAnswerPath();
-        return send(config, body(config.refreshFormat(), fields), Replay.ON_TRANSIENT_FAILURE,
+        return send(fresh, config, body(config.refreshFormat(), fields), Replay.ON_TRANSIENT_FAILURE,
                 List.of(refreshToken.reveal()));
     }
 
@@ -157,7 +165,7 @@ public final class OkHttpTokenEndpoint implements TokenEndpointPort {
         fields.put("requested_token", "openai-api-key");
         fields.put("subject_token", idToken.reveal());
         fields.put("subject_token_type", "urn:ietf:params:oauth:token-type:id_token");
-        return send(config, body(TokenRequestFormat.FORM, fields), Replay.ON_TRANSIENT_FAILURE,
+        return send(client, config, body(TokenRequestFormat.FORM, fields), Replay.ON_TRANSIENT_FAILURE,
                 List.of(idToken.reveal()));
     }
 
@@ -174,7 +182,8 @@ public final class OkHttpTokenEndpoint implements TokenEndpointPort {
         }
     }
 
-    private TokenResponse send(ProviderConfig config, RequestBody body, Replay replay, List<String> secrets) {
+    private TokenResponse send(OkHttpClient through, ProviderConfig config, RequestBody body, Replay replay,
+                               List<String> secrets) {
         HttpUrl url = endpoint(config);
         // One bound for the whole operation: a server that never answers, or drips its answer, costs
         // at most the deadline, not attempts x call timeout.
@@ -189,7 +198,7 @@ public final class OkHttpTokenEndpoint implements TokenEndpointPort {
                     .build();
             Optional<Duration> retryAfter;
             RuntimeException failure;
-            Call call = client.newCall(request);
+            Call call = through.newCall(request);
             call.timeout().timeout(Math.min(remaining, settings.callTimeout().toNanos()), TimeUnit.NANOSECONDS);
             try (Response response = call.execute()) {
                 if (response.isSuccessful()) {

@@ -92,7 +92,8 @@ public final class ProviderApiClient {
     }
 
     private Response call(ProviderId provider, Optional<String> account, AuthType type, URI url) {
-        OkHttpClient authenticated = client.newBuilder().addInterceptor(account
+        // A GET may go again on a fresh connection when the server had closed the pooled one.
+        OkHttpClient authenticated = client.newBuilder().retryOnConnectionFailure(true).addInterceptor(account
                         .map(named -> interceptors.interceptorFor(provider, named, type))
                         .orElseGet(() -> interceptors.interceptorFor(provider, type)))
                 .build();

@@ -78,6 +78,26 @@ class ClosingServerTest {
     }
 
     @Test
+    void singleUseGrantsOneAfterAnotherEachGoOutOnceOnAConnectionTheServerHasNotClosed() throws Exception {
+        ProviderConfig config = config();
+        for (int i = 0; i < 4; i++) {
+            server.enqueue(closing(200, TOKENS.replace("\"rt\"", "\"rt-" + i + "\"")));
+        }
+        Instant now = Instant.now();
+        AuthorizationSession session = new AuthorizationSession(ProviderId.OPENAI, State.of("s".repeat(43)),
+                PkceParams.fromVerifier("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"), config.redirectUri(), now,
+                now.plusSeconds(300));
+
+        endpoint.exchangeAuthorizationCode(config, session, AuthorizationCode.of("the-code"));
+        for (int i = 0; i < 3; i++) {
+            // No pause: the server's close may not even have reached this side yet.
+            endpoint.refresh(config, Secret.of("rt-" + i));
+        }
+
+        assertEquals(4, server.getRequestCount(), "each grant sent once");
+    }
+
+    @Test
     void theRefreshTokenAReplacingLoginReplacedIsRevoked() throws Exception {
         ProviderConfig config = config();
         server.enqueue(closing(200, TOKENS));

@@ -177,6 +177,9 @@ public final class CredentialStores {
         pool.setDataSource(driver);
         pool.setPoolName("maestro-auth");
         pool.setMaximumPoolSize(POOL_SIZE);
+        // Said, not probed: HikariCP reads the default from its first connection once, and a session cut
+        // during that read leaves -1 behind, which then fails every new connection of the process.
+        pool.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
         pool.setMinimumIdle(0);
         pool.setIdleTimeout(java.time.Duration.ofMinutes(1).toMillis());
         pool.setConnectionTimeout(java.time.Duration.ofSeconds(3).toMillis());

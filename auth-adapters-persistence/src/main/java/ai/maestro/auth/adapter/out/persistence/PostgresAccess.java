@@ -43,6 +43,7 @@ final class PostgresAccess implements StoreAccess {
 
     /** How long an operation keeps trying on fresh connections after its session was cut. */
     static final Duration RIDE_OUT = Duration.ofSeconds(10);
+    /** admin_shutdown (pg_terminate_backend, a restart), crash_shutdown, cannot_connect_now. */
     private static final Set<String> SESSION_ENDED = Set.of("57P01", "57P02", "57P03");
     private static final long MAX_POLL_MILLIS = 200;
     /** Releasing is a courtesy to waiters (an unreleased lease ends by itself): a short try. */
@@ -75,7 +76,7 @@ final class PostgresAccess implements StoreAccess {
                 reached = true;
                 return result;
             } catch (RuntimeException e) {
-                if (!reached || !sessionLost(e) || System.nanoTime() - deadline > 0) {
+                if (!sessionLost(e, reached) || System.nanoTime() - deadline > 0) {
                     throw e;
                 }
                 LOG.debug("The database session was lost ({}); trying again on a fresh connection", e.toString());
@@ -85,14 +86,25 @@ final class PostgresAccess implements StoreAccess {
         }
     }
 
-    /** Whether {@code e} says the connection or its session ended, rather than that the statement failed. */
-    static boolean sessionLost(Throwable e) {
+    /**
+     * Whether {@code e} says the connection or its session ended, rather than that the statement
+     * failed. Before the database has answered once ({@code reached} false), only a session that
+     * ended under an operation counts: a connection never made is a setting or an outage to report
+     * at once.
+     */
+    static boolean sessionLost(Throwable e, boolean reached) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConnectionException || t instanceof SQLTransientConnectionException) {
+            if (reached && (t instanceof ConnectionException || t instanceof SQLTransientConnectionException)) {
                 return true;
             }
-            if (t instanceof SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("08") || SESSION_ENDED.contains(sql.getSQLState()))) {
+            if (t instanceof SQLException sql && sql.getSQLState() == null
+                    && "Connection is closed".equals(sql.getMessage())) {
+                // HikariCP's answer on a connection it closed after its session died under a kept handle.
+                return true;
+            }
+            String state = t instanceof SQLException sql ? sql.getSQLState() : null;
+            if (state != null && (SESSION_ENDED.contains(state) || "08006".equals(state) || "08003".equals(state)
+                    || (reached && state.startsWith("08")))) {
                 return true;
             }
             if (t.getCause() == t) {
