@@ -127,6 +127,43 @@ class RefreshLeaseTest extends OnAUsersMachine {
     }
 
     @Test
+    void theDatabaseGoesAwayForFiveSecondsWhileTheRefreshIsInFlightAndTheRotationLandsWhenItIsBack()
+            throws Exception {
+        String[] target = SharedStoreFixture.postgresHostPort();
+        try (TcpProxy proxy = new TcpProxy(target[0], Integer.parseInt(target[1]))) {
+            machine.through(proxy);
+            java.util.concurrent.ScheduledExecutorService later =
+                    java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+            CountDownLatch inFlight = new CountDownLatch(1);
+            machine.fake.refreshArrives = () -> {
+                if (inFlight.getCount() > 0) {
+                    // As a restart does: every connection dropped, new ones refused, for 5 s.
+                    proxy.cut();
+                    later.schedule(proxy::restore, 5, TimeUnit.SECONDS);
+                    inFlight.countDown();
+                    sleep(1000);
+                }
+                return true;
+            };
+            long started = System.nanoTime();
+            try (CliProcess holder = CliProcess.start(machine.env, "refresh", "openai")) {
+                assertEquals(0, holder.exitCode(60), holder.all());
+                assertEquals("", holder.err(), holder.all());
+            }
+            System.out.println("refresh across a 5 s database outage took "
+                    + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
+            later.shutdownNow();
+            Map<String, String> other = machine.otherMachines(1).get(0);
+            try (CliProcess token = CliProcess.start(other, "token", "openai")) {
+                assertEquals(0, token.exitCode(60), token.all());
+                assertEquals(machine.fake.lastAccessToken, token.out().trim(), "the rotation landed");
+            }
+        }
+        assertEquals(1, machine.fake.refreshGrants.get(), "refresh grants");
+        assertEquals(0, machine.fake.reusedRefreshTokens.get(), "reused refresh tokens");
+    }
+
+    @Test
     void statusTellsHowTheLastRefreshEnded() throws Exception {
         machine.fake.refreshFailureStatus = 503;
         try (CliProcess refresh = machine.run("refresh", "openai")) {

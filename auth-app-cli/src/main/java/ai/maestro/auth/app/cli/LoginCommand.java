@@ -2,6 +2,7 @@ package ai.maestro.auth.app.cli;
 
 import ai.maestro.auth.adapter.out.persistence.PersistenceSettings;
 import ai.maestro.auth.application.service.AccessTokenService;
+import ai.maestro.auth.application.port.out.AuthEvents;
 import ai.maestro.auth.application.port.out.CallbackListeners;
 import ai.maestro.auth.application.service.LoginService;
 import ai.maestro.auth.application.service.OAuthService;
@@ -94,8 +95,32 @@ final class LoginCommand extends ProviderSubcommand {
         LoginService flows = context.get(LoginService.class);
         // A login whose tokens could not be stored must stop before the code is spent.
         service.checkStoreBeforeLogin(target.provider);
+        LoginService.Flow flow = flows.flowFor(target.provider, device);
+        String flowTag = switch (flow) {
+            case DEVICE -> "device";
+            case LOOPBACK -> "loopback";
+            default -> "paste";
+        };
+        AuthEvents events = context.get(AuthEvents.class);
+        long started = System.nanoTime();
         SavedAuthentication saved;
-        switch (flows.flowFor(target.provider, device)) {
+        try {
+            saved = login(context, service, flows, flow);
+        } catch (RuntimeException e) {
+            events.loginEnded(target.provider, flowTag, outcomeOf(e), Duration.ofNanos(System.nanoTime() - started));
+            throw e;
+        }
+        events.loginEnded(target.provider, flowTag, "success", Duration.ofNanos(System.nanoTime() - started));
+        context.get(AccessTokenService.class).forget(saved.key());
+        printSignedIn(context, saved);
+        return ExitCodes.OK;
+    }
+
+    /** The login itself, by {@code flow}: the stored sign-in, or the failure that ended it. */
+    private SavedAuthentication login(CliContext context, OAuthService service, LoginService flows,
+                                      LoginService.Flow flow) {
+        SavedAuthentication saved;
+        switch (flow) {
             case DEVICE -> saved = deviceLogin(context, service);
             case LOOPBACK -> {
                 // Bound before the address is shown: a busy port fails before the user signs in for nothing.
@@ -123,9 +148,24 @@ final class LoginCommand extends ProviderSubcommand {
                 saved = service.completeLogin(attempt.session(), askForPastedCode(context, attempt.session()), label());
             }
         }
-        context.get(AccessTokenService.class).forget(saved.key());
-        printSignedIn(context, saved);
-        return ExitCodes.OK;
+        return saved;
+    }
+
+    /** A failed login's outcome tag: what the meters count it as. */
+    private static String outcomeOf(RuntimeException e) {
+        if (e instanceof ai.maestro.auth.domain.error.AuthorizationDeniedException) {
+            return "denied";
+        }
+        if (e instanceof ai.maestro.auth.domain.error.LoginAbortedException) {
+            return "aborted";
+        }
+        if (e instanceof ai.maestro.auth.domain.error.ProviderUnavailableException) {
+            return "unavailable";
+        }
+        if (e instanceof ai.maestro.auth.domain.error.CredentialStoreException) {
+            return "store_failure";
+        }
+        return "failed";
     }
 
     /** The code and the address, large enough to read across a room; then one waiting line. */

@@ -51,6 +51,9 @@ final class LogoutCommand extends ProviderSubcommand {
             context.get(AccessTokenService.class).forget(each.key(AuthType.OAUTH));
             report(context, name + (accounts.size() > 1 ? " (" + each.label() + ")" : ""), logout.revocation());
             deleted |= logout.deleted();
+            if (logout.deleted()) {
+                context.get(ai.maestro.auth.application.port.out.AuthEvents.class).loggedOut(each.key(AuthType.OAUTH));
+            }
         }
         context.out().println(!deleted ? "Nothing was stored for " + name + "."
                 : leaving.size() == 1 ? "Logged out of " + name + " as " + leaving.get(0).label()

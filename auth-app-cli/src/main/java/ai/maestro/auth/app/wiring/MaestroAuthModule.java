@@ -4,7 +4,16 @@ import ai.maestro.auth.adapter.out.http.HttpSettings;
 import ai.maestro.auth.adapter.out.persistence.PersistenceSettings;
 import ai.maestro.auth.application.port.out.CredentialStorePort;
 import ai.maestro.auth.application.port.out.TokenEndpointPort;
+import ai.maestro.auth.app.observe.BothEvents;
+import ai.maestro.auth.app.observe.LoggedEvents;
+import ai.maestro.auth.app.observe.MicrometerEvents;
+import ai.maestro.auth.application.port.out.AuthEvents;
 import ai.maestro.auth.application.service.AccessTokenService;
+import ai.maestro.auth.application.service.AuthHealth;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import java.util.List;
+import java.util.Optional;
 import ai.maestro.auth.application.service.OAuthService;
 import ai.maestro.auth.application.service.LoginService;
 import ai.maestro.auth.application.port.out.CallbackListeners;
@@ -79,8 +88,30 @@ public final class MaestroAuthModule extends AbstractModule {
     @Provides
     @Singleton
     AccessTokenService accessTokenService(OAuthService logins, TokenEndpointPort endpoint, CredentialStorePort store,
-                                          Clock clock) {
-        return new AccessTokenService(logins, endpoint, store, clock, config.lifecycle());
+                                          Clock clock, AuthEvents events) {
+        return new AccessTokenService(logins, endpoint, store, clock, config.lifecycle(), events);
+    }
+
+    /** Meters on the embedder's registry (or Micrometer's global one) and one INFO line per event. */
+    @Provides
+    @Singleton
+    MicrometerEvents meters(Optional<MeterRegistry> registry, CredentialStorePort store, Clock clock) {
+        return new MicrometerEvents(registry.orElse(Metrics.globalRegistry), store, clock);
+    }
+
+    @Provides
+    @Singleton
+    AuthEvents events(MicrometerEvents meters) {
+        return new BothEvents(List.of(meters, new LoggedEvents()));
+    }
+
+    /** The health check: UP, DEGRADED or DOWN per credential, from the store, never from a provider. */
+    @Provides
+    @Singleton
+    AuthHealth health(CredentialStorePort store, Clock clock, MicrometerEvents meters) {
+        // Every credential a health check is asked about has its gauges from then on.
+        meters.gaugeEveryCredential();
+        return new AuthHealth(store, clock, config.lifecycle());
     }
 
     @Provides

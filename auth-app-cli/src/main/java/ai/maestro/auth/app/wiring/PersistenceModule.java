@@ -4,7 +4,11 @@ import ai.maestro.auth.adapter.out.persistence.CredentialStores;
 import ai.maestro.auth.adapter.out.persistence.JdbiCredentialStore;
 import ai.maestro.auth.adapter.out.persistence.PersistenceSettings;
 import ai.maestro.auth.application.port.out.CredentialStorePort;
+import ai.maestro.auth.app.observe.MeteredStore;
 import com.google.inject.AbstractModule;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import java.util.Optional;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import java.security.SecureRandom;
@@ -15,6 +19,12 @@ import java.security.SecureRandom;
  */
 public final class PersistenceModule extends AbstractModule {
 
+    @Override
+    protected void configure() {
+        // The embedder's registry when its injector binds one; Micrometer's global registry otherwise.
+        com.google.inject.multibindings.OptionalBinder.newOptionalBinder(binder(), MeterRegistry.class);
+    }
+
     @Provides
     @Singleton
     JdbiCredentialStore jdbiStore(MaestroAuthConfig config, PersistenceSettings settings, SecureRandom random) {
@@ -23,7 +33,9 @@ public final class PersistenceModule extends AbstractModule {
 
     @Provides
     @Singleton
-    CredentialStorePort credentialStore(JdbiCredentialStore store) {
-        return store;
+    CredentialStorePort credentialStore(JdbiCredentialStore store, PersistenceSettings settings,
+                                        Optional<MeterRegistry> registry) {
+        return new MeteredStore(store, registry.orElse(Metrics.globalRegistry),
+                settings.jdbcUrl().isPresent() ? "postgresql" : "h2");
     }
 }

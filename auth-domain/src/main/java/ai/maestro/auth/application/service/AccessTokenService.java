@@ -51,6 +51,7 @@ public final class AccessTokenService implements AutoCloseable {
     /** Each provider's default account as last read; forgotten whenever the store changes (a `use`, a logout). */
     private final Map<ProviderId, CredentialKey> defaults = new ConcurrentHashMap<>();
     private volatile ScheduledExecutorService background;
+    private final AuthEvents events;
 
     public AccessTokenService(OAuthService logins, TokenEndpointPort tokenEndpoint, CredentialStorePort store,
                               Clock clock, TokenLifecyclePolicy policy) {
@@ -64,6 +65,7 @@ public final class AccessTokenService implements AutoCloseable {
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.policy = Objects.requireNonNull(policy, "policy");
+        this.events = Objects.requireNonNull(events, "events");
         this.rotation = new TokenRotation(store, store, store, Objects.requireNonNull(tokenEndpoint, "tokenEndpoint"),
                 logins.configs(), clock, policy, Objects.requireNonNull(events, "events"));
         this.refreshes = new SingleFlight<>(policy.inFlightWait());
@@ -146,6 +148,17 @@ public final class AccessTokenService implements AutoCloseable {
     /** As {@link #afterRejection(ProviderId, Secret)} for a named account. */
     public OAuthToken afterRejection(CredentialKey key, Secret rejected) {
         Objects.requireNonNull(rejected, "rejected");
+        boolean recovered = false;
+        try {
+            OAuthToken token = recoverFrom(key, rejected);
+            recovered = !token.accessToken().equals(rejected);
+            return token;
+        } finally {
+            events.requestRejected(key.provider(), recovered);
+        }
+    }
+
+    private OAuthToken recoverFrom(CredentialKey key, Secret rejected) {
         CachedToken cached = cache.get(key);
         if (cached != null && !cached.token().accessToken().equals(rejected)
                 && clock.instant().isBefore(cached.refreshAt())) {

@@ -1,0 +1,61 @@
+package ai.maestro.auth.app.observe;
+
+import ai.maestro.auth.application.port.out.AuthEvents;
+import ai.maestro.auth.domain.CredentialKey;
+import ai.maestro.auth.domain.ProviderId;
+import ai.maestro.auth.domain.RefreshRecord;
+import ai.maestro.auth.domain.RefreshTrigger;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One INFO line per login, logout, refresh and relogin mark, with key-value pairs where the logging
+ * backend keeps them (SLF4J 2's fluent API), so that a log pipeline can count them. The account is
+ * named by its lock name (provider and a hash of the id), never by its id or e-mail.
+ */
+public final class LoggedEvents implements AuthEvents {
+    private static final Logger LOG = LoggerFactory.getLogger("ai.maestro.auth.events");
+
+    @Override
+    public void refreshEnded(CredentialKey key, RefreshTrigger trigger, RefreshRecord record, Duration took) {
+        LOG.atInfo().setMessage("refresh {} {}: {} in {} ms")
+                .addArgument(key.provider().cliName()).addArgument(key.accountName())
+                .addArgument(record.outcome().tag()).addArgument(took.toMillis())
+                .addKeyValue("event", "refresh").addKeyValue("provider", key.provider().cliName())
+                .addKeyValue("account", key.accountName()).addKeyValue("outcome", record.outcome().tag())
+                .addKeyValue("trigger", trigger.tag()).addKeyValue("duration_ms", took.toMillis()).log();
+    }
+
+    @Override
+    public void requestRejected(ProviderId provider, boolean recovered) {
+        LOG.atInfo().setMessage("{} rejected an access token; {}").addArgument(provider.cliName())
+                .addArgument(recovered ? "retried with a new one" : "not recovered")
+                .addKeyValue("event", "rejected").addKeyValue("provider", provider.cliName())
+                .addKeyValue("recovered", recovered).log();
+    }
+
+    @Override
+    public void loginEnded(ProviderId provider, String flow, String outcome, Duration took) {
+        LOG.atInfo().setMessage("login {} ({}): {} in {} ms").addArgument(provider.cliName()).addArgument(flow)
+                .addArgument(outcome).addArgument(took.toMillis())
+                .addKeyValue("event", "login").addKeyValue("provider", provider.cliName())
+                .addKeyValue("flow", flow).addKeyValue("outcome", outcome).addKeyValue("duration_ms", took.toMillis())
+                .log();
+    }
+
+    @Override
+    public void loggedOut(CredentialKey key) {
+        LOG.atInfo().setMessage("logout {} {}").addArgument(key.provider().cliName()).addArgument(key.accountName())
+                .addKeyValue("event", "logout").addKeyValue("provider", key.provider().cliName())
+                .addKeyValue("account", key.accountName()).log();
+    }
+
+    @Override
+    public void reloginMarked(CredentialKey key, String reason) {
+        LOG.atInfo().setMessage("relogin required {} {}").addArgument(key.provider().cliName())
+                .addArgument(key.accountName())
+                .addKeyValue("event", "relogin_required").addKeyValue("provider", key.provider().cliName())
+                .addKeyValue("account", key.accountName()).log();
+    }
+}
