@@ -95,6 +95,10 @@ public final class MicrometerEvents implements AuthEvents {
             return;
         }
         Tags tags = credentialTags(key);
+        if (registry.find(EXPIRY).tags(tags).gauge() != null) {
+            // Another injector of this JVM registered it on the same (global) registry.
+            return;
+        }
         Gauge.builder(EXPIRY, this, meters -> meters.row(key).flatMap(CredentialSummary::expiresAt)
                         .map(at -> (double) Duration.between(clock.instant(), at).toSeconds()).orElse(Double.NaN))
                 .description("Seconds until the stored access token expires").baseUnit("seconds").tags(tags)

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.maestro.auth.adapter.out.persistence.JdbiCredentialStore;
 import ai.maestro.auth.application.port.out.CredentialStorePort;
 import ai.maestro.auth.application.service.AccessTokenService;
 import ai.maestro.auth.application.service.OAuthService;
@@ -45,7 +44,10 @@ class MaestroAuthModuleTest {
 
         assertSame(logins, injector.getInstance(OAuthService.class));
         assertSame(tokens, injector.getInstance(AccessTokenService.class));
-        assertSame(injector.getInstance(JdbiCredentialStore.class), injector.getInstance(CredentialStorePort.class));
+        CredentialStorePort store = injector.getInstance(CredentialStorePort.class);
+        assertSame(store, injector.getInstance(CredentialStorePort.class));
+        // One store, its operations timed for the meters.
+        org.junit.jupiter.api.Assertions.assertInstanceOf(ai.maestro.auth.app.observe.MeteredStore.class, store);
         assertTrue(logins.startLogin(ProviderId.OPENAI).request().uri().toString()
                 .startsWith("https://auth.openai.com/oauth/authorize?"));
         assertTrue(Files.exists(home.resolve("data").resolve("credentials.mv.db")));
