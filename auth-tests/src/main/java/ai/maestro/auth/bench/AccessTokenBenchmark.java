@@ -52,6 +52,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class AccessTokenBenchmark {
     private AccessTokenService tokens;
+    /** The same, wired as the module wires it: store timed, events to a registry and the event log. */
+    private AccessTokenService metered;
 
     /** The hot path must never reach the network; if it did, the benchmark would fail loudly. */
     private static final TokenEndpointPort NO_NETWORK = new TokenEndpointPort() {
@@ -102,11 +104,28 @@ public class AccessTokenBenchmark {
         tokens = new AccessTokenService(logins, NO_NETWORK, store, Clock.systemUTC(),
                 TokenLifecyclePolicy.defaults().withoutBackgroundRefresh());
         tokens.validAccessToken(ProviderId.OPENAI);
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        ai.maestro.auth.app.observe.MeteredStore timed = new ai.maestro.auth.app.observe.MeteredStore(store, registry,
+                "h2");
+        metered = new AccessTokenService(logins, NO_NETWORK, timed, Clock.systemUTC(),
+                TokenLifecyclePolicy.defaults().withoutBackgroundRefresh(),
+                new ai.maestro.auth.app.observe.BothEvents(List.of(
+                        new ai.maestro.auth.app.observe.MicrometerEvents(registry, timed, Clock.systemUTC()),
+                        new ai.maestro.auth.app.observe.LoggedEvents())));
+        metered.validAccessToken(ProviderId.OPENAI);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
         tokens.close();
+        metered.close();
+    }
+
+    /** With a registry attached: must stay within 10 % of {@link #validAccessToken()}. */
+    @Benchmark
+    public Secret validAccessTokenWithRegistry() {
+        return metered.validAccessToken(ProviderId.OPENAI);
     }
 
     @Benchmark

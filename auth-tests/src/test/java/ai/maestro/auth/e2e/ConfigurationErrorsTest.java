@@ -51,7 +51,10 @@ class ConfigurationErrorsTest extends OnAUsersMachine {
                 new Case("empty key file", Map.of("MAESTRO_AUTH_ENCRYPTION_KEY", ""), "encryption.key", new byte[0], 8,
                         "encryption.key is not valid"),
                 new Case("31-byte key file", Map.of("MAESTRO_AUTH_ENCRYPTION_KEY", ""), "encryption.key",
-                        base64(31).getBytes(), 8, "encryption.key is not valid"));
+                        base64(31).getBytes(), 8, "encryption.key is not valid"),
+                // A good key, but copied 0644: refused as ssh refuses an unprotected private key.
+                new Case("key file others may read", Map.of("MAESTRO_AUTH_ENCRYPTION_KEY", "", "KEY_MODE", "rw-r--r--"),
+                        "encryption.key", ("k1:" + base64(32)).getBytes(), 8, "chmod 600"));
         List<String> results = new ArrayList<>();
         for (Case c : cases) {
             Path data = Files.createDirectories(home.resolve("case-" + results.size()).resolve("data"),
@@ -62,6 +65,10 @@ class ConfigurationErrorsTest extends OnAUsersMachine {
             if (c.file() != null) {
                 Path file = data.resolve(c.file()).normalize();
                 Files.write(file, c.content());
+                if (c.file().equals("encryption.key")) {
+                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(
+                            c.env().getOrDefault("KEY_MODE", "rw-------")));
+                }
                 if (c.file().startsWith("..")) {
                     env.put("MAESTRO_AUTH_HOME", file.toString());
                 }

@@ -45,6 +45,9 @@ final class ConfigCommand extends Subcommand {
         row(out, EncryptionKeys.VARIABLE, env.containsKey(EncryptionKeys.VARIABLE) ? "***"
                 : persistence.dataDirectory().resolve(EncryptionKeys.KEY_FILE) + " (key file)",
                 source(env, EncryptionKeys.VARIABLE));
+        row(out, ai.maestro.auth.adapter.out.persistence.KeySource.VARIABLE,
+                ai.maestro.auth.adapter.out.persistence.CredentialStores.keyPlace(persistence, env),
+                source(env, ai.maestro.auth.adapter.out.persistence.KeySource.VARIABLE));
         List<ConfigProblem> problems = new ArrayList<>(providers.problems());
         problems.addAll(context.config().problems());
         MaestroAuthConfig config = context.config();

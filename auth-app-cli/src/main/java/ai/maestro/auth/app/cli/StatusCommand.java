@@ -95,6 +95,9 @@ final class StatusCommand extends Subcommand {
             context.out().println("Nothing is stored. Run: maestro-auth login openai");
         } else {
             printTable(context.out(), rows, now);
+            // Where the key is, and why: a keyring that did not answer is never a silent fallback.
+            context.out().println("Encryption key: " + Terminal.safe(context.get(
+                    ai.maestro.auth.adapter.out.persistence.JdbiCredentialStore.class).keySource().describe()));
         }
         return rows.isEmpty() ? ExitCodes.NOT_LOGGED_IN : ExitCodes.OK;
     }

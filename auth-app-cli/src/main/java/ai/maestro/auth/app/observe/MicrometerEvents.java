@@ -41,6 +41,8 @@ public final class MicrometerEvents implements AuthEvents {
     private final CredentialRows rows;
     private final Clock clock;
     private final Set<CredentialKey> gauged = ConcurrentHashMap.newKeySet();
+    /** Each account's label as first seen: a meter's tags never change, and events never wait on the store twice. */
+    private final Map<CredentialKey, String> labels = new ConcurrentHashMap<>();
     private volatile Snapshot snapshot = new Snapshot(Instant.EPOCH, Map.of());
 
     private record Snapshot(Instant taken, Map<CredentialKey, CredentialSummary> rows) {
@@ -52,8 +54,20 @@ public final class MicrometerEvents implements AuthEvents {
         this.clock = clock;
     }
 
+    /**
+     * Nothing is attached to Micrometer's global registry (the CLI, an embedder without meters): every
+     * meter would be a no-op, so nothing is looked up or registered at all.
+     */
+    private boolean detached() {
+        return registry instanceof io.micrometer.core.instrument.composite.CompositeMeterRegistry composite
+                && composite.getRegistries().isEmpty();
+    }
+
     @Override
     public void refreshEnded(CredentialKey key, RefreshTrigger trigger, RefreshRecord record, Duration took) {
+        if (detached()) {
+            return;
+        }
         Timer.builder(REFRESH).description("Refreshes this process sent, by how they ended")
                 .tags(credentialTags(key)).tag("outcome", record.outcome().tag()).tag("trigger", trigger.tag())
                 .register(registry).record(took);
@@ -62,6 +76,9 @@ public final class MicrometerEvents implements AuthEvents {
 
     @Override
     public void requestRejected(ProviderId provider, boolean recovered) {
+        if (detached()) {
+            return;
+        }
         Counter.builder(REJECTED).description("API requests answered 401 to the interceptor")
                 .tag("provider", provider.cliName()).tag("recovered", String.valueOf(recovered))
                 .register(registry).increment();
@@ -69,6 +86,9 @@ public final class MicrometerEvents implements AuthEvents {
 
     @Override
     public void loginEnded(ProviderId provider, String flow, String outcome, Duration took) {
+        if (detached()) {
+            return;
+        }
         Counter.builder(LOGIN).description("Logins, by flow and outcome").tag("provider", provider.cliName())
                 .tag("flow", flow).tag("outcome", outcome).register(registry).increment();
         // The new credential's gauges, once the store lists it.
@@ -82,12 +102,16 @@ public final class MicrometerEvents implements AuthEvents {
 
     @Override
     public void reloginMarked(CredentialKey key, String reason) {
-        gauge(key);
+        if (!detached()) {
+            gauge(key);
+        }
     }
 
     /** Registers the gauges of every stored credential (an embedder calls it once at start; health checks too). */
     public void gaugeEveryCredential() {
-        current().keySet().forEach(this::gauge);
+        if (!detached()) {
+            current().keySet().forEach(this::gauge);
+        }
     }
 
     private void gauge(CredentialKey key) {
@@ -109,8 +133,8 @@ public final class MicrometerEvents implements AuthEvents {
     }
 
     private Tags credentialTags(CredentialKey key) {
-        return Tags.of("provider", key.provider().cliName(), "account",
-                row(key).map(CredentialSummary::label).orElse(key.accountName()));
+        return Tags.of("provider", key.provider().cliName(), "account", labels.computeIfAbsent(key,
+                k -> row(k).map(CredentialSummary::label).orElse(k.accountName())));
     }
 
     private Optional<CredentialSummary> row(CredentialKey key) {

@@ -89,6 +89,11 @@ public record MaestroAuthConfig(
                                 + " id:base64 pairs separated by commas"));
             }
         }
+        if (ai.maestro.auth.adapter.out.persistence.KeySource.Setting.from(env).isEmpty()) {
+            String variable = ai.maestro.auth.adapter.out.persistence.KeySource.VARIABLE;
+            problems.add(new ConfigProblem(null, variable, ConfigProblem.Kind.INVALID_VALUE,
+                    variable + " must be auto, keyring or file"));
+        }
         java.nio.file.Path home = persistence.dataDirectory();
         if (java.nio.file.Files.exists(home) && !java.nio.file.Files.isDirectory(home)) {
             problems.add(new ConfigProblem(null, PersistenceSettings.HOME, ConfigProblem.Kind.INVALID_VALUE,

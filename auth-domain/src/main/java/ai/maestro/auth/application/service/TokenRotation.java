@@ -79,7 +79,10 @@ final class TokenRotation {
     /** One refresh attempt ended: kept with the row (best effort) and told to the meters and the log. */
     private void ended(CredentialKey key, RefreshNeed need, long startedNanos, RefreshRecord record) {
         try {
-            log.recordRefresh(key, record);
+            if (record.outcome() != RefreshOutcome.STORE_FAILURE) {
+                // The store has just failed: recording that there would wait on it again for nothing.
+                log.recordRefresh(key, record);
+            }
             events.refreshEnded(key, trigger(need), record, Duration.ofNanos(System.nanoTime() - startedNanos));
         } catch (RuntimeException lost) {
             // Meters and records must never change what the caller gets.

@@ -36,6 +36,10 @@ public final class CredentialCipher {
         this.random = random;
     }
 
+    KeySource keySource() {
+        return keys.source();
+    }
+
     public String primaryKeyId() {
         return keys.primary().id();
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.BooleanSupplier;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
@@ -34,13 +35,32 @@ public final class CredentialStores {
     public static JdbiCredentialStore open(PersistenceSettings settings, Map<String, String> env, SecureRandom random) {
         prepareDataDirectory(settings.dataDirectory());
         Path keyFile = settings.dataDirectory().resolve(EncryptionKeys.KEY_FILE);
-        if (!EncryptionKeys.configuredIn(env) && !Files.exists(keyFile)) {
-            JdbiCredentialStore keyless = openPrepared(settings, EncryptionKeys.lost(keyFile), random);
-            if (keyless.hasRows()) {
-                return keyless;
-            }
-        }
-        return openPrepared(settings, EncryptionKeys.load(env, settings.dataDirectory(), random), random);
+        // Whether rows exist is asked only when no key is found (a key must not be made for them).
+        BooleanSupplier hasRows = () -> openPrepared(settings, EncryptionKeys.lost(keyFile), random).hasRows();
+        return openPrepared(settings, KeyStores.keysFor(settings, env, random, hasRows), random);
+    }
+
+    /** Where the key would be found or made, for {@code config} (the keyring is not asked). */
+    public static String keyPlace(PersistenceSettings settings, Map<String, String> env) {
+        return KeyStores.predict(settings, env);
+    }
+
+    /**
+     * Moves the encryption key into the keyring ({@code keyring}) or a file ({@code file}) after
+     * checking that a stored row decrypts with it in its new place; one line says what was done.
+     */
+    public static String moveKey(PersistenceSettings settings, Map<String, String> env, String target,
+                                 SecureRandom random) {
+        prepareDataDirectory(settings.dataDirectory());
+        KeySource.Kind kind = switch (target) {
+            case "keyring" -> KeySource.Kind.KEYRING;
+            case "file" -> KeySource.Kind.FILE;
+            default -> throw new IllegalArgumentException("--key-store is keyring or file");
+        };
+        return KeyStores.move(settings, env, kind, keys -> {
+            JdbiCredentialStore store = openPrepared(settings, keys, random);
+            store.list().stream().findFirst().ifPresent(row -> store.find(row.key()));
+        });
     }
 
     public static JdbiCredentialStore open(PersistenceSettings settings, EncryptionKeys keys, SecureRandom random) {

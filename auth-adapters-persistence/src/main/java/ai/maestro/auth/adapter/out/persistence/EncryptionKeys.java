@@ -25,21 +25,32 @@ public final class EncryptionKeys {
 
     private final Map<String, EncryptionKey> byId = new LinkedHashMap<>();
     private final EncryptionKey primary;
-    /** The key file that is missing while the store holds rows; null when keys are at hand. */
-    private final Path lostKeyFile;
+    /** What is missing (the key file, the keyring entry) while the store holds rows; null when keys are at hand. */
+    private final String lostKey;
+    /** How to get it back, when it is lost. */
+    private final String restore;
+    private final KeySource source;
 
     public EncryptionKeys(List<EncryptionKey> keys) {
+        this(keys, new KeySource(KeySource.Kind.ENVIRONMENT, VARIABLE, "given"));
+    }
+
+    EncryptionKeys(List<EncryptionKey> keys, KeySource source) {
         if (keys.isEmpty()) {
             throw new IllegalArgumentException("at least one key is needed");
         }
         keys.forEach(k -> byId.putIfAbsent(k.id(), k));
         this.primary = keys.get(0);
-        this.lostKeyFile = null;
+        this.lostKey = null;
+        this.restore = null;
+        this.source = source;
     }
 
-    private EncryptionKeys(Path lostKeyFile) {
+    private EncryptionKeys(String lostKey, String restore, KeySource source) {
         this.primary = null;
-        this.lostKeyFile = lostKeyFile;
+        this.lostKey = lostKey;
+        this.restore = restore;
+        this.source = source;
     }
 
     /**
@@ -47,7 +58,30 @@ public final class EncryptionKeys {
      * hide the loss and strand the rows); listing and deleting rows still work.
      */
     static EncryptionKeys lost(Path keyFile) {
-        return new EncryptionKeys(keyFile);
+        return new EncryptionKeys("The key file " + keyFile, "Restore " + KEY_FILE + " from a backup",
+                new KeySource(KeySource.Kind.FILE, keyFile.toString(), "missing"));
+    }
+
+    /** No key: the keyring entry is gone (or never held it) while rows remain. */
+    static EncryptionKeys lostInKeyring(OsKeyring keyring, String restore) {
+        return new EncryptionKeys("The keyring entry (" + keyring.entry() + ")", restore,
+                new KeySource(KeySource.Kind.KEYRING, keyring.entry(), "missing"));
+    }
+
+    /** The same keys, said to come from {@code from}. */
+    EncryptionKeys from(KeySource from) {
+        return lostKey != null ? this : new EncryptionKeys(reordered(), from);
+    }
+
+    private List<EncryptionKey> reordered() {
+        List<EncryptionKey> keys = new ArrayList<>();
+        keys.add(primary);
+        byId.values().stream().filter(k -> k != primary).forEach(keys::add);
+        return keys;
+    }
+
+    public KeySource source() {
+        return source;
     }
 
     static boolean configuredIn(Map<String, String> env) {
@@ -56,21 +90,21 @@ public final class EncryptionKeys {
     }
 
     public EncryptionKey primary() {
-        if (lostKeyFile != null) {
+        if (lostKey != null) {
             throw lostKey(null, Optional.empty());
         }
         return primary;
     }
 
     boolean isLost() {
-        return lostKeyFile != null;
+        return lostKey != null;
     }
 
     /** Why nothing can be read or written while the key file is lost, and the two ways out. */
     CredentialStoreException lostKey(String keyId, Optional<String> provider) {
-        return new CredentialStoreException("The key file " + lostKeyFile + " is missing, but the store still holds "
+        return new CredentialStoreException(lostKey + " is missing, but the store still holds "
                 + "credentials" + (keyId == null ? "" : " encrypted with key '" + keyId + "'") + ".", keyId,
-                "Restore " + KEY_FILE + " from a backup (or set " + VARIABLE + " to that key), or run `maestro-auth "
+                restore + " (or set " + VARIABLE + " to that key), or run `maestro-auth "
                         + "logout " + provider.orElse("<provider>") + "` to delete what cannot be read, then log in again.",
                 null);
     }
@@ -93,10 +127,31 @@ public final class EncryptionKeys {
             if (!Files.exists(file)) {
                 create(file, random);
             }
+            requireOwnerOnly(file);
             return parse(Files.readString(file, StandardCharsets.UTF_8).trim(), file.toString());
         } catch (IOException e) {
             throw new CredentialStoreException("The encryption key file " + file + " cannot be read or created.",
                     null, "Check the permissions of " + dataDirectory + ", or set " + VARIABLE + ".", e);
+        }
+    }
+
+    /**
+     * Refuses a key file that group or others may read or write (a copy made 0644, an unpacked
+     * backup), as ssh refuses an unprotected private key: whoever can read it reads every token.
+     */
+    static void requireOwnerOnly(Path file) throws IOException {
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions;
+        try {
+            permissions = Files.getPosixFilePermissions(file, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        } catch (UnsupportedOperationException notPosix) {
+            return; // Windows: the data directory's ACL protects it
+        }
+        boolean exposed = permissions.stream().anyMatch(p -> p.name().startsWith("GROUP_") || p.name()
+                .startsWith("OTHERS_"));
+        if (exposed) {
+            throw new CredentialStoreException("The key file " + file + " may be read by others ("
+                    + PosixFilePermissions.toString(permissions) + "), so it is not used.", null,
+                    "Run `chmod 600 " + file + "` (and ask whether anyone copied it), then try again.", null);
         }
     }
 
@@ -129,11 +184,20 @@ public final class EncryptionKeys {
     }
 
     /** Writes a temporary file, then links it into place: another process sees no key file or a whole one. */
-    private static void create(Path file, SecureRandom random) throws IOException {
+    static void create(Path file, SecureRandom random) throws IOException {
+        createWith(file, generate(random));
+    }
+
+    /** As {@link #create} with the key text {@code keyText}, forced to disk before it is linked into place. */
+    static void createWith(Path file, String keyText) throws IOException {
         Path temp = Files.createTempFile(file.getParent(), ".key", ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {
-            Files.writeString(temp, generate(random) + "\n", StandardCharsets.UTF_8);
+            Files.writeString(temp, keyText.trim() + "\n", StandardCharsets.UTF_8);
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(temp,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
             Files.createLink(file, temp);
         } catch (FileAlreadyExistsException anotherProcessWon) {
             // Use the key it wrote.

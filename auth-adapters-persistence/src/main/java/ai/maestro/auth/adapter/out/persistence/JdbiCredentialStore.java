@@ -453,6 +453,11 @@ public final class JdbiCredentialStore implements CredentialStorePort {
         return jdbi;
     }
 
+    /** Where the encryption key came from, and why there (never the key). */
+    public KeySource keySource() {
+        return cipher.keySource();
+    }
+
     public int schemaVersion() {
         return guard(() -> Migrations.currentVersion(jdbi));
     }
