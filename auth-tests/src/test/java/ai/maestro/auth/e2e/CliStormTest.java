@@ -29,8 +29,8 @@ class CliStormTest extends OnAUsersMachine {
     }
 
     @Test
-    void embeddedStoreTwentyRoundsOfFourProcesses() throws Exception {
-        storm(20, 4);
+    void embeddedStoreTenRoundsOfFourProcesses() throws Exception {
+        storm(10, 4);
     }
 
     @Test

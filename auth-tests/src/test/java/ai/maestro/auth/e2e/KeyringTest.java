@@ -159,7 +159,7 @@ class KeyringTest extends OnAUsersMachine {
         machine.cliLogin();
         String token = null;
         List<String> table = new ArrayList<>();
-        for (int i = 0; i < 12; i++) {
+        for (int i = 0; i < 8; i++) {
             String target = Files.exists(keyFile()) ? "keyring" : "file";
             long delay = ThreadLocalRandom.current().nextLong(0, 1500);
             CliProcess move = CliProcess.start(machine.env, "rekey", "--key-store", target);
