@@ -126,15 +126,6 @@ final class KeyringSession implements AutoCloseable {
         }
     }
 
-    /** Unlocks the login keyring again with the test password. */
-    void unlock() throws Exception {
-        ProcessBuilder builder = new ProcessBuilder("sh", "-c", "printf %s \"$KEYRING_PASSWORD\" |"
-                + " gnome-keyring-daemon --unlock --replace --components=secrets --foreground >/dev/null 2>&1 &");
-        builder.environment().put("DBUS_SESSION_BUS_ADDRESS", bus);
-        builder.environment().put("KEYRING_PASSWORD", PASSWORD);
-        builder.start().waitFor(10, TimeUnit.SECONDS);
-    }
-
     @Override
     public void close() {
         session.descendants().forEach(ProcessHandle::destroyForcibly);
