@@ -174,6 +174,13 @@ class RefreshLeaseTest extends OnAUsersMachine {
                     || status.out().contains("last refresh failed 1 s ago: the token endpoint was unavailable"),
                     status.all());
         }
+        try (CliProcess status = machine.run("status", "--json")) {
+            com.fasterxml.jackson.databind.JsonNode health = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(status.out()).get(0).get("health");
+            assertEquals("DEGRADED", health.get("status").asText(), status.all());
+            assertTrue(health.get("reason").asText().contains("the token endpoint was unavailable"), status.all());
+            System.out.println("status --json after a failed refresh:\n" + status.out());
+        }
         machine.fake.refreshFailureStatus = 0;
         try (CliProcess refresh = machine.run("refresh", "openai")) {
             assertEquals(0, refresh.exitCode(60), refresh.all());
@@ -183,6 +190,7 @@ class RefreshLeaseTest extends OnAUsersMachine {
                     .readTree(status.out()).get(0);
             assertEquals("success", row.get("last_refresh").get("outcome").asText(), status.all());
             assertTrue(row.get("last_refresh").get("reason").isNull(), status.all());
+            assertEquals("UP", row.get("health").get("status").asText(), status.all());
         }
     }
 

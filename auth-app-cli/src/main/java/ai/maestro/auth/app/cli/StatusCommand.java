@@ -49,11 +49,22 @@ final class StatusCommand extends Subcommand {
     /** One row, as shown. */
     private record Row(String provider, String label, boolean isDefault, String authType, String account, String plan,
                        Instant expiresAt, boolean refreshable, State state, String message,
-                       Optional<RefreshRecord> lastRefresh) {
+                       Optional<RefreshRecord> lastRefresh, ai.maestro.auth.domain.CredentialKey key) {
         Row(String provider, String label, boolean isDefault, String authType, String account, String plan,
             Instant expiresAt, boolean refreshable, State state, String message) {
             this(provider, label, isDefault, authType, account, plan, expiresAt, refreshable, state, message,
-                    Optional.empty());
+                    Optional.empty(), null);
+        }
+
+        Row(String provider, String label, boolean isDefault, String authType, String account, String plan,
+            Instant expiresAt, boolean refreshable, State state, String message, Optional<RefreshRecord> last) {
+            this(provider, label, isDefault, authType, account, plan, expiresAt, refreshable, state, message, last,
+                    null);
+        }
+
+        Row withKey(ai.maestro.auth.domain.CredentialKey of) {
+            return new Row(provider, label, isDefault, authType, account, plan, expiresAt, refreshable, state,
+                    message, lastRefresh, of);
         }
 
         String stateText(Instant now) {
@@ -78,8 +89,17 @@ final class StatusCommand extends Subcommand {
         OAuthService service = context.get(OAuthService.class);
         Instant now = context.config().clock().instant();
         // One visit: the list, each row's account, and rows of a newer version, in one open of the store.
+        java.util.Map<ai.maestro.auth.domain.CredentialKey, ai.maestro.auth.domain.CredentialHealth> health =
+                new java.util.HashMap<>();
         List<Row> rows = service.inOneVisit(() -> {
-            List<Row> all = new ArrayList<>(service.list().stream().map(summary -> row(service, summary)).toList());
+            List<CredentialSummary> summaries = service.list();
+            if (json) {
+                // The same answer an embedder's health check gives, from the same rows.
+                context.get(ai.maestro.auth.application.service.AuthHealth.class).check(summaries).credentials()
+                        .forEach(h -> health.put(h.key(), h));
+            }
+            List<Row> all = new ArrayList<>(summaries.stream().map(summary -> row(service, summary)
+                    .withKey(summary.key())).toList());
             for (String unknown : service.unrecognizedRows()) {
                 // A newer maestro-auth wrote it: show it, and leave it alone.
                 int slash = unknown.indexOf('/');
@@ -90,7 +110,7 @@ final class StatusCommand extends Subcommand {
             return all;
         });
         if (json) {
-            printJson(context.out(), rows, now);
+            printJson(context.out(), rows, now, health);
         } else if (rows.isEmpty()) {
             context.out().println("Nothing is stored. Run: maestro-auth login openai");
         } else {
@@ -153,7 +173,9 @@ final class StatusCommand extends Subcommand {
         }
     }
 
-    private static void printJson(PrintWriter out, List<Row> rows, Instant now) throws Exception {
+    private static void printJson(PrintWriter out, List<Row> rows, Instant now,
+                                  java.util.Map<ai.maestro.auth.domain.CredentialKey,
+                                          ai.maestro.auth.domain.CredentialHealth> health) throws Exception {
         ObjectMapper mapper = new ObjectMapper();
         ArrayNode array = mapper.createArrayNode();
         for (Row row : rows) {
@@ -178,6 +200,13 @@ final class StatusCommand extends Subcommand {
                 } else {
                     refresh.putNull("reason");
                 }
+            }
+            ai.maestro.auth.domain.CredentialHealth of = row.key() == null ? null : health.get(row.key());
+            if (of == null) {
+                node.putNull("health");
+            } else {
+                node.putObject("health").put("status", of.status().name()).put("reason", of.reason())
+                        .put("next_step", of.nextStep());
             }
         }
         out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(array));
