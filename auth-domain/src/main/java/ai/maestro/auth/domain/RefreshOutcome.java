@@ -16,7 +16,7 @@ public enum RefreshOutcome {
     STORE_FAILURE,
     /** Another process held the refresh lock for longer than this one could wait. */
     LOCK_TIMEOUT,
-    /** This refresh took over a lease whose holder ended without a result, and then succeeded. */
+    /** A refresh whose holder ended without a result (killed, or cut off from the database): its lease ran out and another process took it over. */
     LEASE_EXPIRED;
 
     public String tag() {
@@ -24,7 +24,7 @@ public enum RefreshOutcome {
     }
 
     public boolean failed() {
-        return this != SUCCESS && this != LEASE_EXPIRED;
+        return this != SUCCESS;
     }
 
     /** The outcome a stored tag names, for a tag this version knows. */

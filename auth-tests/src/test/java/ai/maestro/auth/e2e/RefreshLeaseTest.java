@@ -90,9 +90,12 @@ class RefreshLeaseTest extends OnAUsersMachine {
         holder.kill();
         long killedAt = System.nanoTime();
         killed.countDown();
-        try (CliProcess other = CliProcess.start(machine.otherMachines(1).get(0), "token", "openai")) {
+        try (CliProcess other = CliProcess.start(machine.otherMachines(1).get(0), "--verbose", "token", "openai")) {
             assertEquals(0, other.exitCode(60), other.all());
             assertEquals(machine.fake.lastAccessToken, other.out().trim(), other.all());
+            // An outcome of its own, said once: whose lease ended without a result.
+            assertTrue(other.err().contains("held by pid " + holder.pid() + " on machine "), other.err());
+            assertTrue(other.err().contains("ended without a result"), other.err());
         }
         Duration waited = Duration.ofNanos(System.nanoTime() - killedAt);
         System.out.println("after the holder was killed in flight, another machine refreshed " + waited.toMillis()

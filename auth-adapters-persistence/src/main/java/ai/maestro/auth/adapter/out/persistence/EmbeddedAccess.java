@@ -95,8 +95,10 @@ final class EmbeddedAccess implements StoreAccess {
     }
 
     @Override
-    public <T> T withRefreshLock(CredentialKey provider, Duration maxWait, Supplier<T> work) {
+    public <T> T withRefreshLock(CredentialKey provider, Duration maxWait,
+                                 java.util.function.Function<java.util.Optional<String>, T> work) {
+        // A dead holder's OS lock died with it: there is never a lease to take over.
         return FileLocks.withLock(directory.resolve("refresh-" + provider.accountName() + ".lock"), maxWait,
-                "the " + provider.provider().cliName() + " refresh lock", work);
+                "the " + provider.provider().cliName() + " refresh lock", () -> work.apply(java.util.Optional.empty()));
     }
 }

@@ -312,7 +312,12 @@ public final class JdbiCredentialStore implements CredentialStorePort {
     @Override
     public <T> T withRefreshLock(CredentialKey provider, Duration maxWait, Supplier<T> work) {
         ensurePrepared();
-        return access.withRefreshLock(provider, maxWait, () -> {
+        return access.withRefreshLock(provider, maxWait, takenFrom -> {
+            // A refresh whose holder ended without a result is an outcome of its own: kept with the row
+            // (status, health) until this holder's own refresh replaces it.
+            takenFrom.ifPresent(previous -> recordRefresh(provider, RefreshRecord.failed(Instant.now(),
+                    RefreshOutcome.LEASE_EXPIRED, "the refresh by " + previous + " ended without a result; its"
+                            + " lease was taken over")));
             // A rotation a crashed or cut-off process left in the journal goes in before anyone reads
             // the row, or its (spent) refresh token would be sent again.
             applyJournal(provider);

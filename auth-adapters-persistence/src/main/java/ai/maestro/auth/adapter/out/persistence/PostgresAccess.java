@@ -125,14 +125,26 @@ final class PostgresAccess implements StoreAccess {
     }
 
     @Override
-    public <T> T withRefreshLock(CredentialKey key, Duration maxWait, Supplier<T> work) {
+    public <T> T withRefreshLock(CredentialKey key, Duration maxWait,
+                                 java.util.function.Function<Optional<String>, T> work) {
         String id = newHolderId();
-        take(key, maxWait, id);
+        Optional<String> takenFrom = take(key, maxWait, id);
         try {
-            return work.get();
+            return work.apply(takenFrom);
         } finally {
             release(key, id);
         }
+    }
+
+    /** "pid 4242 on machine build-7 (10.0.0.7)" from a holder line and address. */
+    static String describeHolder(String recorded) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "pid (\\d+) since \\d+(?: machine (\\S+))?(?: on (\\S+))?").matcher(recorded == null ? "" : recorded);
+        if (!m.find()) {
+            return "a maestro-auth process";
+        }
+        return "pid " + m.group(1) + (m.group(2) == null ? "" : " on machine " + m.group(2))
+                + (m.group(3) == null ? "" : " (" + m.group(3) + ")");
     }
 
     private static String newHolderId() {
@@ -141,8 +153,11 @@ final class PostgresAccess implements StoreAccess {
         return HexFormat.of().formatHex(random);
     }
 
-    /** Takes the lease of {@code key}, polling while another process holds an unexpired one. */
-    private void take(CredentialKey key, Duration maxWait, String id) {
+    /**
+     * Takes the lease of {@code key}, polling while another process holds an unexpired one; returns
+     * who held a lease that ended without a result, when this one took it over.
+     */
+    private Optional<String> take(CredentialKey key, Duration maxWait, String id) {
         String name = key.accountName();
         String what = "the " + key.provider().cliName() + " refresh lock";
         // A lease taken before this wait began ends within maxWait of it: a waiter outlasts a dead holder.
@@ -166,14 +181,16 @@ final class PostgresAccess implements StoreAccess {
                 Optional<Optional<String>> taken = sql(() -> tryTake(name, id, maxWait));
                 if (taken.isPresent()) {
                     taken.get().ifPresent(previous -> LOG.info("The refresh lease of {} held by {} ended without a"
-                            + " result (the holder died or lost the database); taking it over", name, previous));
-                    return;
+                            + " result (the holder died or lost the database); taking it over", name,
+                            describeHolder(previous)));
+                    return taken.get().map(PostgresAccess::describeHolder);
                 }
                 Optional<Optional<String>> fromTheDead = sql(() -> takeFromADeadHolderHere(name, id, maxWait));
                 if (fromTheDead.isPresent()) {
+                    String previous = fromTheDead.get().map(PostgresAccess::describeHolder).orElse("a process");
                     LOG.info("The refresh lease of {} was held by {}, which is no longer running here; taking it"
-                            + " over", name, fromTheDead.get().orElse("a process"));
-                    return;
+                            + " over", name, previous);
+                    return Optional.of(previous);
                 }
                 if (System.nanoTime() - deadline > 0) {
                     throw LockWaits.heldTooLong(what, maxWait, holder(name),

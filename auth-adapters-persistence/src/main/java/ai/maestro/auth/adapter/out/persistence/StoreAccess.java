@@ -2,6 +2,7 @@ package ai.maestro.auth.adapter.out.persistence;
 
 import ai.maestro.auth.domain.CredentialKey;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -11,8 +12,11 @@ interface StoreAccess {
     /** Runs one database operation (a short one: no network call inside). */
     <T> T access(Supplier<T> operation);
 
-    /** Runs {@code work} holding the refresh lock of {@code provider}; waits at most {@code maxWait}. */
-    <T> T withRefreshLock(CredentialKey provider, Duration maxWait, Supplier<T> work);
+    /**
+     * Runs {@code work} holding the refresh lock of {@code provider}; waits at most {@code maxWait}.
+     * {@code work} is told who held a lease that ended without a result, when this one took it over.
+     */
+    <T> T withRefreshLock(CredentialKey provider, Duration maxWait, java.util.function.Function<Optional<String>, T> work);
 
     /** Inside an operation whose write succeeded on {@code handle}: moves the change stamp. */
     void changed(Handle handle);
