@@ -35,7 +35,16 @@ public final class MeteredStore implements CredentialStorePort {
         this.kind = kind;
     }
 
+    /** Nothing attached to Micrometer's global registry (the CLI): timing would feed no-op meters. */
+    private boolean detached() {
+        return registry instanceof io.micrometer.core.instrument.composite.CompositeMeterRegistry composite
+                && composite.getRegistries().isEmpty();
+    }
+
     private <T> T timed(String operation, Supplier<T> work) {
+        if (detached()) {
+            return work.get();
+        }
         long started = System.nanoTime();
         String outcome = "failure";
         try {
@@ -130,6 +139,9 @@ public final class MeteredStore implements CredentialStorePort {
     }
 
     private void lockWait(CredentialKey key, long askedNanos) {
+        if (detached()) {
+            return;
+        }
         Timer.builder(LOCK_WAIT).description("Time spent waiting for the refresh lock")
                 .tag("provider", key.provider().cliName()).tag("store", kind).register(registry)
                 .record(Duration.ofNanos(System.nanoTime() - askedNanos));
