@@ -56,16 +56,6 @@ final class StatusCommand extends Subcommand {
                     Optional.empty(), null);
         }
 
-        Row(String provider, String label, boolean isDefault, String authType, String account, String plan,
-            Instant expiresAt, boolean refreshable, State state, String message, Optional<RefreshRecord> last) {
-            this(provider, label, isDefault, authType, account, plan, expiresAt, refreshable, state, message, last,
-                    null);
-        }
-
-        Row withKey(ai.maestro.auth.domain.CredentialKey of) {
-            return new Row(provider, label, isDefault, authType, account, plan, expiresAt, refreshable, state,
-                    message, lastRefresh, of);
-        }
 
         String stateText(Instant now) {
             String text = message.isEmpty() ? state.words : state.words + " (" + message + ")";
@@ -98,8 +88,7 @@ final class StatusCommand extends Subcommand {
                 context.get(ai.maestro.auth.application.service.AuthHealth.class).check(summaries).credentials()
                         .forEach(h -> health.put(h.key(), h));
             }
-            List<Row> all = new ArrayList<>(summaries.stream().map(summary -> row(service, summary)
-                    .withKey(summary.key())).toList());
+            List<Row> all = new ArrayList<>(summaries.stream().map(summary -> row(service, summary)).toList());
             for (String unknown : service.unrecognizedRows()) {
                 // A newer maestro-auth wrote it: show it, and leave it alone.
                 int slash = unknown.indexOf('/');
@@ -145,11 +134,10 @@ final class StatusCommand extends Subcommand {
                 default -> "run: maestro-auth login " + provider;
             };
             return new Row(provider, summary.label(), summary.isDefault(), authType, account, plan, expires,
-                    refreshable, state, message, summary.lastRefresh());
+                    refreshable, state, message, summary.lastRefresh(), summary.key());
         } catch (CredentialStoreException e) {
             return new Row(provider, summary.label(), summary.isDefault(), authType, null, null, expires, false,
-                    State.UNREADABLE,
-                    e.keyId().map(id -> "key " + id).orElse(""));
+                    State.UNREADABLE, e.keyId().map(id -> "key " + id).orElse(""), Optional.empty(), summary.key());
         }
     }
 

@@ -35,10 +35,8 @@ public final class MeteredStore implements CredentialStorePort {
         this.kind = kind;
     }
 
-    /** Nothing attached to Micrometer's global registry (the CLI): timing would feed no-op meters. */
     private boolean detached() {
-        return registry instanceof io.micrometer.core.instrument.composite.CompositeMeterRegistry composite
-                && composite.getRegistries().isEmpty();
+        return Registries.detached(registry);
     }
 
     private <T> T timed(String operation, Supplier<T> work) {

@@ -54,13 +54,8 @@ public final class MicrometerEvents implements AuthEvents {
         this.clock = clock;
     }
 
-    /**
-     * Nothing is attached to Micrometer's global registry (the CLI, an embedder without meters): every
-     * meter would be a no-op, so nothing is looked up or registered at all.
-     */
     private boolean detached() {
-        return registry instanceof io.micrometer.core.instrument.composite.CompositeMeterRegistry composite
-                && composite.getRegistries().isEmpty();
+        return Registries.detached(registry);
     }
 
     @Override

@@ -35,8 +35,10 @@ public final class CredentialStores {
     public static JdbiCredentialStore open(PersistenceSettings settings, Map<String, String> env, SecureRandom random) {
         prepareDataDirectory(settings.dataDirectory());
         Path keyFile = settings.dataDirectory().resolve(EncryptionKeys.KEY_FILE);
-        // Whether rows exist is asked only when no key is found (a key must not be made for them).
-        BooleanSupplier hasRows = () -> openPrepared(settings, EncryptionKeys.lost(keyFile), random).hasRows();
+        // Whether rows exist is asked only when no key is found (a key must not be made for them), and once.
+        Boolean[] rows = new Boolean[1];
+        BooleanSupplier hasRows = () -> rows[0] != null ? rows[0]
+                : (rows[0] = openPrepared(settings, EncryptionKeys.lost(keyFile), random).hasRows());
         return openPrepared(settings, KeyStores.keysFor(settings, env, random, hasRows), random);
     }
 
@@ -75,7 +77,7 @@ public final class CredentialStores {
         boolean postgres = settings.jdbcUrl().isPresent();
         DataSource dataSource = postgres ? postgres(settings.jdbcUrl().get(), settings) : h2(settings);
         Jdbi jdbi = Jdbi.create(dataSource);
-        StoreAccess access = postgres ? new PostgresAccess(dataSource, settings.describe(), settings.machine())
+        StoreAccess access = postgres ? new PostgresAccess(dataSource, settings.describe(), settings.machineName())
                 : new EmbeddedAccess(settings.dataDirectory(), () -> jdbi.useHandle(h -> h.execute(StoreSql.SHUTDOWN_COMPACT)));
         // Migrations (one query when the schema is current) run in the first visit, inside the same open
         // of the database as the first operation: a command opens an embedded store once, not twice.

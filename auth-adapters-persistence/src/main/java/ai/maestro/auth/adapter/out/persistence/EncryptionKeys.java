@@ -119,20 +119,9 @@ public final class EncryptionKeys {
 
     /** From the environment when set, else the key file in {@code dataDirectory} (created 0600 when absent). */
     public static EncryptionKeys load(Map<String, String> env, Path dataDirectory, SecureRandom random) {
-        if (configuredIn(env)) {
-            return parse(env.get(VARIABLE), VARIABLE);
-        }
-        Path file = dataDirectory.resolve(KEY_FILE);
-        try {
-            if (!Files.exists(file)) {
-                create(file, random);
-            }
-            requireOwnerOnly(file);
-            return parse(Files.readString(file, StandardCharsets.UTF_8).trim(), file.toString());
-        } catch (IOException e) {
-            throw new CredentialStoreException("The encryption key file " + file + " cannot be read or created.",
-                    null, "Check the permissions of " + dataDirectory + ", or set " + VARIABLE + ".", e);
-        }
+        Map<String, String> fileOnly = new java.util.HashMap<>(env);
+        fileOnly.put(KeySource.VARIABLE, "file");
+        return KeyStores.keysFor(PersistenceSettings.embedded(dataDirectory), fileOnly, random, () -> false);
     }
 
     /**

@@ -97,7 +97,7 @@ final class KeyStores {
     private static EncryptionKeys keyringKeys(OsKeyring keyring, Path file, SecureRandom random,
                                               BooleanSupplier hasRows, String why) {
         keyring.cannotAnswer().ifPresent(reason -> {
-            throw OsKeyring.unavailable("cannot be reached: " + reason, null);
+            throw OsKeyring.unreachable(reason);
         });
         KeySource source = new KeySource(Kind.KEYRING, keyring.entry(), why);
         Optional<String> stored = keyring.read();
@@ -156,7 +156,7 @@ final class KeyStores {
         Path file = dir.resolve(EncryptionKeys.KEY_FILE);
         OsKeyring keyring = new OsKeyring(dir, env);
         keyring.cannotAnswer().ifPresent(reason -> {
-            throw OsKeyring.unavailable("cannot be reached: " + reason, null);
+            throw OsKeyring.unreachable(reason);
         });
         return FileLocks.withLock(dir.resolve(LOCK), LOCK_WAIT, "the encryption key", () -> {
             try {

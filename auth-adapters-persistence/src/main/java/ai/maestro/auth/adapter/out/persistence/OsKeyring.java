@@ -140,4 +140,11 @@ final class OsKeyring {
                 "Unlock it (log in to the desktop, or `gnome-keyring-daemon --unlock`), or set"
                         + " MAESTRO_AUTH_KEY_STORE=file to keep the key in a file in the data directory.", cause);
     }
+
+    /** No keyring can answer here at all: there is nothing to unlock. */
+    static CredentialStoreException unreachable(String why) {
+        return new CredentialStoreException("The operating system's keyring cannot be reached: " + why + ".", null,
+                "Run where a desktop session's keyring answers, or set MAESTRO_AUTH_KEY_STORE=file to keep the key"
+                        + " in a file in the data directory.", null);
+    }
 }

@@ -27,11 +27,16 @@ public record PersistenceSettings(Path dataDirectory, Optional<String> jdbcUrl, 
         Objects.requireNonNull(jdbcUrl, "jdbcUrl");
         user = user == null ? "" : user;
         password = password == null ? "" : password;
-        machine = machine == null || machine.isBlank() ? hostName() : machine.strip();
+        machine = machine == null ? "" : machine.strip();
     }
 
     public PersistenceSettings(Path dataDirectory, Optional<String> jdbcUrl, String user, String password) {
         this(dataDirectory, jdbcUrl, user, password, null);
+    }
+
+    /** {@link #machine()}, or this host's name when none is set: read only by a PostgreSQL store. */
+    public String machineName() {
+        return machine.isEmpty() ? hostName() : machine;
     }
 
     private static String hostName() {

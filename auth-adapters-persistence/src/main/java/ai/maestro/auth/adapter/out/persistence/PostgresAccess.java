@@ -287,10 +287,8 @@ final class PostgresAccess implements StoreAccess {
                      PreparedStatement query = connection.prepareStatement(StoreSql.UNRELEASED_LEASES);
                      ResultSet row = query.executeQuery()) {
                     while (row.next()) {
-                        Optional<LockWaits.Holder> holder = LockWaits.Holder.parse(row.getString("holder"));
                         String host = row.getString("holder_host");
-                        String who = holder.map(h -> "pid " + h.pid()).orElse("a maestro-auth process")
-                                + (host == null ? "" : " on " + host);
+                        String who = describeHolder(row.getString("holder") + (host == null ? "" : " on " + host));
                         leases.put(row.getString("provider"), new ai.maestro.auth.domain.UnstoredRefresh(who,
                                 row.getObject("lease_since", java.time.OffsetDateTime.class).toInstant(),
                                 row.getBoolean("ended")));
