@@ -23,6 +23,8 @@ import java.util.function.Supplier;
 
 /** A CredentialStorePort in a map, with the same compare-and-swap and account rules as the real stores. */
 public final class InMemoryCredentialStore implements CredentialStorePort {
+    /** A stand-in for a crash after the answer: the next commit of a rotation fails once, as a dead process's would. */
+    public volatile boolean failNextCommit;
     private final Map<CredentialKey, SavedAuthentication> rows = new ConcurrentHashMap<>();
     private final List<Account> accounts = new CopyOnWriteArrayList<>();
     private final Map<CredentialKey, ReentrantLock> locks = new ConcurrentHashMap<>();
@@ -198,12 +200,36 @@ public final class InMemoryCredentialStore implements CredentialStorePort {
     public void prepareRotation(SavedAuthentication current) {
     }
 
+    /** Answers recorded and not yet stored, by account: what a process that died after the answer leaves. */
+    public final Map<CredentialKey, java.util.Map.Entry<Long, RecordedAnswer>> recordedAnswers =
+            new ConcurrentHashMap<>();
+
+    @Override
+    public void recordAnswer(SavedAuthentication current, byte[] answer) {
+        recordedAnswers.put(current.key(), java.util.Map.entry(current.version(),
+                new RecordedAnswer(answer, java.time.Instant.now())));
+    }
+
+    @Override
+    public java.util.Optional<RecordedAnswer> recordedAnswer(SavedAuthentication current) {
+        var recorded = recordedAnswers.get(current.key());
+        return recorded != null && recorded.getKey() == current.version()
+                ? java.util.Optional.of(recorded.getValue()) : java.util.Optional.empty();
+    }
+
     @Override
     public SaveResult commitRotation(SavedAuthentication candidate) {
-        return save(candidate);
+        if (failNextCommit) {
+            failNextCommit = false;
+            throw new ai.maestro.auth.domain.error.CredentialStoreException("the process died", null, "", null);
+        }
+        SaveResult saved = save(candidate);
+        recordedAnswers.remove(candidate.key());
+        return saved;
     }
 
     @Override
     public void abandonRotation(CredentialKey key) {
+        recordedAnswers.remove(key);
     }
 }

@@ -63,7 +63,12 @@ public class AccessTokenBenchmark {
         }
 
         @Override
-        public TokenResponse refresh(ProviderConfig config, Secret refreshToken) {
+        public TokenResponse refresh(ProviderConfig config, Secret refreshToken, AnswerReceipt receipt) {
+            throw new AssertionError("no refresh on the hot path");
+        }
+
+        @Override
+        public TokenResponse readAnswer(byte[] body) {
             throw new AssertionError("no refresh on the hot path");
         }
 

@@ -130,6 +130,12 @@ final class CliProcess implements AutoCloseable {
     }
 
     /** SIGKILL: no shutdown hook, no finally block runs. */
+    /** Sends SIGKILL and returns at once, without waiting for the process to be gone. */
+    void signalKill() {
+        // The handle's, not the Process's: that one also closes the output streams, which waits for their readers.
+        process.toHandle().destroyForcibly();
+    }
+
     void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);

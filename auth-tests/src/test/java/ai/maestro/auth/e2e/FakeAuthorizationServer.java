@@ -161,10 +161,45 @@ final class FakeAuthorizationServer extends Dispatcher implements AutoCloseable 
     /** Over TLS with {@code tls}'s certificate (a test CA's), or plain HTTP when null. */
     FakeAuthorizationServer(javax.net.ssl.SSLSocketFactory tls) throws IOException {
         server.setDispatcher(this);
+        server.setServerSocketFactory(new NoDelayServerSockets());
         if (tls != null) {
             server.useHttps(tls);
         }
         server.start(java.net.InetAddress.getByName("127.0.0.1"), 0);
+    }
+
+    /**
+     * Accepted connections with TCP_NODELAY: on loopback, Nagle and delayed ACKs otherwise hold an
+     * answer's last segment back ~40 ms, and when it leaves is what the crash tests aim at.
+     */
+    private static final class NoDelayServerSockets extends javax.net.ServerSocketFactory {
+        @Override
+        public java.net.ServerSocket createServerSocket() throws IOException {
+            return new java.net.ServerSocket() {
+                @Override
+                public java.net.Socket accept() throws IOException {
+                    java.net.Socket socket = super.accept();
+                    socket.setTcpNoDelay(true);
+                    return socket;
+                }
+            };
+        }
+
+        @Override
+        public java.net.ServerSocket createServerSocket(int port) throws IOException {
+            throw new UnsupportedOperationException("bound by MockWebServer");
+        }
+
+        @Override
+        public java.net.ServerSocket createServerSocket(int port, int backlog) throws IOException {
+            throw new UnsupportedOperationException("bound by MockWebServer");
+        }
+
+        @Override
+        public java.net.ServerSocket createServerSocket(int port, int backlog, java.net.InetAddress address)
+                throws IOException {
+            throw new UnsupportedOperationException("bound by MockWebServer");
+        }
     }
 
     int port() {
@@ -386,7 +421,30 @@ final class FakeAuthorizationServer extends Dispatcher implements AutoCloseable 
         }
         refreshAnswered.run();
         lastRefreshAnsweredNanos.set(System.nanoTime());
-        return answer;
+        java.util.function.LongConsumer sent = refreshAnswerSent;
+        return sent == null ? answer : answer.newBuilder().body(new SentBody(answer.getBody(), sent)).build();
+    }
+
+    /**
+     * Told System.nanoTime() the moment the last byte of a successful refresh answer has been written
+     * to the client's socket (and flushed): where the window in which a kill may lose a rotation starts.
+     */
+    volatile java.util.function.LongConsumer refreshAnswerSent;
+
+    /** A body that reports when its last byte has left. */
+    private record SentBody(mockwebserver3.MockResponseBody body, java.util.function.LongConsumer sent)
+            implements mockwebserver3.MockResponseBody {
+        @Override
+        public long getContentLength() {
+            return body.getContentLength();
+        }
+
+        @Override
+        public void writeTo(okio.BufferedSink sink) throws IOException {
+            body.writeTo(sink);
+            sink.flush();
+            sent.accept(System.nanoTime());
+        }
     }
 
     private MockResponse exchangeIdToken(Map<String, String> fields) {

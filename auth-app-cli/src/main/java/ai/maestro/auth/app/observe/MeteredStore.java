@@ -156,6 +156,17 @@ public final class MeteredStore implements CredentialStorePort {
     }
 
     @Override
+    public void recordAnswer(SavedAuthentication current, byte[] answer) {
+        // Not timed: this is the window in which a crash loses a rotation, and nothing may widen it.
+        store.recordAnswer(current, answer);
+    }
+
+    @Override
+    public java.util.Optional<ai.maestro.auth.application.port.out.RotationLog.RecordedAnswer> recordedAnswer(SavedAuthentication current) {
+        return store.recordedAnswer(current);
+    }
+
+    @Override
     public SaveResult commitRotation(SavedAuthentication candidate) {
         return timed("commit_rotation", () -> store.commitRotation(candidate));
     }

@@ -43,8 +43,13 @@ final class LazyTokenEndpoint implements TokenEndpointPort {
     }
 
     @Override
-    public TokenResponse refresh(ProviderConfig config, Secret refreshToken) {
-        return delegate().refresh(config, refreshToken);
+    public TokenResponse refresh(ProviderConfig config, Secret refreshToken, AnswerReceipt receipt) {
+        return delegate().refresh(config, refreshToken, receipt);
+    }
+
+    @Override
+    public TokenResponse readAnswer(byte[] body) {
+        return delegate().readAnswer(body);
     }
 
     @Override

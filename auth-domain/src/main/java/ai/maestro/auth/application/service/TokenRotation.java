@@ -123,8 +123,14 @@ final class TokenRotation {
                                       Secret rejected, long started) {
         Instant now = clock.instant();
         SavedAuthentication row = current(key);
-        boolean someoneElseRefreshed = need == RefreshNeed.REJECTED ? holdsAnother(row, rejected)
-                : row.version() != seen.version();
+        // A holder that died (or lost the store) after the provider answered left that answer
+        // behind: its refresh token is spent, so the answer goes in before anything is sent.
+        Optional<RotationLog.RecordedAnswer> left = log.recordedAnswer(row);
+        if (left.isPresent()) {
+            row = applyRecordedAnswer(row, left.get());
+        }
+        boolean someoneElseRefreshed = left.isPresent() || (need == RefreshNeed.REJECTED
+                ? holdsAnother(row, rejected) : row.version() != seen.version());
         boolean mustRefresh = need == RefreshNeed.FORCED || need == RefreshNeed.REJECTED;
         if (isFresh(row, now, need) && (!mustRefresh || someoneElseRefreshed)) {
             return CachedToken.of(row, policy);
@@ -140,12 +146,16 @@ final class TokenRotation {
         // A place for the rotated token must exist before the old refresh token is spent.
         log.prepareRotation(row);
         OAuthToken fresh;
+        SavedAuthentication spent = row;
         try {
-            TokenResponse answer = tokenEndpoint.refresh(configs.get(key.provider()), token.refreshToken().get());
+            TokenResponse answer = tokenEndpoint.refresh(configs.get(key.provider()), token.refreshToken().get(),
+                    body -> log.recordAnswer(spent, body));
             try {
                 fresh = answer.validate(clock.instant());
             } catch (InvalidTokenResponseException refused) {
                 RuntimeException reported = keepRotatedRefreshToken(row, token, answer, refused);
+                // The answer was recorded as it came; unacceptable, it is nothing to apply later.
+                log.abandonRotation(key);
                 ended(key, need, started, RefreshRecord.failed(clock.instant(), RefreshOutcome.REFUSED,
                         "the token endpoint's answer was not acceptable"));
                 throw reported;
@@ -184,6 +194,22 @@ final class TokenRotation {
         }
         // Only a login can write without the lock; its token is the newest, so use it.
         return CachedToken.of(current(key), policy);
+    }
+
+    /** Stores the answer a dead holder recorded for {@code row}'s refresh, as that holder would have. */
+    private SavedAuthentication applyRecordedAnswer(SavedAuthentication row, RotationLog.RecordedAnswer left) {
+        OAuthToken token = (OAuthToken) row.credential();
+        TokenResponse answer = tokenEndpoint.readAnswer(left.body());
+        OAuthToken fresh;
+        try {
+            fresh = answer.validate(left.receivedAt());
+        } catch (InvalidTokenResponseException refused) {
+            RuntimeException reported = keepRotatedRefreshToken(row, token, answer, refused);
+            log.abandonRotation(row.key());
+            throw reported;
+        }
+        log.commitRotation(row.replacedBy(token.refreshedBy(fresh), clock.instant()));
+        return current(row.key());
     }
 
     /**

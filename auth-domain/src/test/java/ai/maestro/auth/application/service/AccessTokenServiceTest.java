@@ -75,6 +75,38 @@ class AccessTokenServiceTest {
     }
 
     @Test
+    void anAnswerRecordedByAHolderThatDiedBeforeStoringItIsAppliedInsteadOfSpendingTheOldTokenAgain() {
+        stored("at-0", "rt-0", Duration.ofMinutes(1));
+        // The holder's answer is recorded the moment it arrives; then the process dies before the store has it.
+        store.failNextCommit = true;
+        assertThrows(RuntimeException.class, () -> tokens.refreshNow(KEY));
+        assertEquals("rt-0", storedToken().refreshToken().orElseThrow().reveal(), "the store lost the rotation");
+        assertEquals(1, endpoint.calls.size());
+
+        OAuthToken next = new AccessTokenService(logins, endpoint, store, clock,
+                TokenLifecyclePolicy.defaults().withoutBackgroundRefresh()).validToken(KEY);
+
+        assertEquals("at-1", next.accessToken().reveal());
+        assertEquals("rt-1", storedToken().refreshToken().orElseThrow().reveal());
+        assertEquals(1, endpoint.calls.size(), "rt-0 was spent: it must not be sent again");
+        assertTrue(store.recordedAnswers.isEmpty(), "the applied answer is forgotten");
+    }
+
+    @Test
+    void aRecordedAnswerForAnOlderRowIsNeverApplied() {
+        SavedAuthentication old = stored("at-0", "rt-0", Duration.ofMinutes(1));
+        store.recordAnswer(old, "answer-0".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        OAuthToken login = new OAuthToken(Secret.of("at-login"), Optional.of(Secret.of("rt-login")), Optional.empty(),
+                "Bearer", List.of(), Optional.of(clock.instant().plusSeconds(60)), clock.instant());
+        assertTrue(store.save(old.replacedBy(login, clock.instant())) instanceof SaveResult.Saved);
+
+        tokens.refreshNow(KEY);
+
+        assertEquals("at-1", storedToken().accessToken().reveal());
+        assertEquals(List.of("rt-login"), endpoint.calls.stream().map(c -> c.credential()).toList());
+    }
+
+    @Test
     void refreshesOnceTheTokenEntersTheSkewWindowAndPersistsTheRotatedRefreshToken() {
         stored("at-0", "rt-0", Duration.ofHours(1));
         tokens.validAccessToken(ProviderId.OPENAI);

@@ -43,7 +43,12 @@ class TwoAccountsRefreshTest {
 
     private final TokenEndpointPort endpoint = new TokenEndpointPort() {
         @Override
-        public TokenResponse refresh(ProviderConfig config, Secret refreshToken) {
+        public TokenResponse readAnswer(byte[] body) {
+            throw new AssertionError("no answer is recorded here");
+        }
+
+        @Override
+        public TokenResponse refresh(ProviderConfig config, Secret refreshToken, AnswerReceipt receipt) {
             bothArrived.countDown();
             try {
                 if (!bothArrived.await(5, TimeUnit.SECONDS)) {

@@ -122,6 +122,11 @@ public final class OkHttpTokenEndpoint implements TokenEndpointPort {
 
     @Override
     public TokenResponse refresh(ProviderConfig config, Secret refreshToken) {
+        return refresh(config, refreshToken, answer -> { });
+    }
+
+    @Override
+    public TokenResponse refresh(ProviderConfig config, Secret refreshToken, AnswerReceipt receipt) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("client_id", config.clientId());
         fields.put("grant_type", "refresh_token");
@@ -131,7 +136,12 @@ public final class OkHttpTokenEndpoint implements TokenEndpointPort {
         }
         warmUpAnswerPath();
         return send(fresh, config, body(config.refreshFormat(), fields), Replay.ON_TRANSIENT_FAILURE,
-                List.of(refreshToken.reveal()));
+                List.of(refreshToken.reveal()), receipt);
+    }
+
+    @Override
+    public TokenResponse readAnswer(byte[] body) {
+        return answer(body);
     }
 
     /**
@@ -147,10 +157,10 @@ public final class OkHttpTokenEndpoint implements TokenEndpointPort {
                 String jwt = base64.encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8)) + "."
                         + base64.encodeToString(("{\"exp\":" + (clock.instant().getEpochSecond() + 3600) + "}")
                         .getBytes(StandardCharsets.UTF_8)) + ".x";
-                Map<String, Object> fields = mapper.readValue(("{\"access_token\":\"" + jwt + "\",\"refresh_token\":"
-                        + "\"warm-up\",\"expires_in\":3600,\"token_type\":\"Bearer\"}").getBytes(StandardCharsets.UTF_8),
-                        MAP);
-                withClaims(fields).validate(clock.instant());
+                byte[] answer = ("{\"access_token\":\"" + jwt + "\",\"refresh_token\":\"warm-up\","
+                        + "\"expires_in\":3600,\"token_type\":\"Bearer\"}").getBytes(StandardCharsets.UTF_8);
+                AnswerPathWarmUp.run(fresh, answer, response -> success(response, body -> { })
+                        .validate(clock.instant()));
             } catch (IOException | RuntimeException ignored) {
                 // Only a warm-up.
             }
@@ -184,6 +194,11 @@ public final class OkHttpTokenEndpoint implements TokenEndpointPort {
 
     private TokenResponse send(OkHttpClient through, ProviderConfig config, RequestBody body, Replay replay,
                                List<String> secrets) {
+        return send(through, config, body, replay, secrets, answer -> { });
+    }
+
+    private TokenResponse send(OkHttpClient through, ProviderConfig config, RequestBody body, Replay replay,
+                               List<String> secrets, AnswerReceipt receipt) {
         HttpUrl url = endpoint(config);
         // One bound for the whole operation: a server that never answers, or drips its answer, costs
         // at most the deadline, not attempts x call timeout.
@@ -202,7 +217,7 @@ public final class OkHttpTokenEndpoint implements TokenEndpointPort {
             call.timeout().timeout(Math.min(remaining, settings.callTimeout().toNanos()), TimeUnit.NANOSECONDS);
             try (Response response = call.execute()) {
                 if (response.isSuccessful()) {
-                    return success(response);
+                    return success(response, receipt);
                 }
                 OAuthError error = errorOf(response, secrets);
                 if (!error.isTransient() || replay == Replay.NEVER || attempt >= retry.maxAttempts()) {
@@ -397,21 +412,27 @@ public final class OkHttpTokenEndpoint implements TokenEndpointPort {
                 fields.get("expires_in") == null ? jwts.expiry(fields.get("access_token")) : Optional.empty());
     }
 
-    private TokenResponse success(Response response) throws IOException {
+    private TokenResponse success(Response response, AnswerReceipt receipt) throws IOException {
         LimitedBody body = read(response);
         if (body.tooLarge()) {
             throw new InvalidTokenResponseException(Defect.TOO_LARGE);
         }
-        if (body.bytes().length == 0) {
+        // Before anything else is done with it: the grant it answers is spent.
+        receipt.received(body.bytes());
+        return answer(body.bytes());
+    }
+
+    private TokenResponse answer(byte[] body) {
+        if (body.length == 0) {
             throw new InvalidTokenResponseException(Defect.EMPTY);
         }
         try {
-            Map<String, Object> fields = mapper.readValue(body.bytes(), MAP);
+            Map<String, Object> fields = mapper.readValue(body, MAP);
             if (fields == null) {
                 throw new InvalidTokenResponseException(Defect.NOT_A_JSON_OBJECT);
             }
             return withClaims(fields);
-        } catch (JsonProcessingException e) {
+        } catch (IOException e) {
             throw new InvalidTokenResponseException(Defect.NOT_A_JSON_OBJECT);
         }
     }

@@ -331,6 +331,22 @@ public final class JdbiCredentialStore implements CredentialStorePort {
     }
 
     @Override
+    public void recordAnswer(SavedAuthentication current, byte[] answer) {
+        try {
+            journal.recordAnswer(current, answer, System.currentTimeMillis());
+        } catch (IOException | RuntimeException e) {
+            // commitRotation still journals the parsed credential before it writes the row.
+            org.slf4j.LoggerFactory.getLogger(JdbiCredentialStore.class).debug("The answer could not be journaled"
+                    + " ({}); the parsed tokens will be", e.getClass().getSimpleName());
+        }
+    }
+
+    @Override
+    public Optional<ai.maestro.auth.application.port.out.RotationLog.RecordedAnswer> recordedAnswer(SavedAuthentication current) {
+        return journal.answer(current);
+    }
+
+    @Override
     public void abandonRotation(CredentialKey provider) {
         journal.clear(provider);
     }
@@ -415,8 +431,9 @@ public final class JdbiCredentialStore implements CredentialStorePort {
         if (pending.isPresent()) {
             // A conflict means the row moved on (a newer login, or this very record applied before).
             save(pending.get());
+            journal.clear(provider);
         }
-        journal.clear(provider);
+        // An answer recorded as it arrived stays: the refresh reads it (it knows how to parse it).
     }
 
     private static void sleep(long millis) {

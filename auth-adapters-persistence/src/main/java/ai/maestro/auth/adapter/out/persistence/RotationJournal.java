@@ -58,6 +58,8 @@ final class RotationJournal {
      */
     void reserve(SavedAuthentication current) {
         try {
+            // The answer's path first, with a body of a typical answer's size: it is the one that must be quick.
+            write(current.key(), answerRecord(current, new byte[4096], 0, "reserved"));
             write(current.key(), json.writeValueAsBytes(recordOf(current, "reserved")));
         } catch (IOException e) {
             throw new CredentialStoreException("The data directory " + directory + " cannot take the refreshed "
@@ -72,6 +74,61 @@ final class RotationJournal {
         write(candidate.key(), json.writeValueAsBytes(recordOf(candidate, "recorded")));
     }
 
+    /**
+     * Makes the provider's answer to the refresh of {@code current} durable exactly as it arrived,
+     * encrypted: the first thing done with it, since the refresh token it answers is spent. Everything
+     * this needs was loaded and run by {@link #reserve}, so the window is the encryption and one forced
+     * write. Bound to the row version refreshed from, so it can only ever be applied over that row.
+     */
+    void recordAnswer(SavedAuthentication current, byte[] answer, long receivedAtMillis) throws IOException {
+        write(current.key(), answerRecord(current, answer, receivedAtMillis, "answered"));
+    }
+
+    private byte[] answerRecord(SavedAuthentication current, byte[] answer, long receivedAtMillis, String state)
+            throws IOException {
+        return json.writeValueAsBytes(json.createObjectNode().put("state", state)
+                .put("version", current.version())
+                .put("receivedAt", receivedAtMillis)
+                .put("answer", Base64.getEncoder().encodeToString(
+                        cipher.encrypt(current.key(), answerVersion(current.version()), answer))));
+    }
+
+    /** An answer's associated data differs from any row's, so neither can pass for the other. */
+    private static long answerVersion(long rowVersion) {
+        return -1 - rowVersion;
+    }
+
+    /** The answer recorded for a refresh of exactly {@code current}'s version; empty when there is none. */
+    Optional<ai.maestro.auth.application.port.out.RotationLog.RecordedAnswer> answer(SavedAuthentication current) {
+        Optional<JsonNode> node = read(current.key());
+        if (node.isEmpty() || !"answered".equals(node.get().path("state").asText())
+                || node.get().path("version").asLong(Long.MIN_VALUE) != current.version()) {
+            return Optional.empty();
+        }
+        byte[] body = cipher.decrypt(current.key(), answerVersion(current.version()),
+                Base64.getDecoder().decode(node.get().path("answer").asText()));
+        return Optional.of(new ai.maestro.auth.application.port.out.RotationLog.RecordedAnswer(body,
+                Instant.ofEpochMilli(node.get().path("receivedAt").asLong())));
+    }
+
+    private Optional<JsonNode> read(CredentialKey key) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file(key));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new CredentialStoreException("The rotation journal " + file(key) + " cannot be read.", null,
+                    "Check that you own " + directory + ".", e);
+        }
+        try {
+            return Optional.ofNullable(json.readTree(new String(bytes, StandardCharsets.UTF_8).trim()));
+        } catch (IOException torn) {
+            // A record cut short by a crash while it was written: it never became durable.
+            return Optional.empty();
+        }
+    }
+
     private ObjectNode recordOf(SavedAuthentication row, String state) {
         return json.createObjectNode().put("state", state)
                 .put("version", row.version())
@@ -82,22 +139,7 @@ final class RotationJournal {
 
     /** A recorded rotation not yet in the store, as the candidate to save; empty when there is none. */
     Optional<SavedAuthentication> pending(CredentialKey provider) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file(provider));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (IOException e) {
-            throw new CredentialStoreException("The rotation journal " + file(provider) + " cannot be read.", null,
-                    "Check that you own " + directory + ".", e);
-        }
-        JsonNode node;
-        try {
-            node = json.readTree(new String(bytes, StandardCharsets.UTF_8).trim());
-        } catch (IOException torn) {
-            // A record cut short by a crash while it was written: it never became durable.
-            return Optional.empty();
-        }
+        JsonNode node = read(provider).orElse(null);
         if (node == null || !"recorded".equals(node.path("state").asText())) {
             return Optional.empty();
         }
@@ -127,19 +169,39 @@ final class RotationJournal {
 
     private void write(CredentialKey provider, byte[] content) throws IOException {
         Path file = OwnerOnlyFiles.ensure(file(provider));
-        // Overwrite in place, padded to the reserved size: the blocks were allocated by reserve(), so
-        // recording the answer needs no new space.
-        ByteBuffer buffer = ByteBuffer.allocate(Math.max(RESERVED_BYTES, content.length + 1));
-        buffer.put(content);
-        while (buffer.hasRemaining()) {
-            buffer.put((byte) ' ');
-        }
-        buffer.flip();
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            while (buffer.hasRemaining()) {
-                channel.write(buffer, buffer.position());
-            }
-            channel.force(false);
+            writeInPlace(channel, content);
         }
+    }
+
+    /**
+     * Overwrites the record in place, padded with spaces to the reserved size: the blocks were
+     * allocated by {@link #reserve}, so recording the answer needs no new space. Two buffers, no loop
+     * over bytes: in a fresh process this runs interpreted, and it is on the answer's clock.
+     */
+    private static void writeInPlace(FileChannel channel, byte[] content) throws IOException {
+        ByteBuffer record = ByteBuffer.wrap(content);
+        ByteBuffer padding = ByteBuffer.wrap(SPACES, 0, Math.max(1, RESERVED_BYTES - content.length));
+        ByteBuffer[] both = {record, padding};
+        long position = 0;
+        while (record.hasRemaining() || padding.hasRemaining()) {
+            // FileChannel has no positional gathering write: the channel's own position is used.
+            channel.position(position);
+            position += channel.write(both);
+        }
+        if (content.length >= RESERVED_BYTES) {
+            // A record beyond the reserved size may have left a longer one's tail behind.
+            channel.truncate(position);
+        }
+        channel.force(false);
+    }
+
+    /** The padding after a record: spaces, which a JSON reader skips. */
+    private static final byte[] SPACES = spaces();
+
+    private static byte[] spaces() {
+        byte[] spaces = new byte[RESERVED_BYTES];
+        Arrays.fill(spaces, (byte) ' ');
+        return spaces;
     }
 }

@@ -15,6 +15,38 @@ public interface RotationLog {
     void prepareRotation(SavedAuthentication current);
 
     /**
+     * Makes the token endpoint's answer to the refresh of {@code current} durable exactly as it
+     * arrived (encrypted, forced to disk) before it is parsed: the first thing done with it. Best
+     * effort: when it fails, {@link #commitRotation} still keeps the parsed credential.
+     */
+    void recordAnswer(SavedAuthentication current, byte[] answer);
+
+    /** An answer as {@link #recordAnswer} kept it, with when it arrived (its lifetimes count from then). */
+    record RecordedAnswer(byte[] body, java.time.Instant receivedAt) {
+        public RecordedAnswer {
+            body = body.clone();
+            java.util.Objects.requireNonNull(receivedAt, "receivedAt");
+        }
+
+        @Override
+        public byte[] body() {
+            return body.clone();
+        }
+
+        @Override
+        public String toString() {
+            return "RecordedAnswer[" + body.length + " bytes, received at " + receivedAt + "]";
+        }
+    }
+
+    /**
+     * An answer {@link #recordAnswer} kept for a refresh of exactly {@code current} (same row
+     * version) whose result never reached the store: the holder died or lost the store after the
+     * provider answered. Its refresh token is spent; the answer is the only way on.
+     */
+    java.util.Optional<RecordedAnswer> recordedAnswer(SavedAuthentication current);
+
+    /**
      * Saves a rotated credential like a compare-and-swap save, but durably first: a failing database
      * is retried for a bounded time, and a rotation that cannot reach the store is kept where the next
      * holder of the refresh lock applies it. Throws

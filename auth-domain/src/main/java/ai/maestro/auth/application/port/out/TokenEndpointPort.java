@@ -21,7 +21,28 @@ public interface TokenEndpointPort {
     TokenResponse exchangeAuthorizationCode(ProviderConfig config, AuthorizationSession session, AuthorizationCode code);
 
     /** RFC 6749 §6. The provider may rotate the refresh token. */
-    TokenResponse refresh(ProviderConfig config, Secret refreshToken);
+    default TokenResponse refresh(ProviderConfig config, Secret refreshToken) {
+        return refresh(config, refreshToken, answer -> { });
+    }
+
+    /**
+     * RFC 6749 §6, handing a successful answer's body to {@code receipt} the moment its last byte has
+     * arrived, before anything else is done with it: once the provider has answered, the old refresh
+     * token is spent, and a process that dies before the new one is durable logs the account out.
+     */
+    TokenResponse refresh(ProviderConfig config, Secret refreshToken, AnswerReceipt receipt);
+
+    /**
+     * Reads a successful answer's body that {@link #refresh(ProviderConfig, Secret, AnswerReceipt)}
+     * handed to its receipt, exactly as that call would have read it.
+     */
+    TokenResponse readAnswer(byte[] body);
+
+    /** Takes the raw body of a token endpoint's successful answer; see {@link #refresh(ProviderConfig, Secret, AnswerReceipt)}. */
+    @FunctionalInterface
+    interface AnswerReceipt {
+        void received(byte[] body);
+    }
 
     /** RFC 8693 token exchange of an id_token for an API key (OpenAI); the key is the access_token. */
     TokenResponse exchangeIdTokenForApiKey(ProviderConfig config, Secret idToken);

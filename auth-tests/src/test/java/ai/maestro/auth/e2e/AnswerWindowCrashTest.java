@@ -1,0 +1,121 @@
+package ai.maestro.auth.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.maestro.auth.application.service.AccessTokenService;
+import com.google.inject.Injector;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A cold `refresh` process is SIGKILLed 0 to 100 ms after the last byte of the provider's answer
+ * left the fake server, on the embedded store and on PostgreSQL (there also with every database
+ * session cut while the request is at the server). The provider has rotated by then, so the old
+ * refresh token is spent: a rotation is lost when the next process sends it again (reuse, which
+ * revokes the login). None may be lost once the answer is 5 ms old.
+ */
+class AnswerWindowCrashTest extends OnAUsersMachine {
+    private static final long[] DELAYS_MILLIS = {0, 1, 2, 5, 10, 20, 50, 100};
+    /** From this age of the answer on, nothing may be lost. */
+    private static final long DURABLE_WITHIN_MILLIS = 5;
+
+    @Test
+    void theEmbeddedStoreKeepsEveryRotationFiveMillisecondsAfterTheAnswer() throws Exception {
+        assertNoneLostFromFiveMilliseconds("H2", crashLoop(false));
+    }
+
+    @Test
+    void postgresKeepsEveryRotationFiveMillisecondsAfterTheAnswer() throws Exception {
+        machine.onPostgres();
+        assertNoneLostFromFiveMilliseconds("PostgreSQL", crashLoop(false));
+    }
+
+    @Test
+    void postgresKeepsEveryRotationFiveMillisecondsAfterTheAnswerWhenItsSessionsWereJustCut() throws Exception {
+        machine.onPostgres();
+        assertNoneLostFromFiveMilliseconds("PostgreSQL, sessions cut before the answer", crashLoop(true));
+    }
+
+    private static void assertNoneLostFromFiveMilliseconds(String store, Map<Long, String> outcomes) {
+        StringBuilder table = new StringBuilder("answer-window crash loop, " + store + ":");
+        List<Long> lost = new ArrayList<>();
+        outcomes.forEach((delay, outcome) -> {
+            table.append(String.format("%n  killed %3d ms after the answer: %s", delay, outcome));
+            if (outcome.startsWith("LOST") && delay >= DURABLE_WITHIN_MILLIS) {
+                lost.add(delay);
+            }
+        });
+        System.out.println(table);
+        assertEquals(List.of(), lost, "rotations lost at these delays after the answer: " + table);
+    }
+
+    /** For each delay: kept, lost, or finished before the kill; the store is signed in again after a loss. */
+    private Map<Long, String> crashLoop(boolean cutSessions) throws Exception {
+        FakeAuthorizationServer fake = machine.fake;
+        Injector injector = machine.injector();
+        SharedStoreFixture.login(injector);
+        Map<Long, String> outcomes = new LinkedHashMap<>();
+        for (long delay : DELAYS_MILLIS) {
+            CountDownLatch armed = new CountDownLatch(1);
+            AtomicLong killedAfterNanos = new AtomicLong(-1);
+            CliProcess[] target = new CliProcess[1];
+            if (cutSessions) {
+                fake.refreshArrives = () -> {
+                    machine.cutDatabaseSessions();
+                    return true;
+                };
+            }
+            fake.refreshAnswerSent = sentAt -> {
+                // On the server's thread, so the kill is aimed from the moment the last byte left.
+                long at = sentAt + TimeUnit.MILLISECONDS.toNanos(delay);
+                while (System.nanoTime() - at < 0) {
+                    LockSupport.parkNanos(Math.min(200_000, at - System.nanoTime()));
+                }
+                try {
+                    armed.await(5, TimeUnit.SECONDS);
+                    if (target[0].isAlive()) {
+                        target[0].signalKill();
+                        killedAfterNanos.set(System.nanoTime() - sentAt);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            };
+            int reusedBefore = fake.reusedRefreshTokens.get();
+            try (CliProcess refresh = CliProcess.start(machine.env, "refresh", "openai")) {
+                target[0] = refresh;
+                armed.countDown();
+                refresh.exitCode(60);
+            }
+            fake.refreshAnswerSent = null;
+            fake.refreshArrives = () -> true;
+            // The next process on this machine: it applies what the dead one left, or spends the old token.
+            AccessTokenService tokens = machine.injector().getInstance(AccessTokenService.class);
+            boolean kept;
+            try {
+                tokens.refreshNow(SharedStoreFixture.FIRST_ACCOUNT);
+                kept = fake.reusedRefreshTokens.get() == reusedBefore;
+            } catch (RuntimeException loggedOut) {
+                kept = false;
+            }
+            long killedAfter = killedAfterNanos.get();
+            String outcome = killedAfter < 0 ? "finished before the kill" + (kept ? "" : ", LOST")
+                    : (kept ? "kept" : "LOST") + String.format(" (killed %.1f ms after)", killedAfter / 1e6);
+            outcomes.put(delay, kept ? outcome : outcome.startsWith("LOST") ? outcome : "LOST: " + outcome);
+            if (!kept) {
+                SharedStoreFixture.login(injector);
+            }
+        }
+        assertTrue(fake.refreshGrants.get() >= DELAYS_MILLIS.length, "every process reached the provider");
+        return outcomes;
+    }
+}
