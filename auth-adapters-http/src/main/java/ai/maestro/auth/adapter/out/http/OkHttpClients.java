@@ -59,7 +59,7 @@ public final class OkHttpClients {
     /** Logs method, endpoint (no query), status and timing; never a header value or a body. */
     private static Response logRedacted(Interceptor.Chain chain) throws IOException {
         Request request = chain.request();
-        if (!LOG.isDebugEnabled()) {
+        if (!LOG.isDebugEnabled() || request.tag(AnswerPathWarmUp.Marker.class) != null) {
             return chain.proceed(request);
         }
         String target = request.method() + " " + request.url().scheme() + "://" + request.url().host()

@@ -95,7 +95,7 @@ final class EmbeddedAccess implements StoreAccess {
     }
 
     @Override
-    public <T> T withRefreshLock(CredentialKey provider, Duration maxWait,
+    public <T> T withRefreshLock(CredentialKey provider, Duration maxWait, java.util.function.LongSupplier rowVersion,
                                  java.util.function.Function<java.util.Optional<String>, T> work) {
         // A dead holder's OS lock died with it: there is never a lease to take over.
         return FileLocks.withLock(directory.resolve("refresh-" + provider.accountName() + ".lock"), maxWait,

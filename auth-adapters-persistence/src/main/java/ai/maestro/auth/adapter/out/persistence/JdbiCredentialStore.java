@@ -312,7 +312,8 @@ public final class JdbiCredentialStore implements CredentialStorePort {
     @Override
     public <T> T withRefreshLock(CredentialKey provider, Duration maxWait, Supplier<T> work) {
         ensurePrepared();
-        return access.withRefreshLock(provider, maxWait, takenFrom -> {
+        java.util.function.LongSupplier rowVersion = () -> find(provider).map(SavedAuthentication::version).orElse(-1L);
+        return access.withRefreshLock(provider, maxWait, rowVersion, takenFrom -> {
             // A refresh whose holder ended without a result is an outcome of its own: kept with the row
             // (status, health) until this holder's own refresh replaces it.
             takenFrom.ifPresent(previous -> recordRefresh(provider, RefreshRecord.failed(Instant.now(),

@@ -16,7 +16,7 @@ final class Migrations {
     /** In order; append only. */
     static final List<String> SCRIPTS = List.of("V1__saved_authentications.sql", "V2__refresh_locks.sql",
             "V3__store_changes.sql", "V4__accounts.sql", "V5__refresh_leases.sql",
-            "V6__last_refresh.sql");
+            "V6__last_refresh.sql", "V7__lease_from_version.sql");
 
     private Migrations() {
     }

@@ -31,9 +31,10 @@ import org.slf4j.LoggerFactory;
  * while the request is in flight; the holder writes its result on a fresh connection (a
  * compare-and-swap on the row's version) and releases the lease. The lease is as long as a waiter
  * waits, and the holder's request deadline lies inside it. A lease that ends without a release
- * means its holder died or lost the database: the next process takes it over and may send the
- * refresh token again (if the provider never got the first request that recovers; if it did, the
- * login was lost with the holder either way).
+ * means its holder died or lost the database, perhaps with the provider's answer in its machine's
+ * journal. The lease records the row version it refreshes from: a process of the holder's machine
+ * takes it over (and applies that journal first); a process elsewhere does so only once the row
+ * has moved past that version, and until then says where the new tokens may wait.
  *
  * <p>Every operation rides out a cut session: when the connection dies under it (SQLSTATE class 08,
  * 57P01–57P03), it is retried on a fresh connection for a few seconds before the caller hears of it.
@@ -125,10 +126,10 @@ final class PostgresAccess implements StoreAccess {
     }
 
     @Override
-    public <T> T withRefreshLock(CredentialKey key, Duration maxWait,
+    public <T> T withRefreshLock(CredentialKey key, Duration maxWait, java.util.function.LongSupplier rowVersion,
                                  java.util.function.Function<Optional<String>, T> work) {
         String id = newHolderId();
-        Optional<String> takenFrom = take(key, maxWait, id);
+        Optional<String> takenFrom = take(key, maxWait, id, rowVersion.getAsLong());
         try {
             return work.apply(takenFrom);
         } finally {
@@ -157,7 +158,7 @@ final class PostgresAccess implements StoreAccess {
      * Takes the lease of {@code key}, polling while another process holds an unexpired one; returns
      * who held a lease that ended without a result, when this one took it over.
      */
-    private Optional<String> take(CredentialKey key, Duration maxWait, String id) {
+    private Optional<String> take(CredentialKey key, Duration maxWait, String id, long version) {
         String name = key.accountName();
         String what = "the " + key.provider().cliName() + " refresh lock";
         // A lease taken before this wait began ends within maxWait of it: a waiter outlasts a dead holder.
@@ -178,19 +179,24 @@ final class PostgresAccess implements StoreAccess {
                 return null;
             });
             while (true) {
-                Optional<Optional<String>> taken = sql(() -> tryTake(name, id, maxWait));
+                Optional<Optional<String>> taken = sql(() -> tryTake(name, id, maxWait, version));
                 if (taken.isPresent()) {
                     taken.get().ifPresent(previous -> LOG.info("The refresh lease of {} held by {} ended without a"
                             + " result (the holder died or lost the database); taking it over", name,
                             describeHolder(previous)));
                     return taken.get().map(PostgresAccess::describeHolder);
                 }
-                Optional<Optional<String>> fromTheDead = sql(() -> takeFromADeadHolderHere(name, id, maxWait));
+                Optional<Optional<String>> fromTheDead = sql(() -> takeFromADeadHolderHere(name, id, maxWait,
+                        version));
                 if (fromTheDead.isPresent()) {
                     String previous = fromTheDead.get().map(PostgresAccess::describeHolder).orElse("a process");
                     LOG.info("The refresh lease of {} was held by {}, which is no longer running here; taking it"
                             + " over", name, previous);
                     return Optional.of(previous);
+                }
+                Optional<String> endedElsewhere = sql(() -> endedElsewhere(name, version));
+                if (endedElsewhere.isPresent()) {
+                    throw answerMayWaitElsewhere(key, endedElsewhere.get());
                 }
                 if (System.nanoTime() - deadline > 0) {
                     throw LockWaits.heldTooLong(what, maxWait, holder(name),
@@ -205,13 +211,17 @@ final class PostgresAccess implements StoreAccess {
     }
 
     /** Empty when another lease is live; else the lease is ours, with who held an expired one before. */
-    private Optional<Optional<String>> tryTake(String name, String id, Duration length) throws SQLException {
+    private Optional<Optional<String>> tryTake(String name, String id, Duration length, long version)
+            throws SQLException {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement take = connection.prepareStatement(StoreSql.TAKE_LEASE)) {
             take.setString(1, holderLine());
             take.setString(2, id);
             take.setLong(3, Math.max(1, length.toMillis()));
-            take.setString(4, name);
+            take.setLong(4, version);
+            take.setString(5, name);
+            take.setLong(6, version);
+            take.setString(7, "% machine " + machine.replace("_", "\\_"));
             try (ResultSet row = take.executeQuery()) {
                 return row.next() ? Optional.of(Optional.ofNullable(row.getString(1))) : Optional.empty();
             }
@@ -228,8 +238,8 @@ final class PostgresAccess implements StoreAccess {
      * lock: the process that failed to store its result here is followed by the next one here,
      * which applies this machine's journal. Empty when the holder is alive, elsewhere, or unknown.
      */
-    private Optional<Optional<String>> takeFromADeadHolderHere(String name, String id, Duration length)
-            throws SQLException {
+    private Optional<Optional<String>> takeFromADeadHolderHere(String name, String id, Duration length,
+                                                               long version) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             String holderId;
             try (PreparedStatement query = connection.prepareStatement(StoreSql.LEASE_HOLDER)) {
@@ -252,13 +262,44 @@ final class PostgresAccess implements StoreAccess {
                 take.setString(1, holderLine());
                 take.setString(2, id);
                 take.setLong(3, Math.max(1, length.toMillis()));
-                take.setString(4, name);
-                take.setString(5, holderId);
+                take.setLong(4, version);
+                take.setString(5, name);
+                take.setString(6, holderId);
                 try (ResultSet row = take.executeQuery()) {
                     return row.next() ? Optional.of(Optional.ofNullable(row.getString(1))) : Optional.empty();
                 }
             }
         }
+    }
+
+    /**
+     * The holder of an ended lease on another machine, when it refreshed from the row version this
+     * process sees: the provider may have answered it, and the answer may wait in that machine's
+     * journal, so the refresh token here may be spent. Empty otherwise.
+     */
+    private Optional<String> endedElsewhere(String name, long version) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement query = connection.prepareStatement(StoreSql.ENDED_LEASE_FROM)) {
+            query.setString(1, name);
+            query.setLong(2, version);
+            try (ResultSet row = query.executeQuery()) {
+                if (!row.next() || row.getString("holder") == null
+                        || row.getString("holder").endsWith(" machine " + machine)) {
+                    return Optional.empty();
+                }
+                String host = row.getString("holder_host");
+                return Optional.of(describeHolder(row.getString("holder") + (host == null ? "" : " on " + host)));
+            }
+        }
+    }
+
+    private static CredentialStoreException answerMayWaitElsewhere(CredentialKey key, String holder) {
+        String provider = key.provider().cliName();
+        return new CredentialStoreException("The " + provider + " refresh by " + holder + " ended without storing"
+                + " its result; the new tokens may wait in that machine's journal, so the refresh token here may be"
+                + " spent (sending it again would sign this account out everywhere).", null, "Run `maestro-auth"
+                + " token " + provider + "` on that machine, which stores them, or sign in again here with"
+                + " `maestro-auth login " + provider + "`.", null);
     }
 
     /** Best effort: a lease that cannot be released ends by itself, and the result is already stored. */

@@ -16,7 +16,8 @@ interface StoreAccess {
      * Runs {@code work} holding the refresh lock of {@code provider}; waits at most {@code maxWait}.
      * {@code work} is told who held a lease that ended without a result, when this one took it over.
      */
-    <T> T withRefreshLock(CredentialKey provider, Duration maxWait, java.util.function.Function<Optional<String>, T> work);
+    <T> T withRefreshLock(CredentialKey provider, Duration maxWait, java.util.function.LongSupplier rowVersion,
+                          java.util.function.Function<Optional<String>, T> work);
 
     /** Inside an operation whose write succeeded on {@code handle}: moves the change stamp. */
     void changed(Handle handle);

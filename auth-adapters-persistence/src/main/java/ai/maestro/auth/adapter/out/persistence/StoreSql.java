@@ -72,8 +72,16 @@ final class StoreSql {
     static final String TAKE_LEASE = "UPDATE refresh_locks SET taken_from = CASE WHEN holder_id IS NULL THEN NULL"
             + " ELSE holder || COALESCE(' on ' || holder_host, '') END, holder = ?, holder_id = ?,"
             + " holder_host = host(inet_client_addr()), lease_since = clock_timestamp(),"
-            + " lease_until = clock_timestamp() + ? * INTERVAL '1 millisecond'"
-            + " WHERE provider = ? AND (holder_id IS NULL OR lease_until < clock_timestamp()) RETURNING taken_from";
+            + " lease_until = clock_timestamp() + ? * INTERVAL '1 millisecond', from_version = ?"
+            + " WHERE provider = ? AND (holder_id IS NULL OR (lease_until < clock_timestamp()"
+            // An ended lease of another machine's holder only once the row moved past what it refreshed.
+            + " AND (from_version IS NULL OR from_version <> ? OR holder LIKE ?))) RETURNING taken_from";
+    /**
+     * An ended lease whose holder refreshed from row version ?: whether its holder is elsewhere is
+     * told by the caller, which knows its own machine.
+     */
+    static final String ENDED_LEASE_FROM = "SELECT holder, holder_host, lease_since FROM refresh_locks"
+            + " WHERE provider = ? AND holder_id IS NOT NULL AND lease_until < clock_timestamp() AND from_version = ?";
     /** Leases taken and not released: refreshes in flight, or ended without storing a result. */
     static final String UNRELEASED_LEASES = "SELECT provider, holder, holder_host, lease_since,"
             + " lease_until < clock_timestamp() AS ended FROM refresh_locks WHERE holder_id IS NOT NULL";
@@ -87,7 +95,7 @@ final class StoreSql {
     /** Takes over the lease of a holder known to be dead: only if that holder still has it. */
     static final String TAKE_OVER_LEASE = "UPDATE refresh_locks SET taken_from = holder, holder = ?, holder_id = ?,"
             + " holder_host = host(inet_client_addr()), lease_since = clock_timestamp(),"
-            + " lease_until = clock_timestamp() + ? * INTERVAL '1 millisecond'"
+            + " lease_until = clock_timestamp() + ? * INTERVAL '1 millisecond', from_version = ?"
             + " WHERE provider = ? AND holder_id = ? RETURNING taken_from";
     /** The embedded store's close: compacts the file and lets it go. */
     static final String SHUTDOWN_COMPACT = "SHUTDOWN COMPACT";
