@@ -39,6 +39,36 @@ class PortFallbackTest extends OnAUsersMachine {
         }
     }
 
+    /**
+     * Browsers resolve {@code localhost} to ::1 too and may try it first: another program holding the
+     * port there would get the redirect, so that is a port in use like 127.0.0.1's. The login moves to
+     * the second port, and the browser's redirect reaches it through ::1.
+     */
+    @Test
+    @SuppressWarnings("try")
+    void aForeignListenerOnTheFirstPortOfIpv6LoopbackSendsTheLoginToTheSecondWhichAnswersOnIpv6() throws Exception {
+        int first = port("OPENAI_OAUTH_REDIRECT_URI");
+        int second = port("OPENAI_OAUTH_FALLBACK_REDIRECT_URI");
+        try (ServerSocket foreign = new ServerSocket(first, 5, InetAddress.getByName("::1"));
+             CliProcess login = CliProcess.start(machine.env, "login", "openai", "--no-browser", "--timeout", "60")) {
+            String url = login.authorizationUrl();
+            assertTrue(url.contains("redirect_uri=http%3A%2F%2Flocalhost%3A" + second + "%2Fauth%2Fcallback"), url);
+            String location;
+            try (Response redirect = browser.newCall(new Request.Builder().url(url).build()).execute()) {
+                location = redirect.header("Location");
+            }
+            assertTrue(location.startsWith("http://localhost:" + second + "/"), location);
+            // As a browser that resolved localhost to ::1.
+            String viaIpv6 = location.replace("http://localhost:", "http://[::1]:");
+            try (Response page = browser.newCall(new Request.Builder().url(viaIpv6).header("Host", "localhost:"
+                    + second).build()).execute()) {
+                assertEquals(200, page.code(), page.body().string());
+            }
+            assertEquals(0, login.exitCode(60), login.all());
+            assertTrue(login.out().contains("Signed in to OpenAI"), login.out());
+        }
+    }
+
     @Test
     void aWaitingCodexLoginIsAskedToStopWithItsPlainCancelAndTheFirstPortIsUsed() throws Exception {
         int first = port("OPENAI_OAUTH_REDIRECT_URI");

@@ -60,6 +60,8 @@ public final class LoopbackCallbackReceiver implements AutoCloseable {
     private final String callbackPath;
     private final String providerName;
     private final HttpServer server;
+    /** The same listener on [::1], where a browser that resolves {@code localhost} to it goes first; absent without IPv6. */
+    private final Optional<HttpServer> server6;
     private final ExecutorService executor;
     private final CompletableFuture<AuthorizationCode> result = new CompletableFuture<>();
     private final Secret cancelSecret = newCancelSecret();
@@ -73,10 +75,11 @@ public final class LoopbackCallbackReceiver implements AutoCloseable {
     }
 
     private LoopbackCallbackReceiver(AuthorizationSession session, Clock clock, HttpServer server,
-                                     ExecutorService executor) {
+                                     Optional<HttpServer> server6, ExecutorService executor) {
         this.session = session;
         this.clock = clock;
         this.server = server;
+        this.server6 = server6;
         this.executor = executor;
         this.callbackPath = session.redirectUri().getPath() == null || session.redirectUri().getPath().isEmpty()
                 ? "/" : session.redirectUri().getPath();
@@ -98,6 +101,13 @@ public final class LoopbackCallbackReceiver implements AutoCloseable {
         } catch (IOException e) {
             throw new CallbackPortInUseException(port, e);
         }
+        Optional<HttpServer> server6;
+        try {
+            server6 = listenOnIpv6Loopback(server.getAddress().getPort());
+        } catch (CallbackPortInUseException e) {
+            server.stop(0);
+            throw e;
+        }
         // A few connections at once, so that a client holding a half-sent request (slowloris) cannot
         // keep the real browser waiting; the JDK server drops a request not read within REQUEST_SECONDS.
         ExecutorService executor = Executors.newFixedThreadPool(CONNECTIONS, runnable -> {
@@ -105,10 +115,12 @@ public final class LoopbackCallbackReceiver implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        LoopbackCallbackReceiver receiver = new LoopbackCallbackReceiver(session, clock, server, executor);
-        server.createContext("/", receiver::handle);
-        server.setExecutor(executor);
-        server.start();
+        LoopbackCallbackReceiver receiver = new LoopbackCallbackReceiver(session, clock, server, server6, executor);
+        for (HttpServer listener : receiver.listeners()) {
+            listener.createContext("/", receiver::handle);
+            listener.setExecutor(executor);
+            listener.start();
+        }
         receiver.result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
         // After a code the server stays up until close(): its page waits for the exchange's outcome.
         receiver.result.whenComplete((code, error) -> {
@@ -117,6 +129,37 @@ public final class LoopbackCallbackReceiver implements AutoCloseable {
             }
         });
         return receiver;
+    }
+
+    /**
+     * The registered redirect names {@code localhost}, which browsers resolve to ::1 as well as
+     * 127.0.0.1 and may try first (RFC 8252 §8.3): the same port there too, so that the redirect is
+     * ours whichever they pick. Another process holding that port on ::1 would receive it instead:
+     * that is a port in use. A machine without IPv6 has no ::1 to be reached on.
+     */
+    private static Optional<HttpServer> listenOnIpv6Loopback(int port) {
+        InetAddress ipv6Loopback;
+        try {
+            ipv6Loopback = InetAddress.getByAddress(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
+        } catch (java.net.UnknownHostException impossible) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(HttpServer.create(new InetSocketAddress(ipv6Loopback, port), 8));
+        } catch (java.net.BindException e) {
+            if (String.valueOf(e.getMessage()).contains("in use")) {
+                throw new CallbackPortInUseException(port, e);
+            }
+            LOG.debug("No IPv6 loopback to listen on ({}); 127.0.0.1 only", e.getMessage());
+            return Optional.empty();
+        } catch (IOException e) {
+            LOG.debug("No IPv6 loopback to listen on ({}); 127.0.0.1 only", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private List<HttpServer> listeners() {
+        return server6.map(six -> List.of(server, six)).orElse(List.of(server));
     }
 
     public AuthorizationSession session() {
@@ -184,6 +227,7 @@ public final class LoopbackCallbackReceiver implements AutoCloseable {
         outcome.complete(null);
         // Up to a second for a handler still writing its page (the outcome is recorded before the page).
         server.stop(1);
+        server6.ifPresent(six -> six.stop(0));
         executor.shutdownNow();
     }
 
@@ -191,6 +235,7 @@ public final class LoopbackCallbackReceiver implements AutoCloseable {
         // Stop from another thread: the handler that completed the result is still answering the browser.
         Thread stopper = new Thread(() -> {
             server.stop(1);
+            server6.ifPresent(six -> six.stop(0));
             executor.shutdown();
         }, "maestro-auth-callback-stop");
         stopper.setDaemon(true);

@@ -127,8 +127,20 @@ class LoopbackCallbackReceiverTest {
             assertThrows(IOException.class, () -> send(request));
         }
         assertEquals(404, get("/").status());
+        // Both loopbacks (browsers resolve localhost to either), and no other address of this machine.
         Request ipv6 = new Request.Builder().url("http://[::1]:" + receiver.port() + "/").build();
-        assertThrows(IOException.class, () -> send(ipv6));
+        assertEquals(404, send(ipv6).status());
+        for (var nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+            for (var other : java.util.Collections.list(nic.getInetAddresses())) {
+                if (other.isLoopbackAddress() || other.isLinkLocalAddress()) {
+                    continue;
+                }
+                try (java.net.Socket socket = new java.net.Socket()) {
+                    assertThrows(IOException.class, () -> socket.connect(new java.net.InetSocketAddress(other,
+                            receiver.port()), 1000), "listening on " + other);
+                }
+            }
+        }
     }
 
     @Test
@@ -343,6 +355,29 @@ class LoopbackCallbackReceiverTest {
             assertEquals(busy.getLocalPort(), error.port());
             assertTrue(error.getMessage().contains("--cancel-previous"), error.getMessage());
         }
+    }
+
+    @Test
+    void aPortHeldOnIpv6LoopbackIsAPortInUseToo() throws Exception {
+        try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("::1"))) {
+            CallbackPortInUseException error = assertThrows(CallbackPortInUseException.class,
+                    () -> LoopbackCallbackReceiver.start(session(), Clock.systemUTC(), Duration.ofSeconds(5),
+                            busy.getLocalPort()));
+            assertEquals(busy.getLocalPort(), error.port());
+        }
+        // Nothing was left listening on 127.0.0.1 by the attempt.
+        try (java.net.ServerSocket again = new java.net.ServerSocket()) {
+            again.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+        }
+    }
+
+    @Test
+    void aBrowserThatResolvesLocalhostToIpv6LoopbackReachesTheSameLogin() throws Exception {
+        start(Duration.ofSeconds(30));
+        Answer page = send(new Request.Builder().url("http://[::1]:" + receiver.port() + "/auth/callback?code=c-6&state="
+                + STATE).header("Host", "localhost:" + receiver.port()).build());
+        assertEquals(200, page.status(), page.body());
+        assertEquals("c-6", receiver.await().value().reveal());
     }
 
     @Test
