@@ -77,11 +77,23 @@ public final class CredentialStores {
         boolean postgres = settings.jdbcUrl().isPresent();
         DataSource dataSource = postgres ? postgres(settings.jdbcUrl().get(), settings) : h2(settings);
         Jdbi jdbi = Jdbi.create(dataSource);
+        Path file = Path.of(settings.embeddedDatabaseFile() + ".mv.db");
+        StoreGeneration generation = new StoreGeneration(settings.dataDirectory(), file);
+        // Known before H2 opens it: a file that does not exist yet is new, not one that reads as empty.
+        boolean existed = postgres || Files.exists(file);
         StoreAccess access = postgres ? new PostgresAccess(dataSource, settings.describe(), settings.machineName())
-                : new EmbeddedAccess(settings.dataDirectory(), () -> jdbi.useHandle(h -> h.execute(StoreSql.SHUTDOWN_COMPACT)));
+                : new EmbeddedAccess(settings.dataDirectory(), () -> jdbi.useHandle(h -> h.execute(StoreSql.SHUTDOWN_COMPACT)),
+                generation);
         // Migrations (one query when the schema is current) run in the first visit, inside the same open
         // of the database as the first operation: a command opens an embedded store once, not twice.
         Runnable prepare = () -> {
+            if (!postgres) {
+                if (existed) {
+                    jdbi.useHandle(generation::check);
+                } else {
+                    generation.forget();
+                }
+            }
             Migrations.migrate(jdbi, postgres);
             if (!postgres) {
                 restrictDatabaseFiles(settings.dataDirectory());
@@ -270,7 +282,7 @@ public final class CredentialStores {
     /** The files maestro-auth itself makes in the data directory; nothing else there is touched. */
     static final java.util.List<String> OWN_FILES = java.util.List.of("credentials.mv.db", "credentials.trace.db",
             "credentials.lock", "refresh-openai.lock", "refresh-anthropic.lock", "rotation-openai.journal",
-            "rotation-anthropic.journal", "changes.stamp");
+            "rotation-anthropic.journal", "changes.stamp", StoreGeneration.FILE);
 
     private static void restrictDatabaseFiles(Path directory) {
         if (!isPosix(directory)) {

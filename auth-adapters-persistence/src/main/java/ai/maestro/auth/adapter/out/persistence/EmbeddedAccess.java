@@ -31,17 +31,30 @@ final class EmbeddedAccess implements StoreAccess {
 
     private final Path directory;
     private final Runnable compact;
+    private final StoreGeneration generation;
+    /** The generation a write of this thread's current operation moved the store to, until it committed. */
+    private final ThreadLocal<Long> written = new ThreadLocal<>();
 
     /** {@code compact} rewrites the database file to its live data (a few ms for a few rows). */
-    EmbeddedAccess(Path directory, Runnable compact) {
+    EmbeddedAccess(Path directory, Runnable compact, StoreGeneration generation) {
         this.directory = directory;
         this.compact = compact;
+        this.generation = generation;
     }
 
     @Override
     public <T> T access(Supplier<T> operation) {
         return FileLocks.withLock(directory.resolve("credentials.lock"), OPERATION_WAIT, "the credential store", () -> {
-            T result = operation.get();
+            T result;
+            try {
+                result = operation.get();
+                Long committed = written.get();
+                if (committed != null) {
+                    generation.committed(committed);
+                }
+            } finally {
+                written.remove();
+            }
             compactWhenGrown();
             return result;
         });
@@ -59,6 +72,7 @@ final class EmbeddedAccess implements StoreAccess {
 
     @Override
     public void changed(Handle handle) {
+        written.set(StoreGeneration.advance(handle));
         // Under the store lock, so increments never race; page cache survives a killed process.
         Path file = directory.resolve(STAMP_FILE);
         try {
