@@ -45,6 +45,41 @@ class AnswerWindowCrashTest extends OnAUsersMachine {
         assertNoneLostFromFiveMilliseconds("PostgreSQL, sessions cut before the answer", crashLoop(true));
     }
 
+    /**
+     * SIGTERM (a container stop) while the refresh token is at the provider: the process keeps the
+     * answer before it exits 143, and the next process uses the rotated token.
+     */
+    @Test
+    void aProcessStoppedWithSigtermWhileItsRefreshIsInFlightKeepsTheAnswerThenExits143() throws Exception {
+        FakeAuthorizationServer fake = machine.fake;
+        Injector injector = machine.injector();
+        SharedStoreFixture.login(injector);
+        CountDownLatch arrived = new CountDownLatch(1);
+        fake.refreshArrives = () -> {
+            arrived.countDown();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+            return true;
+        };
+        try (CliProcess refresh = CliProcess.start(machine.env, "refresh", "openai")) {
+            assertTrue(arrived.await(60, TimeUnit.SECONDS), refresh.all());
+            refresh.terminate();
+            assertEquals(143, refresh.exitCode(10), refresh.all());
+            assertEquals("", refresh.err(), "nothing but our own lines: " + refresh.all());
+        }
+        fake.refreshArrives = () -> true;
+        assertEquals(1, fake.refreshGrants.get());
+        // The next refresh takes the kept answer instead of sending the spent token.
+        try (CliProcess refresh = CliProcess.start(machine.env, "refresh", "openai")) {
+            assertEquals(0, refresh.exitCode(60), refresh.all());
+        }
+        try (CliProcess token = CliProcess.start(machine.env, "token", "openai")) {
+            assertEquals(0, token.exitCode(60), token.all());
+            assertEquals(fake.lastAccessToken, token.out().trim(), "the stopped process's answer is the token");
+        }
+        assertEquals(1, fake.refreshGrants.get(), "no second refresh was needed");
+        assertEquals(0, fake.reusedRefreshTokens.get(), "reused refresh tokens");
+    }
+
     private static void assertNoneLostFromFiveMilliseconds(String store, Map<Long, String> outcomes) {
         StringBuilder table = new StringBuilder("answer-window crash loop, " + store + ":");
         List<Long> lost = new ArrayList<>();

@@ -130,6 +130,11 @@ final class CliProcess implements AutoCloseable {
     }
 
     /** SIGKILL: no shutdown hook, no finally block runs. */
+    /** Sends SIGTERM (as a container stop does) and returns at once. */
+    void terminate() {
+        process.toHandle().destroy();
+    }
+
     /** Sends SIGKILL and returns at once, without waiting for the process to be gone. */
     void signalKill() {
         // The handle's, not the Process's: that one also closes the output streams, which waits for their readers.

@@ -1,10 +1,12 @@
 package ai.maestro.auth.app.cli;
 
+import ai.maestro.auth.adapter.out.persistence.AnswersInFlight;
 import ai.maestro.auth.app.wiring.MaestroAuthConfig;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /** The {@code maestro-auth} program. */
 public final class Main {
@@ -21,6 +23,11 @@ public final class Main {
             System.setProperty(LOG_LEVEL, "off");
         }
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        // SIGTERM (a container stop) or SIGINT (Ctrl-C) during a refresh: the provider rotates the
+        // refresh token on receipt, so its answer is made durable (2 s at most) before the JVM exits
+        // (143 or 130, as any process stopped by those signals).
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> AnswersInFlight.awaitSettled(Duration.ofSeconds(2)),
+                "maestro-auth-keep-answer"));
         CliContext context = CliContext.standard(MaestroAuthConfig.fromSystemEnvironment(),
                 new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)),
                 new PrintWriter(System.out, true, StandardCharsets.UTF_8),

@@ -329,12 +329,14 @@ public final class JdbiCredentialStore implements CredentialStorePort {
     @Override
     public void prepareRotation(SavedAuthentication current) {
         journal.reserve(current);
+        AnswersInFlight.opened();
     }
 
     @Override
     public void recordAnswer(SavedAuthentication current, byte[] answer) {
         try {
             journal.recordAnswer(current, answer, System.currentTimeMillis());
+            AnswersInFlight.settled();
         } catch (IOException | RuntimeException e) {
             // commitRotation still journals the parsed credential before it writes the row.
             org.slf4j.LoggerFactory.getLogger(JdbiCredentialStore.class).debug("The answer could not be journaled"
@@ -349,6 +351,7 @@ public final class JdbiCredentialStore implements CredentialStorePort {
 
     @Override
     public void abandonRotation(CredentialKey provider) {
+        AnswersInFlight.settled();
         journal.clear(provider);
     }
 
@@ -364,6 +367,7 @@ public final class JdbiCredentialStore implements CredentialStorePort {
         try {
             journal.record(candidate);
             journaled = true;
+            AnswersInFlight.settled();
         } catch (IOException e) {
             journaled = false;
         }
