@@ -384,7 +384,42 @@ final class FakeAuthorizationServer extends Dispatcher implements AutoCloseable 
         return issue(loginLifetime, true, new Family(pending.user()));
     }
 
+    /** Refresh requests at the server, from arrival until the answer's last byte has left. */
+    final AtomicInteger refreshesInFlight = new AtomicInteger();
+    /** While set, refresh requests that arrive wait before they are handled (a killer sparing requests in flight). */
+    volatile boolean holdNewRefreshes;
+
     private MockResponse refresh(Map<String, String> fields) throws InterruptedException {
+        // Counted first, then the hold checked: whoever holds sees either this request or none.
+        while (true) {
+            refreshesInFlight.incrementAndGet();
+            if (!holdNewRefreshes) {
+                break;
+            }
+            refreshesInFlight.decrementAndGet();
+            Thread.sleep(1);
+        }
+        MockResponse answer;
+        try {
+            answer = refreshAnswer(fields);
+        } catch (InterruptedException | RuntimeException e) {
+            refreshesInFlight.decrementAndGet();
+            throw e;
+        }
+        if (answer.getCode() != 200 || answer.getBody() == null) {
+            refreshesInFlight.decrementAndGet();
+            return answer;
+        }
+        java.util.function.LongConsumer sent = refreshAnswerSent;
+        return answer.newBuilder().body(new SentBody(answer.getBody(), at -> {
+            refreshesInFlight.decrementAndGet();
+            if (sent != null) {
+                sent.accept(at);
+            }
+        })).build();
+    }
+
+    private MockResponse refreshAnswer(Map<String, String> fields) throws InterruptedException {
         lastRefreshArrivedNanos.set(System.nanoTime());
         if (!refreshLatency.isZero()) {
             Thread.sleep(refreshLatency.toMillis());
@@ -421,8 +456,7 @@ final class FakeAuthorizationServer extends Dispatcher implements AutoCloseable 
         }
         refreshAnswered.run();
         lastRefreshAnsweredNanos.set(System.nanoTime());
-        java.util.function.LongConsumer sent = refreshAnswerSent;
-        return sent == null ? answer : answer.newBuilder().body(new SentBody(answer.getBody(), sent)).build();
+        return answer;
     }
 
     /**

@@ -199,11 +199,14 @@ class ProcessDeathTest extends OnAUsersMachine {
         assertEquals(0, fake.reusedRefreshTokens.get(), "refresh_token_reused answers");
     }
 
-    /** A journal that parses whole and says "recorded": the answer was on disk when the process died. */
+    /**
+     * A journal that parses whole and says "answered" (the answer as it arrived) or "recorded" (as
+     * validated): the answer was on disk when the process died.
+     */
     private static boolean isCompleteRecord(String journal) {
         try {
-            return "recorded".equals(new com.fasterxml.jackson.databind.ObjectMapper().readTree(journal)
-                    .path("state").asText());
+            String state = new com.fasterxml.jackson.databind.ObjectMapper().readTree(journal).path("state").asText();
+            return "answered".equals(state) || "recorded".equals(state);
         } catch (IOException torn) {
             return false;
         }

@@ -237,6 +237,8 @@ final class SharedStoreFixture implements AutoCloseable {
 
     /** The refresh token the store holds now, after any journaled rotation was applied. */
     String storedRefreshToken(Injector injector) {
+        // An answer a killed process recorded but did not store goes in first, as the next refresh would put it.
+        injector.getInstance(ai.maestro.auth.application.service.AccessTokenService.class).settle(FIRST_ACCOUNT);
         CredentialStorePort store = injector.getInstance(CredentialStorePort.class);
         return store.withRefreshLock(FIRST_ACCOUNT, Duration.ofSeconds(30), () -> ((OAuthToken) store
                 .find(SharedStoreFixture.FIRST_ACCOUNT).orElseThrow().credential()).refreshToken().orElseThrow()

@@ -177,6 +177,16 @@ public final class AccessTokenService implements AutoCloseable {
         return refresh(key, RefreshNeed.FORCED, null).row();
     }
 
+    /**
+     * Stores an answer that a process which died after the provider answered left behind for
+     * {@code key}, without sending anything; the stored row afterwards. Refreshes apply such an answer
+     * first by themselves: this is for callers that need the newest row without a refresh.
+     */
+    public SavedAuthentication settle(CredentialKey key) {
+        cache.remove(key);
+        return rotation.settle(key);
+    }
+
     /** Drops the cached token and default, e.g. after a logout in this process. */
     public void forget(CredentialKey key) {
         cache.remove(key);

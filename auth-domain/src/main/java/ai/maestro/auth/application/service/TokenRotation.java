@@ -196,6 +196,15 @@ final class TokenRotation {
         return CachedToken.of(current(key), policy);
     }
 
+    /** Applies an answer a dead holder recorded for {@code key}'s row, under the refresh lock; sends nothing. */
+    SavedAuthentication settle(CredentialKey key) {
+        return locks.withRefreshLock(key, policy.refreshLockWait(), () -> {
+            SavedAuthentication row = current(key);
+            Optional<RotationLog.RecordedAnswer> left = log.recordedAnswer(row);
+            return left.isPresent() ? applyRecordedAnswer(row, left.get()) : row;
+        });
+    }
+
     /** Stores the answer a dead holder recorded for {@code row}'s refresh, as that holder would have. */
     private SavedAuthentication applyRecordedAnswer(SavedAuthentication row, RotationLog.RecordedAnswer left) {
         OAuthToken token = (OAuthToken) row.credential();
