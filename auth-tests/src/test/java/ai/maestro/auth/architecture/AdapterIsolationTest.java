@@ -12,18 +12,19 @@ import com.tngtech.archunit.lang.ArchRule;
 class AdapterIsolationTest {
     private static final String HTTP = "ai.maestro.auth.adapter.out.http..";
     private static final String CALLBACK = "ai.maestro.auth.adapter.in.callback..";
+    private static final String HOST = "ai.maestro.auth.adapter.in.host..";
     private static final String PERSISTENCE = "ai.maestro.auth.adapter.out.persistence..";
     private static final String APP = "ai.maestro.auth.app..";
 
     @ArchTest
     static final ArchRule httpAdapterIgnoresPersistenceAndCli = noClasses()
-            .that().resideInAnyPackage(HTTP, CALLBACK)
+            .that().resideInAnyPackage(HTTP, CALLBACK, HOST)
             .should().dependOnClassesThat().resideInAnyPackage(PERSISTENCE, APP);
 
     @ArchTest
     static final ArchRule persistenceAdapterIgnoresHttpAndCli = noClasses()
             .that().resideInAPackage(PERSISTENCE)
-            .should().dependOnClassesThat().resideInAnyPackage(HTTP, CALLBACK, APP);
+            .should().dependOnClassesThat().resideInAnyPackage(HTTP, CALLBACK, HOST, APP);
 
     @ArchTest
     static final ArchRule wiringDoesNotDependOnTheCommands = noClasses()
@@ -33,7 +34,7 @@ class AdapterIsolationTest {
 
     @ArchTest
     static final ArchRule adaptersAndDomainKnowNothingOfGuice = noClasses()
-            .that().resideInAnyPackage(HTTP, CALLBACK, PERSISTENCE, "ai.maestro.auth.domain..",
+            .that().resideInAnyPackage(HTTP, CALLBACK, HOST, PERSISTENCE, "ai.maestro.auth.domain..",
                     "ai.maestro.auth.application..")
             .should().dependOnClassesThat().resideInAnyPackage("com.google.inject..", "jakarta.inject..");
 }

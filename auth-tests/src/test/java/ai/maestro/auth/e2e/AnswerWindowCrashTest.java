@@ -80,12 +80,15 @@ class AnswerWindowCrashTest extends OnAUsersMachine {
         assertEquals(0, fake.reusedRefreshTokens.get(), "reused refresh tokens");
     }
 
-    private static void assertNoneLostFromFiveMilliseconds(String store, Map<Long, String> outcomes) {
+    private static void assertNoneLostFromFiveMilliseconds(String store, Map<Long, List<String>> outcomes) {
         StringBuilder table = new StringBuilder("answer-window crash loop, " + store + ":");
         List<Long> lost = new ArrayList<>();
-        outcomes.forEach((delay, outcome) -> {
-            table.append(String.format("%n  killed %3d ms after the answer: %s", delay, outcome));
-            if (outcome.startsWith("LOST") && delay >= DURABLE_WITHIN_MILLIS) {
+        outcomes.forEach((delay, rounds) -> {
+            long lostHere = rounds.stream().filter(o -> o.startsWith("LOST")).count();
+            long killedHere = rounds.stream().filter(o -> !o.startsWith("finished")).count();
+            table.append(String.format("%n  killed %3d ms after the answer: lost %d of %d killed (%d finished first)"
+                    + "  %s", delay, lostHere, killedHere, rounds.size() - killedHere, String.join("; ", rounds)));
+            if (lostHere > 0 && delay >= DURABLE_WITHIN_MILLIS) {
                 lost.add(delay);
             }
         });
@@ -93,64 +96,78 @@ class AnswerWindowCrashTest extends OnAUsersMachine {
         assertEquals(List.of(), lost, "rotations lost at these delays after the answer: " + table);
     }
 
-    /** For each delay: kept, lost, or finished before the kill; the store is signed in again after a loss. */
-    private Map<Long, String> crashLoop(boolean cutSessions) throws Exception {
+    /**
+     * For each delay, each round: kept, lost, or finished before the kill; the store is signed in
+     * again after a loss. MAESTRO_AUTH_CRASH_ROUNDS rounds (1 in the suite).
+     */
+    private Map<Long, List<String>> crashLoop(boolean cutSessions) throws Exception {
         FakeAuthorizationServer fake = machine.fake;
         Injector injector = machine.injector();
         SharedStoreFixture.login(injector);
-        Map<Long, String> outcomes = new LinkedHashMap<>();
-        for (long delay : DELAYS_MILLIS) {
-            CountDownLatch armed = new CountDownLatch(1);
-            AtomicLong killedAfterNanos = new AtomicLong(-1);
-            CliProcess[] target = new CliProcess[1];
-            if (cutSessions) {
-                fake.refreshArrives = () -> {
-                    machine.cutDatabaseSessions();
-                    return true;
-                };
-            }
-            fake.refreshAnswerSent = sentAt -> {
-                // On the server's thread, so the kill is aimed from the moment the last byte left.
-                long at = sentAt + TimeUnit.MILLISECONDS.toNanos(delay);
-                while (System.nanoTime() - at < 0) {
-                    LockSupport.parkNanos(Math.min(200_000, at - System.nanoTime()));
+        Map<Long, List<String>> outcomes = new LinkedHashMap<>();
+        String roundsSetting = System.getenv("MAESTRO_AUTH_CRASH_ROUNDS");
+        int rounds = roundsSetting == null || roundsSetting.isBlank() ? 1 : Integer.parseInt(roundsSetting.trim());
+        for (int round = 0; round < rounds; round++) {
+            for (long delay : DELAYS_MILLIS) {
+                String outcome = killAfterTheAnswer(delay, cutSessions);
+                outcomes.computeIfAbsent(delay, d -> new ArrayList<>()).add(outcome);
+                if (outcome.startsWith("LOST")) {
+                    SharedStoreFixture.login(injector);
                 }
-                try {
-                    armed.await(5, TimeUnit.SECONDS);
-                    if (target[0].isAlive()) {
-                        target[0].signalKill();
-                        killedAfterNanos.set(System.nanoTime() - sentAt);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            };
-            int reusedBefore = fake.reusedRefreshTokens.get();
-            try (CliProcess refresh = CliProcess.start(machine.env, "refresh", "openai")) {
-                target[0] = refresh;
-                armed.countDown();
-                refresh.exitCode(60);
-            }
-            fake.refreshAnswerSent = null;
-            fake.refreshArrives = () -> true;
-            // The next process on this machine: it applies what the dead one left, or spends the old token.
-            AccessTokenService tokens = machine.injector().getInstance(AccessTokenService.class);
-            boolean kept;
-            try {
-                tokens.refreshNow(SharedStoreFixture.FIRST_ACCOUNT);
-                kept = fake.reusedRefreshTokens.get() == reusedBefore;
-            } catch (RuntimeException loggedOut) {
-                kept = false;
-            }
-            long killedAfter = killedAfterNanos.get();
-            String outcome = killedAfter < 0 ? "finished before the kill" + (kept ? "" : ", LOST")
-                    : (kept ? "kept" : "LOST") + String.format(" (killed %.1f ms after)", killedAfter / 1e6);
-            outcomes.put(delay, kept ? outcome : outcome.startsWith("LOST") ? outcome : "LOST: " + outcome);
-            if (!kept) {
-                SharedStoreFixture.login(injector);
             }
         }
         assertTrue(fake.refreshGrants.get() >= DELAYS_MILLIS.length, "every process reached the provider");
         return outcomes;
+    }
+
+    /** One cold `refresh` killed {@code delay} ms after its answer's last byte: kept, LOST, or finished first. */
+    private String killAfterTheAnswer(long delay, boolean cutSessions) throws Exception {
+        FakeAuthorizationServer fake = machine.fake;
+        CountDownLatch armed = new CountDownLatch(1);
+        AtomicLong killedAfterNanos = new AtomicLong(-1);
+        CliProcess[] target = new CliProcess[1];
+        if (cutSessions) {
+            fake.refreshArrives = () -> {
+                machine.cutDatabaseSessions();
+                return true;
+            };
+        }
+        fake.refreshAnswerSent = sentAt -> {
+            // On the server's thread, so the kill is aimed from the moment the last byte left.
+            long at = sentAt + TimeUnit.MILLISECONDS.toNanos(delay);
+            while (System.nanoTime() - at < 0) {
+                LockSupport.parkNanos(Math.min(200_000, at - System.nanoTime()));
+            }
+            try {
+                armed.await(5, TimeUnit.SECONDS);
+                if (target[0].isAlive()) {
+                    target[0].signalKill();
+                    killedAfterNanos.set(System.nanoTime() - sentAt);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        int reusedBefore = fake.reusedRefreshTokens.get();
+        try (CliProcess refresh = CliProcess.start(machine.env, "refresh", "openai")) {
+            target[0] = refresh;
+            armed.countDown();
+            refresh.exitCode(60);
+        }
+        fake.refreshAnswerSent = null;
+        fake.refreshArrives = () -> true;
+        // The next process on this machine: it applies what the dead one left, or spends the old token.
+        AccessTokenService tokens = machine.injector().getInstance(AccessTokenService.class);
+        boolean kept;
+        try {
+            tokens.refreshNow(SharedStoreFixture.FIRST_ACCOUNT);
+            kept = fake.reusedRefreshTokens.get() == reusedBefore;
+        } catch (RuntimeException loggedOut) {
+            kept = false;
+        }
+        long killedAfter = killedAfterNanos.get();
+        String outcome = killedAfter < 0 ? "finished before the kill" + (kept ? "" : ", LOST")
+                : (kept ? "kept" : "LOST") + String.format(" (killed %.1f ms after)", killedAfter / 1e6);
+        return kept ? outcome : outcome.startsWith("LOST") ? outcome : "LOST: " + outcome;
     }
 }

@@ -1,5 +1,6 @@
 package ai.maestro.auth.app.cli;
 
+import ai.maestro.auth.domain.error.ExitCodes;
 import ai.maestro.auth.domain.error.AuthException;
 import ai.maestro.auth.app.wiring.MaestroAuthConfig;
 import java.io.PrintWriter;

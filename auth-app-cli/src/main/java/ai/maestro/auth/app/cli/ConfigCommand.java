@@ -1,5 +1,6 @@
 package ai.maestro.auth.app.cli;
 
+import ai.maestro.auth.domain.error.ExitCodes;
 import ai.maestro.auth.adapter.out.http.NetworkSettings;
 import ai.maestro.auth.adapter.out.http.ProviderApiSettings;
 import ai.maestro.auth.adapter.out.persistence.EncryptionKeys;

@@ -1,5 +1,6 @@
 package ai.maestro.auth.app.cli;
 
+import ai.maestro.auth.domain.error.ExitCodes;
 import ai.maestro.auth.adapter.out.persistence.PersistenceSettings;
 import ai.maestro.auth.application.service.AccessTokenService;
 import ai.maestro.auth.application.port.out.AuthEvents;

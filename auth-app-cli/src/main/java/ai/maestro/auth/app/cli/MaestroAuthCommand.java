@@ -27,7 +27,7 @@ public final class MaestroAuthCommand implements Runnable {
         java.util.Map<String, Class<?>> all = new java.util.LinkedHashMap<>();
         for (Class<?> command : java.util.List.of(LoginCommand.class, StatusCommand.class, UseCommand.class, TokenCommand.class,
                 RefreshCommand.class, LogoutCommand.class, ApiKeyCommand.class, VerifyCommand.class, UsageCommand.class,
-                ConfigCommand.class, RekeyCommand.class, AutoComplete.GenerateCompletion.class)) {
+                ConfigCommand.class, RekeyCommand.class, ExecCommand.class, AutoComplete.GenerateCompletion.class)) {
             all.put(command.getAnnotation(Command.class).name(), command);
         }
         return java.util.Collections.unmodifiableMap(all);

@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.List;
 
 /** Tells every one of {@code sinks}; one that throws never keeps the others from hearing, nor the caller from going on. */
-public record BothEvents(List<AuthEvents> sinks) implements AuthEvents {
+public record BothEvents(List<AuthEvents> sinks) implements AuthEvents, ai.maestro.auth.application.port.out.HostEvents {
     public BothEvents {
         sinks = List.copyOf(sinks);
     }
@@ -47,5 +47,28 @@ public record BothEvents(List<AuthEvents> sinks) implements AuthEvents {
     @Override
     public void reloginMarked(CredentialKey key, String reason) {
         each(s -> s.reloginMarked(key, reason));
+    }
+
+    @Override
+    public void hostStarted(int port) {
+        eachHost(s -> s.hostStarted(port));
+    }
+
+    @Override
+    public void hostRequest(String provider, String outcome) {
+        eachHost(s -> s.hostRequest(provider, outcome));
+    }
+
+    @Override
+    public void hostStopped(int port) {
+        eachHost(s -> s.hostStopped(port));
+    }
+
+    private void eachHost(java.util.function.Consumer<ai.maestro.auth.application.port.out.HostEvents> event) {
+        each(sink -> {
+            if (sink instanceof ai.maestro.auth.application.port.out.HostEvents host) {
+                event.accept(host);
+            }
+        });
     }
 }

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * backend keeps them (SLF4J 2's fluent API), so that a log pipeline can count them. The account is
  * named by its lock name (provider and a hash of the id), never by its id or e-mail.
  */
-public final class LoggedEvents implements AuthEvents {
+public final class LoggedEvents implements AuthEvents, ai.maestro.auth.application.port.out.HostEvents {
     private static final Logger LOG = LoggerFactory.getLogger("ai.maestro.auth.events");
 
     @Override
@@ -57,5 +57,27 @@ public final class LoggedEvents implements AuthEvents {
                 .addArgument(key.accountName())
                 .addKeyValue("event", "relogin_required").addKeyValue("provider", key.provider().cliName())
                 .addKeyValue("account", key.accountName()).log();
+    }
+
+    @Override
+    public void hostStarted(int port) {
+        LOG.atInfo().setMessage("token host listening on 127.0.0.1:{}").addArgument(port)
+                .addKeyValue("event", "host_started").addKeyValue("port", port).log();
+    }
+
+    /** Served requests are counted by the meters only (there may be thousands); refusals are said. */
+    @Override
+    public void hostRequest(String provider, String outcome) {
+        if (!"served".equals(outcome)) {
+            LOG.atInfo().setMessage("token host: a request for {} was answered {}").addArgument(provider)
+                    .addArgument(outcome).addKeyValue("event", "host_request").addKeyValue("provider", provider)
+                    .addKeyValue("outcome", outcome).log();
+        }
+    }
+
+    @Override
+    public void hostStopped(int port) {
+        LOG.atInfo().setMessage("token host on 127.0.0.1:{} stopped").addArgument(port)
+                .addKeyValue("event", "host_stopped").addKeyValue("port", port).log();
     }
 }

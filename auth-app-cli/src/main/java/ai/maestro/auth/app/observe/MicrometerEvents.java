@@ -29,12 +29,13 @@ import java.util.stream.Collectors;
  * decryption), at most once a second however often they are scraped, so that another process's
  * login or relogin mark shows within a second or two.
  */
-public final class MicrometerEvents implements AuthEvents {
+public final class MicrometerEvents implements AuthEvents, ai.maestro.auth.application.port.out.HostEvents {
     static final String REFRESH = "maestro.auth.refresh";
     static final String EXPIRY = "maestro.auth.token.expiry";
     static final String RELOGIN = "maestro.auth.relogin.required";
     static final String REJECTED = "maestro.auth.requests.rejected";
     static final String LOGIN = "maestro.auth.login";
+    static final String HOST = "maestro.auth.host.requests";
     private static final Duration SNAPSHOT_AGE = Duration.ofSeconds(1);
 
     private final MeterRegistry registry;
@@ -88,6 +89,25 @@ public final class MicrometerEvents implements AuthEvents {
                 .tag("flow", flow).tag("outcome", outcome).register(registry).increment();
         // The new credential's gauges, once the store lists it.
         current().keySet().stream().filter(k -> k.provider() == provider).forEach(this::gauge);
+    }
+
+    @Override
+    public void hostStarted(int port) {
+        // Counted by its requests.
+    }
+
+    @Override
+    public void hostStopped(int port) {
+        // Counted by its requests.
+    }
+
+    @Override
+    public void hostRequest(String provider, String outcome) {
+        if (detached()) {
+            return;
+        }
+        Counter.builder(HOST).description("Token host requests, by provider and outcome (served, or why not)")
+                .tag("provider", provider).tag("outcome", outcome).register(registry).increment();
     }
 
     @Override

@@ -42,6 +42,14 @@ public final class HttpAdapterModule extends AbstractModule {
         return new ProviderInterceptors(tokens, logins, apis, settings);
     }
 
+    /** Token hosts for child processes: {@code injector.getInstance(TokenHosts.class).start(grants)}. */
+    @Provides
+    @Singleton
+    ai.maestro.auth.adapter.in.host.TokenHosts tokenHosts(AccessTokenService tokens, ProviderInterceptors interceptors,
+                                                          ai.maestro.auth.application.port.out.HostEvents events) {
+        return new ai.maestro.auth.adapter.in.host.TokenHosts(tokens, interceptors::headersFor, events);
+    }
+
     @Provides
     @Singleton
     ProviderApiClient providerApiClient(OkHttpClient client, ProviderInterceptors interceptors, ObjectMapper mapper) {

@@ -105,6 +105,13 @@ public final class MaestroAuthModule extends AbstractModule {
         return new BothEvents(List.of(meters, new LoggedEvents()));
     }
 
+    /** A token host's requests counted on the same registry, and said in the same event log. */
+    @Provides
+    @Singleton
+    ai.maestro.auth.application.port.out.HostEvents hostEvents(MicrometerEvents meters) {
+        return new BothEvents(List.of(meters, new LoggedEvents()));
+    }
+
     /** The health check: UP, DEGRADED or DOWN per credential, from the store, never from a provider. */
     @Provides
     @Singleton

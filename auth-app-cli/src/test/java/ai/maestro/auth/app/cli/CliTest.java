@@ -1,5 +1,6 @@
 package ai.maestro.auth.app.cli;
 
+import ai.maestro.auth.domain.error.ExitCodes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

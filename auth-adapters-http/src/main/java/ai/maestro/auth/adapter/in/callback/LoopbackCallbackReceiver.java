@@ -62,6 +62,8 @@ public final class LoopbackCallbackReceiver implements AutoCloseable {
     private final HttpServer server;
     /** The same listener on [::1], where a browser that resolves {@code localhost} to it goes first; absent without IPv6. */
     private final Optional<HttpServer> server6;
+    /** Handlers writing a page now. */
+    private final java.util.concurrent.atomic.AtomicInteger answering = new java.util.concurrent.atomic.AtomicInteger();
     private final ExecutorService executor;
     private final CompletableFuture<AuthorizationCode> result = new CompletableFuture<>();
     private final Secret cancelSecret = newCancelSecret();
@@ -225,17 +227,34 @@ public final class LoopbackCallbackReceiver implements AutoCloseable {
         cancel();
         // A page still waiting for the outcome must not claim one: without a report it says to look at the terminal.
         outcome.complete(null);
-        // Up to a second for a handler still writing its page (the outcome is recorded before the page).
-        server.stop(1);
-        server6.ifPresent(six -> six.stop(0));
+        stopListening();
         executor.shutdownNow();
     }
+
+    /**
+     * Up to a second for a handler still writing its page (the outcome is recorded before the page),
+     * then both listeners at once. Not {@code HttpServer.stop(1)}: on JDK 17 that waits the whole
+     * second even when no exchange is open, and the login would end a second after the page said so.
+     */
+    private void stopListening() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        while (answering.get() > 0 && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        server6.ifPresent(six -> six.stop(0));
+        server.stop(0);
+    }
+
 
     private void stopSoon() {
         // Stop from another thread: the handler that completed the result is still answering the browser.
         Thread stopper = new Thread(() -> {
-            server.stop(1);
-            server6.ifPresent(six -> six.stop(0));
+            stopListening();
             executor.shutdown();
         }, "maestro-auth-callback-stop");
         stopper.setDaemon(true);
@@ -243,30 +262,37 @@ public final class LoopbackCallbackReceiver implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        answering.incrementAndGet();
         try (exchange) {
-            String path = exchange.getRequestURI().getRawPath();
-            List<String> hosts = exchange.getRequestHeaders().get("Host");
-            if (hosts == null || hosts.size() != 1 || exchange.getRequestURI().getRawAuthority() != null
-                    || exchange.getRequestURI().getScheme() != null) {
-                // One Host header and an origin-form target (RFC 9112 §3.2, §3.2.1): anything else is
-                // a request no browser following our redirect sends.
-                respond(exchange, 400, CallbackPages.failure("Bad request", "This request is not one a browser sends."));
-            } else if (!isLoopbackHost(hosts.get(0))) {
-                // DNS rebinding: a page on another origin must not reach us through a name resolving to 127.0.0.1.
-                respond(exchange, 403, CallbackPages.failure("Forbidden", "This address only answers to localhost."));
-            } else if (!"GET".equals(exchange.getRequestMethod())) {
-                exchange.getResponseHeaders().set("Allow", "GET");
-                respond(exchange, 405, CallbackPages.failure("Method not allowed", "Only GET is served here."));
-            } else if ("/cancel".equals(path)) {
-                cancel(exchange);
-            } else if (!callbackPath.equals(path)) {
-                respond(exchange, 404, CallbackPages.failure("Not found", "Nothing is served at this address."));
-            } else if (result.isDone()) {
-                respond(exchange, 410, CallbackPages.failure("Login already finished",
-                        "This login has already completed or ended. Return to the terminal."));
-            } else {
-                callback(exchange);
-            }
+            answer(exchange);
+        } finally {
+            answering.decrementAndGet();
+        }
+    }
+
+    private void answer(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getRawPath();
+        List<String> hosts = exchange.getRequestHeaders().get("Host");
+        if (hosts == null || hosts.size() != 1 || exchange.getRequestURI().getRawAuthority() != null
+                || exchange.getRequestURI().getScheme() != null) {
+            // One Host header and an origin-form target (RFC 9112 §3.2, §3.2.1): anything else is
+            // a request no browser following our redirect sends.
+            respond(exchange, 400, CallbackPages.failure("Bad request", "This request is not one a browser sends."));
+        } else if (!isLoopbackHost(hosts.get(0))) {
+            // DNS rebinding: a page on another origin must not reach us through a name resolving to 127.0.0.1.
+            respond(exchange, 403, CallbackPages.failure("Forbidden", "This address only answers to localhost."));
+        } else if (!"GET".equals(exchange.getRequestMethod())) {
+            exchange.getResponseHeaders().set("Allow", "GET");
+            respond(exchange, 405, CallbackPages.failure("Method not allowed", "Only GET is served here."));
+        } else if ("/cancel".equals(path)) {
+            cancel(exchange);
+        } else if (!callbackPath.equals(path)) {
+            respond(exchange, 404, CallbackPages.failure("Not found", "Nothing is served at this address."));
+        } else if (result.isDone()) {
+            respond(exchange, 410, CallbackPages.failure("Login already finished",
+                    "This login has already completed or ended. Return to the terminal."));
+        } else {
+            callback(exchange);
         }
     }
 

@@ -120,7 +120,7 @@ public final class OkHttpTokenEndpoint implements TokenEndpointPort {
                 List.of(code.value().reveal(), session.pkce().codeVerifier().reveal(), session.state().value()));
     }
 
-    @Override
+    /** A refresh whose answer nobody keeps before it is parsed: for callers without a rotation log. */
     public TokenResponse refresh(ProviderConfig config, Secret refreshToken) {
         return refresh(config, refreshToken, answer -> { });
     }

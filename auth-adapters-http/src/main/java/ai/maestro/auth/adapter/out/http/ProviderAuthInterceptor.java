@@ -94,20 +94,36 @@ public final class ProviderAuthInterceptor implements Interceptor {
 
     private Request signedIn(Request request, OAuthToken token, SignIn signIn) {
         Request.Builder builder = withBearer(request.newBuilder(), token.accessToken());
-        if (provider == ProviderId.OPENAI) {
-            token.idTokenClaims().flatMap(claims -> claims.accountIdIfKnown())
-                    .ifPresent(account -> builder.header("ChatGPT-Account-ID", account));
-            if (request.header("originator") == null) {
-                builder.header("originator", signIn.originator());
+        signInHeaders(provider, token, signIn.originator()).forEach((name, value) -> {
+            if (name.equals("anthropic-beta")) {
+                builder.header(name, mergedBetas(request.headers(name)));
+            } else if (!name.equals("originator") || request.header(name) == null) {
+                builder.header(name, value);
             }
-        } else if (provider == ProviderId.ANTHROPIC) {
+        });
+        if (provider == ProviderId.ANTHROPIC) {
             builder.removeHeader("x-api-key");
-            builder.header("anthropic-beta", mergedBetas(request.headers("anthropic-beta")));
         }
         if (request.header("User-Agent") == null) {
             builder.header("User-Agent", signIn.userAgent());
         }
         return builder.build();
+    }
+
+    /**
+     * What a request to {@code provider} with a sign-in token needs besides the bearer: OpenAI's
+     * workspace ({@code ChatGPT-Account-ID}) and originator, Anthropic's OAuth beta.
+     */
+    static java.util.Map<String, String> signInHeaders(ProviderId provider, OAuthToken token, String originator) {
+        java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+        if (provider == ProviderId.OPENAI) {
+            token.idTokenClaims().flatMap(claims -> claims.accountIdIfKnown())
+                    .ifPresent(account -> headers.put("ChatGPT-Account-ID", account));
+            headers.put("originator", originator);
+        } else if (provider == ProviderId.ANTHROPIC) {
+            headers.put("anthropic-beta", ProviderApiSettings.ANTHROPIC_OAUTH_BETA);
+        }
+        return headers;
     }
 
     private static Request.Builder withBearer(Request.Builder builder, Secret token) {

@@ -63,6 +63,11 @@ public final class ProviderInterceptors {
                 Optional.of(pinned.key(AuthType.OAUTH)), originator(provider), http.userAgent()));
     }
 
+    /** What a request to {@code provider} with {@code token} needs besides the bearer, as the interceptor adds it. */
+    public java.util.Map<String, String> headersFor(ProviderId provider, ai.maestro.auth.domain.OAuthToken token) {
+        return ProviderAuthInterceptor.signInHeaders(provider, token, originator(provider));
+    }
+
     private Optional<Account> defaultAccount(ProviderId provider) {
         try {
             return Optional.of(logins.accounts().resolve(provider, Optional.empty()));

@@ -20,13 +20,8 @@ public interface TokenEndpointPort {
     /** RFC 6749 §4.1.3 with the PKCE verifier. Sent at most once: a code is single-use. */
     TokenResponse exchangeAuthorizationCode(ProviderConfig config, AuthorizationSession session, AuthorizationCode code);
 
-    /** RFC 6749 §6. The provider may rotate the refresh token. */
-    default TokenResponse refresh(ProviderConfig config, Secret refreshToken) {
-        return refresh(config, refreshToken, answer -> { });
-    }
-
     /**
-     * RFC 6749 §6, handing a successful answer's body to {@code receipt} the moment its last byte has
+     * RFC 6749 §6 (the provider may rotate the refresh token), handing a successful answer's body to {@code receipt} the moment its last byte has
      * arrived, before anything else is done with it: once the provider has answered, the old refresh
      * token is spent, and a process that dies before the new one is durable logs the account out.
      */

@@ -1,19 +1,10 @@
-package ai.maestro.auth.app.cli;
+package ai.maestro.auth.domain.error;
 
-import ai.maestro.auth.domain.error.AuthException;
-import ai.maestro.auth.domain.error.AuthorizationDeniedException;
-import ai.maestro.auth.domain.error.CallbackPortInUseException;
-import ai.maestro.auth.domain.error.ConfigurationException;
-import ai.maestro.auth.domain.error.CredentialStoreException;
-import ai.maestro.auth.domain.error.InvalidCallbackException;
-import ai.maestro.auth.domain.error.InvalidTokenResponseException;
-import ai.maestro.auth.domain.error.LoginAbortedException;
-import ai.maestro.auth.domain.error.NotLoggedInException;
-import ai.maestro.auth.domain.error.OAuthErrorException;
-import ai.maestro.auth.domain.error.ProviderUnavailableException;
-import ai.maestro.auth.domain.error.ReloginRequiredException;
 
-/** Exit codes scripts can branch on (documented in the README). */
+/**
+ * The exit codes of the command line (documented in the README), which scripts branch on; the token
+ * host for child processes answers failures with the same numbers.
+ */
 public final class ExitCodes {
     public static final int OK = 0;
     public static final int INTERNAL_ERROR = 1;
