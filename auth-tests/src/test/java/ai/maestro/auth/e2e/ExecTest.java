@@ -119,6 +119,34 @@ class ExecTest extends OnAUsersMachine {
         assertEquals(0, machine.fake.reusedRefreshTokens.get());
     }
 
+    /** The secret travels in the child's environment only: no command line, no verbose log, no output. */
+    @Test
+    void theSecretIsInNoCommandLineAndNoVerboseOutput() throws Exception {
+        machine.cliLogin();
+        java.nio.file.Path kept = home.resolve("secret-seen-by-child");
+        machine.env.put("KEEP", kept.toString());
+        String script = "printf %s \"$MAESTRO_AUTH_SECRET\" > \"$KEEP\"; curl -sf -o /dev/null -H \"Authorization:"
+                + " Bearer wrong\" \"$MAESTRO_AUTH_URL/v1/token/openai\"; echo ready; sleep 2";
+        try (CliProcess exec = CliProcess.start(machine.env, "--verbose", "exec", "openai", "--", "bash", "-c",
+                script)) {
+            for (int i = 0; i < 600 && !exec.out().contains("ready"); i++) {
+                Thread.sleep(50);
+            }
+            String secret = java.nio.file.Files.readString(kept);
+            assertEquals(43, secret.length(), "256 bits, base64url");
+            StringBuilder commandLines = new StringBuilder();
+            ProcessHandle.of(exec.pid()).ifPresent(process -> {
+                commandLines.append(process.info().commandLine().orElse(""));
+                process.descendants().forEach(child -> commandLines.append(child.info().commandLine().orElse("")));
+            });
+            assertTrue(commandLines.length() > 0, "the processes were seen");
+            assertFalse(commandLines.toString().contains(secret), "the secret is on a command line");
+            assertEquals(0, exec.exitCode(60), exec.all());
+            assertFalse(exec.all().contains(secret), "the secret is in the output: " + exec.all());
+            assertTrue(exec.err().contains("unauthorized"), "the refusal is in the verbose log: " + exec.err());
+        }
+    }
+
     @Test
     void theChildsExitCodeIsExecsAndSigtermReachesTheChild() throws Exception {
         machine.cliLogin();

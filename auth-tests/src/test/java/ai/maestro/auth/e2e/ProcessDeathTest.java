@@ -110,7 +110,8 @@ class ProcessDeathTest extends OnAUsersMachine {
             if (!Files.exists(file)) {
                 continue;
             }
-            for (String line : Files.readAllLines(file).subList(1, Files.readAllLines(file).size())) {
+            List<String> lines = Files.readAllLines(file);
+            for (String line : lines.subList(1, lines.size())) {
                 String[] fields = line.trim().split("\\s+");
                 if (fields.length > 9 && fields[3].equals("0A") && held.contains(fields[9])) {
                     listening.add(fields[1] + " inode " + fields[9]);

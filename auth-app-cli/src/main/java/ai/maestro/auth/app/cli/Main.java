@@ -23,6 +23,11 @@ public final class Main {
             System.setProperty(LOG_LEVEL, "off");
         }
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        // The command line binds no method interceptors: Guice need not generate classes at run time,
+        // whose definer calls sun.misc.Unsafe (four WARNING lines on JDK 24+, and start-up time).
+        if (System.getProperty("guice_bytecode_gen_option") == null) {
+            System.setProperty("guice_bytecode_gen_option", "DISABLED");
+        }
         // SIGTERM (a container stop) or SIGINT (Ctrl-C) during a refresh: the provider rotates the
         // refresh token on receipt, so its answer is made durable (2 s at most) before the JVM exits
         // (143 or 130, as any process stopped by those signals).

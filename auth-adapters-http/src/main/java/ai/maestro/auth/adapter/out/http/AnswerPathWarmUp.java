@@ -1,24 +1,29 @@
 package ai.maestro.auth.adapter.out.http;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Proxy;
-import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import javax.net.SocketFactory;
+import okhttp3.ConnectionPool;
 import okhttp3.FormBody;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 
 /**
- * One token request and answer over loopback, to a listener of this process that lives for that
- * exchange, before a refresh token is sent: in a fresh process OkHttp's code that reads an answer
- * (status line, headers, body) runs for the first time when the provider's answer arrives, and
- * loading it then costs milliseconds in which a kill loses the rotation. Nothing leaves the machine.
+ * One made-up token request and answer through OkHttp before a refresh token is sent: in a fresh
+ * process, OkHttp's code that reads an answer (status line, headers, body) would otherwise run for
+ * the first time when the provider's answer arrives, and loading it then costs milliseconds in which
+ * a kill loses the rotation. The "connection" is a socket in memory that answers from a buffer:
+ * nothing listens, nothing is sent anywhere.
  */
 final class AnswerPathWarmUp {
     private static final Duration BOUND = Duration.ofSeconds(2);
@@ -28,22 +33,28 @@ final class AnswerPathWarmUp {
 
     /** Sends one made-up token request with {@code client}'s settings and hands the answer to {@code reader}. */
     static void run(OkHttpClient client, byte[] answer, AnswerReader reader) throws IOException {
-        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            listener.setSoTimeout((int) BOUND.toMillis());
-            Thread server = new Thread(() -> answerOnce(listener, answer), "maestro-auth-warm-up");
-            server.setDaemon(true);
-            server.start();
-            OkHttpClient direct = client.newBuilder().proxy(Proxy.NO_PROXY).callTimeout(BOUND).build();
-            Request request = new Request.Builder()
-                    .url("http://127.0.0.1:" + listener.getLocalPort() + "/oauth/token")
-                    .post(new FormBody.Builder().add("grant_type", "refresh_token").build())
-                    .header("Accept", "application/json")
-                    .tag(Marker.class, Marker.INSTANCE)
-                    .build();
-            try (Response response = direct.newCall(request).execute()) {
-                reader.read(response);
-            }
+        byte[] wire = concat(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n"
+                + "Connection: close\r\nContent-Length: " + answer.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII),
+                answer);
+        OkHttpClient inMemory = client.newBuilder().proxy(Proxy.NO_PROXY).socketFactory(new CannedSockets(wire))
+                .connectionPool(new ConnectionPool(0, 1, java.util.concurrent.TimeUnit.SECONDS))
+                .callTimeout(BOUND).build();
+        Request request = new Request.Builder()
+                .url("http://127.0.0.1:9/oauth/token")
+                .post(new FormBody.Builder().add("grant_type", "refresh_token").build())
+                .header("Accept", "application/json")
+                .tag(Marker.class, Marker.INSTANCE)
+                .build();
+        try (Response response = inMemory.newCall(request).execute()) {
+            reader.read(response);
         }
+    }
+
+    private static byte[] concat(byte[] head, byte[] body) {
+        byte[] both = new byte[head.length + body.length];
+        System.arraycopy(head, 0, both, 0, head.length);
+        System.arraycopy(body, 0, both, head.length, body.length);
+        return both;
     }
 
     /** Marks the warm-up's request, which the request log leaves out: it is nobody's request. */
@@ -60,37 +71,112 @@ final class AnswerPathWarmUp {
         void read(Response response) throws IOException;
     }
 
-    private static void answerOnce(ServerSocket listener, byte[] answer) {
-        try (Socket socket = listener.accept()) {
-            socket.setSoTimeout((int) BOUND.toMillis());
-            socket.setTcpNoDelay(true);
-            skipRequest(socket.getInputStream());
-            OutputStream out = socket.getOutputStream();
-            out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n"
-                    + "Connection: close\r\nContent-Length: " + answer.length + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.write(answer);
-            out.flush();
-        } catch (IOException ignored) {
-            // Only a warm-up: the client's call fails within its bound and the refresh goes on.
+    /** Sockets that connect to nothing, swallow what is written and answer {@code wire}. */
+    private static final class CannedSockets extends SocketFactory {
+        private final byte[] wire;
+
+        CannedSockets(byte[] wire) {
+            this.wire = wire;
+        }
+
+        @Override
+        public Socket createSocket() {
+            return new CannedSocket(wire);
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            throw new IOException("only unconnected sockets");
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress local, int localPort) throws IOException {
+            throw new IOException("only unconnected sockets");
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
+            throw new IOException("only unconnected sockets");
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port, InetAddress local, int localPort) throws IOException {
+            throw new IOException("only unconnected sockets");
         }
     }
 
-    /** Reads the request's head and its (form) body, whose length the head gives. */
-    private static void skipRequest(InputStream in) throws IOException {
-        StringBuilder head = new StringBuilder();
-        int c;
-        while ((c = in.read()) != -1) {
-            head.append((char) c);
-            if (head.length() >= 4 && head.lastIndexOf("\r\n\r\n") == head.length() - 4) {
-                break;
-            }
+    private static final class CannedSocket extends Socket {
+        private final InputStream in;
+        private final OutputStream out = OutputStream.nullOutputStream();
+        private volatile boolean closed;
+
+        CannedSocket(byte[] wire) {
+            this.in = new ByteArrayInputStream(wire);
         }
-        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length:\\s*(\\d+)")
-                .matcher(head);
-        long remaining = length.find() ? Long.parseLong(length.group(1)) : 0;
-        while (remaining > 0 && in.read() != -1) {
-            remaining--;
+
+        @Override
+        public void connect(SocketAddress endpoint) {
+            // Nothing to connect to.
+        }
+
+        @Override
+        public void connect(SocketAddress endpoint, int timeout) {
+            // Nothing to connect to.
+        }
+
+        @Override
+        public InputStream getInputStream() {
+            return in;
+        }
+
+        @Override
+        public OutputStream getOutputStream() {
+            return out;
+        }
+
+        @Override
+        public boolean isConnected() {
+            return true;
+        }
+
+        @Override
+        public boolean isClosed() {
+            return closed;
+        }
+
+        @Override
+        public synchronized void close() {
+            closed = true;
+        }
+
+        @Override
+        public boolean isInputShutdown() {
+            return closed;
+        }
+
+        @Override
+        public boolean isOutputShutdown() {
+            return closed;
+        }
+
+        @Override
+        public void setSoTimeout(int timeout) {
+            // Reads never block.
+        }
+
+        @Override
+        public int getSoTimeout() {
+            return 0;
+        }
+
+        @Override
+        public InetAddress getInetAddress() {
+            return InetAddress.getLoopbackAddress();
+        }
+
+        @Override
+        public SocketAddress getRemoteSocketAddress() {
+            return new InetSocketAddress(InetAddress.getLoopbackAddress(), 9);
         }
     }
 }
