@@ -58,7 +58,11 @@ class TokenHostTest extends OnAUsersMachine {
     @Test
     void onlyTheChildWithTheSecretItsOwnHostAndNoOriginGetsWhatItWasGranted() throws Exception {
         machine.cliLogin();
-        Injector injector = machine.injector();
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        Injector injector = com.google.inject.Guice.createInjector(new ai.maestro.auth.app.wiring.MaestroAuthModule(
+                ai.maestro.auth.app.wiring.MaestroAuthConfig.fromEnvironment(machine.env)),
+                binder -> binder.bind(io.micrometer.core.instrument.MeterRegistry.class).toInstance(registry));
         try (TokenHost host = injector.getInstance(TokenHosts.class).start(List.of(
                 new HostAnswers.Grant(ProviderId.OPENAI, Optional.empty())))) {
             String secret = host.environment().get(TokenHost.SECRET_VARIABLE);
@@ -104,6 +108,13 @@ class TokenHostTest extends OnAUsersMachine {
             assertTrue(none.body().contains("\"exit_code\":3") && none.body().contains("maestro-auth login openai"),
                     none.body());
             assertEquals(1, none.body().trim().lines().count());
+
+            // On the embedder's registry: what was served, and each refusal by its reason.
+            assertEquals(3.0, registry.get("maestro.auth.host.requests").tag("outcome", "served").counter().count());
+            assertEquals(2.0, registry.get("maestro.auth.host.requests").tag("outcome", "unauthorized").counter()
+                    .count());
+            assertEquals(1.0, registry.get("maestro.auth.host.requests").tag("outcome", "not_logged_in").counter()
+                    .count());
         }
     }
 
