@@ -35,8 +35,8 @@ public final class TokenHost implements AutoCloseable {
     /** The variables a child is given: its address and its secret. */
     public static final String URL_VARIABLE = "MAESTRO_AUTH_URL";
     public static final String SECRET_VARIABLE = "MAESTRO_AUTH_SECRET";
-    /** As many as the children's clients likely at once; each stalled client holds one for at most the request bound. */
-    static final int THREADS = 32;
+    /** Half of 32 clients at once: more threads only contend for 2 cores; a stalled client holds one for at most the request bound. */
+    static final int THREADS = 16;
     static final int REQUEST_SECONDS = 10;
     private static final String PREFIX = "/v1/token/";
 
