@@ -22,5 +22,5 @@ export MAESTRO_AUTH_CHAOS_SECONDS=$((minutes * 60))
 export MAESTRO_AUTH_CHAOS_LOOPS="$loops"
 export MAESTRO_AUTH_CHAOS_RESTART_PG=1
 mvn -B -q -DskipTests install >/dev/null
-mvn -B -pl auth-tests test -Dtest=ChaosTest -Dsurefire.failIfNoSpecifiedTests=false \
+mvn -B -pl auth-tests test -Dtest=ChaosTest -De2e.alone=none -Dsurefire.failIfNoSpecifiedTests=false \
   -Dsurefire.timeout=$((minutes * 60 + 600)) | grep -E '^chaos:|Tests run:|FAIL|expected' || true
