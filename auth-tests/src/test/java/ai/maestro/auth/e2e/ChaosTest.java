@@ -39,8 +39,8 @@ class ChaosTest extends OnAUsersMachine {
 
     @Test
     void killsCutsAndRestartsReuseNothingAndEveryCallThatWasNotKilledSucceedsQuietly() throws Exception {
-        int seconds = setting("MAESTRO_AUTH_CHAOS_SECONDS", 40);
-        int loopsPerMachine = setting("MAESTRO_AUTH_CHAOS_LOOPS", 1);
+        int seconds = setting("MAESTRO_AUTH_CHAOS_SECONDS", 30);
+        int loopsPerMachine = setting("MAESTRO_AUTH_CHAOS_LOOPS", 2);
         boolean restartPostgres = setting("MAESTRO_AUTH_CHAOS_RESTART_PG", 0) == 1;
         machine.onPostgres();
         FakeAuthorizationServer fake = machine.fake;
@@ -73,8 +73,13 @@ class ChaosTest extends OnAUsersMachine {
                             running.remove(cli);
                             calls.incrementAndGet();
                             if (!killed.contains(cli.pid()) && (code != 0 || !cli.err().isEmpty())) {
+                                java.util.regex.Matcher holder = java.util.regex.Pattern.compile("pid (\\d+)")
+                                        .matcher(cli.err());
+                                String about = holder.find() ? " [holder " + holder.group(1) + ": killed by the test "
+                                        + killed.contains(Long.parseLong(holder.group(1))) + ", running "
+                                        + ProcessHandle.of(Long.parseLong(holder.group(1))).isPresent() + "]" : "";
                                 failures.add(env.get("MAESTRO_AUTH_MACHINE_NAME") + " " + account + ": exit " + code
-                                        + " " + cli.err().trim());
+                                        + " " + cli.err().trim() + about);
                             }
                         } catch (Exception e) {
                             failures.add(e.toString());

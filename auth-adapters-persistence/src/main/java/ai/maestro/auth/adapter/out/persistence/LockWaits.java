@@ -46,6 +46,16 @@ final class LockWaits {
             return new Holder(pid, Optional.ofNullable(clientHost).filter(h -> !h.isBlank()), since);
         }
 
+        /**
+         * Whether the holder still runs on this machine: a process with its pid that did not start after
+         * it took the lock. A pid taken over by a newer process (pids wrap at 32,768 in many containers,
+         * and every thread takes one) is not the holder. The JDK knows start times to about a second.
+         */
+        boolean isRunningHere() {
+            return ProcessHandle.of(pid).filter(process -> since.isEmpty() || process.info().startInstant()
+                    .map(start -> !start.isAfter(since.get().plusSeconds(2))).orElse(true)).isPresent();
+        }
+
         private boolean isThisProcess() {
             return host.isEmpty() && pid == ProcessHandle.current().pid();
         }
@@ -54,7 +64,7 @@ final class LockWaits {
             if (isThisProcess()) {
                 return "Another thread of this process";
             }
-            boolean gone = host.isEmpty() && ProcessHandle.of(pid).isEmpty();
+            boolean gone = host.isEmpty() && !isRunningHere();
             return "maestro-auth process " + pid + host.map(h -> " on " + h).orElse("")
                     + (gone ? " (no longer running here: is the data directory shared with another machine?)" : "");
         }

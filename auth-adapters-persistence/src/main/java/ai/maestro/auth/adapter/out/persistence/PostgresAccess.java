@@ -252,7 +252,7 @@ final class PostgresAccess implements StoreAccess {
                     boolean here = holder != null && !machine.isEmpty() && holder.endsWith(" machine " + machine)
                             && java.util.Objects.equals(row.getString("holder_host"), row.getString("asking"));
                     Optional<LockWaits.Holder> parsed = LockWaits.Holder.parse(holder);
-                    if (!here || parsed.isEmpty() || ProcessHandle.of(parsed.get().pid()).isPresent()) {
+                    if (!here || parsed.isEmpty() || parsed.get().isRunningHere()) {
                         return Optional.empty();
                     }
                     holderId = row.getString("holder_id");
