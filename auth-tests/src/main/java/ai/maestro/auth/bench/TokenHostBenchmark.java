@@ -3,23 +3,12 @@ package ai.maestro.auth.bench;
 import ai.maestro.auth.adapter.in.host.HostAnswers;
 import ai.maestro.auth.adapter.in.host.TokenHost;
 import ai.maestro.auth.adapter.in.host.TokenHosts;
-import ai.maestro.auth.adapter.out.persistence.CredentialStores;
-import ai.maestro.auth.adapter.out.persistence.EncryptionKeys;
-import ai.maestro.auth.adapter.out.persistence.PersistenceSettings;
 import ai.maestro.auth.app.wiring.MaestroAuthConfig;
 import ai.maestro.auth.app.wiring.MaestroAuthModule;
-import ai.maestro.auth.domain.CredentialKey;
-import ai.maestro.auth.domain.OAuthToken;
 import ai.maestro.auth.domain.ProviderId;
-import ai.maestro.auth.domain.SavedAuthentication;
-import ai.maestro.auth.domain.Secret;
 import com.google.inject.Guice;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,15 +51,7 @@ public class TokenHostBenchmark {
 
     @Setup(Level.Trial)
     public void start() throws IOException {
-        Path home = Files.createTempDirectory("maestro-auth-host-bench");
-        SecureRandom random = new SecureRandom();
-        String key = EncryptionKeys.generate(random);
-        environment = Map.of("MAESTRO_AUTH_HOME", home.toString(), "MAESTRO_AUTH_ENCRYPTION_KEY", key);
-        Instant now = Instant.now();
-        OAuthToken token = new OAuthToken(Secret.of("a".repeat(1400)), Optional.of(Secret.of("r".repeat(60))),
-                Optional.empty(), "Bearer", List.of("openid"), Optional.of(now.plus(Duration.ofDays(1))), now);
-        CredentialStores.open(PersistenceSettings.embedded(home), EncryptionKeys.parse(key, "bench"), random)
-                .save(SavedAuthentication.fresh(CredentialKey.oauth(ProviderId.OPENAI, "acct-bench"), token, now));
+        environment = BenchStore.withOneSignIn("acct-bench");
         var injector = Guice.createInjector(new MaestroAuthModule(MaestroAuthConfig.fromEnvironment(environment)));
         host = injector.getInstance(TokenHosts.class).start(List.of(new HostAnswers.Grant(ProviderId.OPENAI,
                 Optional.empty())));

@@ -3,22 +3,10 @@ package ai.maestro.auth.bench;
 import ai.maestro.auth.adapter.in.host.HostAnswers;
 import ai.maestro.auth.adapter.in.host.TokenHost;
 import ai.maestro.auth.adapter.in.host.TokenHosts;
-import ai.maestro.auth.adapter.out.persistence.CredentialStores;
-import ai.maestro.auth.adapter.out.persistence.EncryptionKeys;
-import ai.maestro.auth.adapter.out.persistence.PersistenceSettings;
 import ai.maestro.auth.app.wiring.MaestroAuthConfig;
 import ai.maestro.auth.app.wiring.MaestroAuthModule;
-import ai.maestro.auth.domain.CredentialKey;
-import ai.maestro.auth.domain.OAuthToken;
 import ai.maestro.auth.domain.ProviderId;
-import ai.maestro.auth.domain.SavedAuthentication;
-import ai.maestro.auth.domain.Secret;
 import com.google.inject.Guice;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,16 +24,7 @@ public final class TokenHostLoad {
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
-        Path home = Files.createTempDirectory("maestro-auth-host-load");
-        SecureRandom random = new SecureRandom();
-        String key = EncryptionKeys.generate(random);
-        Map<String, String> environment = Map.of("MAESTRO_AUTH_HOME", home.toString(),
-                "MAESTRO_AUTH_ENCRYPTION_KEY", key);
-        Instant now = Instant.now();
-        OAuthToken token = new OAuthToken(Secret.of("a".repeat(1400)), Optional.of(Secret.of("r".repeat(60))),
-                Optional.empty(), "Bearer", List.of("openid"), Optional.of(now.plus(Duration.ofDays(1))), now);
-        CredentialStores.open(PersistenceSettings.embedded(home), EncryptionKeys.parse(key, "load"), random)
-                .save(SavedAuthentication.fresh(CredentialKey.oauth(ProviderId.OPENAI, "acct-load"), token, now));
+        Map<String, String> environment = BenchStore.withOneSignIn("acct-load");
         var injector = Guice.createInjector(new MaestroAuthModule(MaestroAuthConfig.fromEnvironment(environment)));
         try (TokenHost host = injector.getInstance(TokenHosts.class).start(List.of(new HostAnswers.Grant(
                 ProviderId.OPENAI, Optional.empty())))) {

@@ -24,15 +24,18 @@ final class ChildProcess {
         builder.environment().remove(TokenHost.URL_VARIABLE);
         builder.environment().remove(TokenHost.SECRET_VARIABLE);
         builder.environment().putAll(hostVariables);
+        // Handlers first: a signal that arrives while the child starts is passed on once it exists.
+        java.util.concurrent.CompletableFuture<Process> started = new java.util.concurrent.CompletableFuture<>();
+        for (String name : PASSED_ON) {
+            handle(name, () -> started.thenAccept(child -> passOn(child, name)));
+        }
         Process child;
         try {
             child = builder.start();
         } catch (IOException e) {
             throw new IOException("cannot run " + command.get(0) + " (" + e.getMessage() + ")", e);
         }
-        for (String name : PASSED_ON) {
-            handle(name, () -> passOn(child, name));
-        }
+        started.complete(child);
         return child.waitFor();
     }
 

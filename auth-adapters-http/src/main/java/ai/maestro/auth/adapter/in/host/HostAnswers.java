@@ -57,7 +57,7 @@ public final class HostAnswers {
     }
 
     Answer answer(String providerName, Optional<String> account, boolean text) {
-        Optional<Grant> grant = TokenHost.known(providerName).map(grants::get);
+        Optional<Grant> grant = ProviderId.parse(providerName).map(grants::get);
         if (grant.isEmpty()) {
             return refused("provider_not_granted", "This command was not given " + providerName + ".");
         }

@@ -1,7 +1,6 @@
 package ai.maestro.auth.adapter.in.host;
 
 import ai.maestro.auth.application.port.out.HostEvents;
-import ai.maestro.auth.domain.ProviderId;
 import ai.maestro.auth.domain.Secret;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -39,6 +38,8 @@ public final class TokenHost implements AutoCloseable {
     static final int THREADS = 16;
     static final int REQUEST_SECONDS = 10;
     private static final String PREFIX = "/v1/token/";
+    /** What may follow the prefix: a provider's name as the command line spells it. */
+    private static final java.util.regex.Pattern PROVIDER_NAME = java.util.regex.Pattern.compile("[a-z]{1,20}");
 
     static {
         // The JDK server's bounds are JVM-wide settings it reads once: set unless the embedder chose.
@@ -175,7 +176,7 @@ public final class TokenHost implements AutoCloseable {
             return null;
         }
         String name = path.substring(PREFIX.length());
-        return name.matches("[a-z]{1,20}") ? name : null;
+        return PROVIDER_NAME.matcher(name).matches() ? name : null;
     }
 
     private static Optional<String> query(HttpExchange exchange, String name) {
@@ -204,16 +205,6 @@ public final class TokenHost implements AutoCloseable {
                 out.write(body);
             }
         }
-    }
-
-    /** Only a provider this program knows is a provider at all. */
-    static Optional<ProviderId> known(String cliName) {
-        for (ProviderId id : ProviderId.values()) {
-            if (id.cliName().equals(cliName)) {
-                return Optional.of(id);
-            }
-        }
-        return Optional.empty();
     }
 
     @Override
