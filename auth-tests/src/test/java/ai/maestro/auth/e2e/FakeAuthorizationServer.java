@@ -386,6 +386,8 @@ final class FakeAuthorizationServer extends Dispatcher implements AutoCloseable 
 
     /** Refresh requests at the server, from arrival until the answer's last byte has left. */
     final AtomicInteger refreshesInFlight = new AtomicInteger();
+    /** How long after its answer's last byte a refresh still counts as in flight (0: not at all). */
+    volatile Duration inFlightAfterAnswer = Duration.ZERO;
     /** While set, refresh requests that arrive wait before they are handled (a killer sparing requests in flight). */
     volatile boolean holdNewRefreshes;
 
@@ -412,6 +414,8 @@ final class FakeAuthorizationServer extends Dispatcher implements AutoCloseable 
         }
         java.util.function.LongConsumer sent = refreshAnswerSent;
         return answer.newBuilder().body(new SentBody(answer.getBody(), at -> {
+            // The client still holds the connection while it reads and keeps the answer.
+            java.util.concurrent.locks.LockSupport.parkNanos(inFlightAfterAnswer.toNanos());
             refreshesInFlight.decrementAndGet();
             if (sent != null) {
                 sent.accept(at);
