@@ -1,6 +1,6 @@
 package ai.maestro.auth.testing;
 
-import ai.maestro.auth.application.port.out.CredentialStorePort;
+import ai.maestro.auth.application.port.outbound.CredentialStorePort;
 import ai.maestro.auth.domain.Account;
 import ai.maestro.auth.domain.CredentialKey;
 import ai.maestro.auth.domain.CredentialSummary;

@@ -1,10 +1,10 @@
 package ai.maestro.auth.bench;
 
-import ai.maestro.auth.adapter.out.persistence.CredentialStores;
-import ai.maestro.auth.adapter.out.persistence.EncryptionKeys;
-import ai.maestro.auth.adapter.out.persistence.JdbiCredentialStore;
-import ai.maestro.auth.adapter.out.persistence.PersistenceSettings;
-import ai.maestro.auth.application.port.out.TokenEndpointPort;
+import ai.maestro.auth.adapter.outbound.persistence.CredentialStores;
+import ai.maestro.auth.adapter.outbound.persistence.EncryptionKeys;
+import ai.maestro.auth.adapter.outbound.persistence.JdbiCredentialStore;
+import ai.maestro.auth.adapter.outbound.persistence.PersistenceSettings;
+import ai.maestro.auth.application.port.outbound.TokenEndpointPort;
 import ai.maestro.auth.application.service.AccessTokenService;
 import ai.maestro.auth.application.service.OAuthService;
 import ai.maestro.auth.application.service.TokenLifecyclePolicy;

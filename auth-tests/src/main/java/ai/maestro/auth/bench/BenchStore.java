@@ -1,8 +1,8 @@
 package ai.maestro.auth.bench;
 
-import ai.maestro.auth.adapter.out.persistence.CredentialStores;
-import ai.maestro.auth.adapter.out.persistence.EncryptionKeys;
-import ai.maestro.auth.adapter.out.persistence.PersistenceSettings;
+import ai.maestro.auth.adapter.outbound.persistence.CredentialStores;
+import ai.maestro.auth.adapter.outbound.persistence.EncryptionKeys;
+import ai.maestro.auth.adapter.outbound.persistence.PersistenceSettings;
 import ai.maestro.auth.domain.CredentialKey;
 import ai.maestro.auth.domain.OAuthToken;
 import ai.maestro.auth.domain.ProviderId;

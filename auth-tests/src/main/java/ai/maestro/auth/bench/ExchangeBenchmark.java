@@ -1,8 +1,8 @@
 package ai.maestro.auth.bench;
 
-import ai.maestro.auth.adapter.out.http.HttpSettings;
-import ai.maestro.auth.adapter.out.http.OkHttpClients;
-import ai.maestro.auth.adapter.out.http.OkHttpTokenEndpoint;
+import ai.maestro.auth.adapter.outbound.http.HttpSettings;
+import ai.maestro.auth.adapter.outbound.http.OkHttpClients;
+import ai.maestro.auth.adapter.outbound.http.OkHttpTokenEndpoint;
 import ai.maestro.auth.domain.AuthorizationCode;
 import ai.maestro.auth.domain.AuthorizationSession;
 import ai.maestro.auth.domain.OAuthToken;

@@ -1,7 +1,7 @@
 package ai.maestro.auth.bench;
 
-import ai.maestro.auth.application.port.out.CredentialStorePort;
-import ai.maestro.auth.application.port.out.TokenEndpointPort;
+import ai.maestro.auth.application.port.outbound.CredentialStorePort;
+import ai.maestro.auth.application.port.outbound.TokenEndpointPort;
 import ai.maestro.auth.application.service.OAuthService;
 import ai.maestro.auth.domain.ProviderId;
 import ai.maestro.auth.domain.config.ProviderConfigs;

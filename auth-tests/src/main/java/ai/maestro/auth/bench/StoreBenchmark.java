@@ -1,9 +1,9 @@
 package ai.maestro.auth.bench;
 
-import ai.maestro.auth.adapter.out.persistence.CredentialStores;
-import ai.maestro.auth.adapter.out.persistence.EncryptionKeys;
-import ai.maestro.auth.adapter.out.persistence.JdbiCredentialStore;
-import ai.maestro.auth.adapter.out.persistence.PersistenceSettings;
+import ai.maestro.auth.adapter.outbound.persistence.CredentialStores;
+import ai.maestro.auth.adapter.outbound.persistence.EncryptionKeys;
+import ai.maestro.auth.adapter.outbound.persistence.JdbiCredentialStore;
+import ai.maestro.auth.adapter.outbound.persistence.PersistenceSettings;
 import ai.maestro.auth.domain.AuthType;
 import ai.maestro.auth.domain.OAuthToken;
 import ai.maestro.auth.domain.ProviderId;

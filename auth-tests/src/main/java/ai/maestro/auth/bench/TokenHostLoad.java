@@ -1,8 +1,8 @@
 package ai.maestro.auth.bench;
 
-import ai.maestro.auth.adapter.in.host.HostAnswers;
-import ai.maestro.auth.adapter.in.host.TokenHost;
-import ai.maestro.auth.adapter.in.host.TokenHosts;
+import ai.maestro.auth.adapter.inbound.host.HostAnswers;
+import ai.maestro.auth.adapter.inbound.host.TokenHost;
+import ai.maestro.auth.adapter.inbound.host.TokenHosts;
 import ai.maestro.auth.app.wiring.MaestroAuthConfig;
 import ai.maestro.auth.app.wiring.MaestroAuthModule;
 import ai.maestro.auth.domain.ProviderId;

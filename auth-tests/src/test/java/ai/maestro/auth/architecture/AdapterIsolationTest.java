@@ -10,10 +10,10 @@ import com.tngtech.archunit.lang.ArchRule;
 /** Adapters plug into the domain's ports and know nothing of each other, of the CLI or of Guice. */
 @AnalyzeClasses(packages = "ai.maestro.auth", importOptions = {ImportOption.DoNotIncludeTests.class, ProductionCodeOnly.class})
 class AdapterIsolationTest {
-    private static final String HTTP = "ai.maestro.auth.adapter.out.http..";
-    private static final String CALLBACK = "ai.maestro.auth.adapter.in.callback..";
-    private static final String HOST = "ai.maestro.auth.adapter.in.host..";
-    private static final String PERSISTENCE = "ai.maestro.auth.adapter.out.persistence..";
+    private static final String HTTP = "ai.maestro.auth.adapter.outbound.http..";
+    private static final String CALLBACK = "ai.maestro.auth.adapter.inbound.callback..";
+    private static final String HOST = "ai.maestro.auth.adapter.inbound.host..";
+    private static final String PERSISTENCE = "ai.maestro.auth.adapter.outbound.persistence..";
     private static final String APP = "ai.maestro.auth.app..";
 
     @ArchTest

@@ -18,7 +18,7 @@ import com.tngtech.archunit.lang.SimpleConditionEvent;
  */
 @AnalyzeClasses(packages = "ai.maestro.auth", importOptions = {ImportOption.DoNotIncludeTests.class, ProductionCodeOnly.class})
 class PortShapeTest {
-    private static final String PORTS = "ai.maestro.auth.application.port.out..";
+    private static final String PORTS = "ai.maestro.auth.application.port.outbound..";
     /** More than this and a port is doing several jobs. */
     private static final int MOST_METHODS = 8;
 

@@ -190,7 +190,7 @@ class AccountsTest extends OnAUsersMachine {
                 java.util.Optional.of(ai.maestro.auth.domain.Secret.of("rt-from-before-accounts")),
                 java.util.Optional.of(ai.maestro.auth.domain.Secret.of(idToken)), "Bearer", List.of(),
                 java.util.Optional.of(now.plusSeconds(3600)), now);
-        ai.maestro.auth.adapter.out.persistence.StoreBeforeAccounts.write(machine.data, machine.env, old);
+        ai.maestro.auth.adapter.outbound.persistence.StoreBeforeAccounts.write(machine.data, machine.env, old);
 
         assertEquals("at-from-before-accounts", token());
         JsonNode rows = status();

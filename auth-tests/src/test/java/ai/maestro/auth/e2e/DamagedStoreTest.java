@@ -3,7 +3,7 @@ package ai.maestro.auth.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.maestro.auth.application.port.out.CredentialStorePort;
+import ai.maestro.auth.application.port.outbound.CredentialStorePort;
 import ai.maestro.auth.domain.OAuthToken;
 import ai.maestro.auth.domain.error.CredentialStoreException;
 import java.nio.channels.FileChannel;

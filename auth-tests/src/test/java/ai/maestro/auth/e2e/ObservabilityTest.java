@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.maestro.auth.adapter.out.http.ProviderInterceptors;
+import ai.maestro.auth.adapter.outbound.http.ProviderInterceptors;
 import ai.maestro.auth.app.wiring.MaestroAuthConfig;
 import ai.maestro.auth.app.wiring.MaestroAuthModule;
 import ai.maestro.auth.application.service.AccessTokenService;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.maestro.auth.adapter.out.http.ProviderInterceptors;
+import ai.maestro.auth.adapter.outbound.http.ProviderInterceptors;
 import ai.maestro.auth.application.service.OAuthService;
 import ai.maestro.auth.domain.AuthType;
 import ai.maestro.auth.domain.ProviderId;

@@ -3,10 +3,10 @@ package ai.maestro.auth.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.maestro.auth.adapter.in.callback.LoopbackCallbackReceiver;
+import ai.maestro.auth.adapter.inbound.callback.LoopbackCallbackReceiver;
 import ai.maestro.auth.app.wiring.MaestroAuthConfig;
 import ai.maestro.auth.app.wiring.MaestroAuthModule;
-import ai.maestro.auth.application.port.out.CredentialStorePort;
+import ai.maestro.auth.application.port.outbound.CredentialStorePort;
 import ai.maestro.auth.application.service.OAuthService;
 import ai.maestro.auth.domain.AuthType;
 import ai.maestro.auth.domain.OAuthToken;

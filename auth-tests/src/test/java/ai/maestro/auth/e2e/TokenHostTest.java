@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.maestro.auth.adapter.in.host.HostAnswers;
-import ai.maestro.auth.adapter.in.host.TokenHost;
-import ai.maestro.auth.adapter.in.host.TokenHosts;
+import ai.maestro.auth.adapter.inbound.host.HostAnswers;
+import ai.maestro.auth.adapter.inbound.host.TokenHost;
+import ai.maestro.auth.adapter.inbound.host.TokenHosts;
 import ai.maestro.auth.domain.ProviderId;
 import com.google.inject.Injector;
 import java.io.ByteArrayOutputStream;

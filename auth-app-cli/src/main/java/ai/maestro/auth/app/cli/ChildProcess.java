@@ -1,6 +1,6 @@
 package ai.maestro.auth.app.cli;
 
-import ai.maestro.auth.adapter.in.host.TokenHost;
+import ai.maestro.auth.adapter.inbound.host.TokenHost;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;

@@ -1,10 +1,10 @@
 package ai.maestro.auth.app.cli;
 
 import ai.maestro.auth.domain.error.ExitCodes;
-import ai.maestro.auth.adapter.out.http.NetworkSettings;
-import ai.maestro.auth.adapter.out.http.ProviderApiSettings;
-import ai.maestro.auth.adapter.out.persistence.EncryptionKeys;
-import ai.maestro.auth.adapter.out.persistence.PersistenceSettings;
+import ai.maestro.auth.adapter.outbound.http.NetworkSettings;
+import ai.maestro.auth.adapter.outbound.http.ProviderApiSettings;
+import ai.maestro.auth.adapter.outbound.persistence.EncryptionKeys;
+import ai.maestro.auth.adapter.outbound.persistence.PersistenceSettings;
 import ai.maestro.auth.app.wiring.MaestroAuthConfig;
 import ai.maestro.auth.domain.ProviderId;
 import ai.maestro.auth.domain.config.ConfigProblem;
@@ -46,9 +46,9 @@ final class ConfigCommand extends Subcommand {
         row(out, EncryptionKeys.VARIABLE, env.containsKey(EncryptionKeys.VARIABLE) ? "***"
                 : persistence.dataDirectory().resolve(EncryptionKeys.KEY_FILE) + " (key file)",
                 source(env, EncryptionKeys.VARIABLE));
-        row(out, ai.maestro.auth.adapter.out.persistence.KeySource.VARIABLE,
-                ai.maestro.auth.adapter.out.persistence.CredentialStores.keyPlace(persistence, env),
-                source(env, ai.maestro.auth.adapter.out.persistence.KeySource.VARIABLE));
+        row(out, ai.maestro.auth.adapter.outbound.persistence.KeySource.VARIABLE,
+                ai.maestro.auth.adapter.outbound.persistence.CredentialStores.keyPlace(persistence, env),
+                source(env, ai.maestro.auth.adapter.outbound.persistence.KeySource.VARIABLE));
         List<ConfigProblem> problems = new ArrayList<>(providers.problems());
         problems.addAll(context.config().problems());
         MaestroAuthConfig config = context.config();

@@ -1,8 +1,8 @@
 package ai.maestro.auth.app.cli;
 
-import ai.maestro.auth.adapter.in.host.HostAnswers;
-import ai.maestro.auth.adapter.in.host.TokenHost;
-import ai.maestro.auth.adapter.in.host.TokenHosts;
+import ai.maestro.auth.adapter.inbound.host.HostAnswers;
+import ai.maestro.auth.adapter.inbound.host.TokenHost;
+import ai.maestro.auth.adapter.inbound.host.TokenHosts;
 import ai.maestro.auth.application.service.OAuthService;
 import ai.maestro.auth.domain.AuthType;
 import ai.maestro.auth.domain.ProviderId;

@@ -1,10 +1,10 @@
 package ai.maestro.auth.app.cli;
 
 import ai.maestro.auth.domain.error.ExitCodes;
-import ai.maestro.auth.adapter.out.persistence.PersistenceSettings;
+import ai.maestro.auth.adapter.outbound.persistence.PersistenceSettings;
 import ai.maestro.auth.application.service.AccessTokenService;
-import ai.maestro.auth.application.port.out.AuthEvents;
-import ai.maestro.auth.application.port.out.CallbackListeners;
+import ai.maestro.auth.application.port.outbound.AuthEvents;
+import ai.maestro.auth.application.port.outbound.CallbackListeners;
 import ai.maestro.auth.application.service.LoginService;
 import ai.maestro.auth.application.service.OAuthService;
 import ai.maestro.auth.domain.Account;

@@ -53,7 +53,7 @@ final class LogoutCommand extends ProviderSubcommand {
             report(context, name + (accounts.size() > 1 ? " (" + each.label() + ")" : ""), logout.revocation());
             deleted |= logout.deleted();
             if (logout.deleted()) {
-                context.get(ai.maestro.auth.application.port.out.AuthEvents.class).loggedOut(each.key(AuthType.OAUTH));
+                context.get(ai.maestro.auth.application.port.outbound.AuthEvents.class).loggedOut(each.key(AuthType.OAUTH));
             }
         }
         context.out().println(!deleted ? "Nothing was stored for " + name + "."

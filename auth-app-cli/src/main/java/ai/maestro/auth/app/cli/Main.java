@@ -1,6 +1,6 @@
 package ai.maestro.auth.app.cli;
 
-import ai.maestro.auth.adapter.out.persistence.AnswersInFlight;
+import ai.maestro.auth.adapter.outbound.persistence.AnswersInFlight;
 import ai.maestro.auth.app.wiring.MaestroAuthConfig;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

@@ -1,8 +1,8 @@
 package ai.maestro.auth.app.cli;
 
 import ai.maestro.auth.domain.error.ExitCodes;
-import ai.maestro.auth.adapter.out.persistence.CredentialStores;
-import ai.maestro.auth.adapter.out.persistence.JdbiCredentialStore;
+import ai.maestro.auth.adapter.outbound.persistence.CredentialStores;
+import ai.maestro.auth.adapter.outbound.persistence.JdbiCredentialStore;
 import java.security.SecureRandom;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,7 +1,7 @@
 package ai.maestro.auth.app.cli;
 
 import ai.maestro.auth.app.wiring.MaestroAuthConfig;
-import ai.maestro.auth.application.port.out.CredentialStorePort;
+import ai.maestro.auth.application.port.outbound.CredentialStorePort;
 import ai.maestro.auth.domain.SavedAuthentication;
 import ai.maestro.auth.domain.TokenResponse;
 import java.io.BufferedReader;

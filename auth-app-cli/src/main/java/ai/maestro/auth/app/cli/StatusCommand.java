@@ -107,7 +107,7 @@ final class StatusCommand extends Subcommand {
             printTable(context.out(), rows, now);
             // Where the key is, and why: a keyring that did not answer is never a silent fallback.
             context.out().println("Encryption key: " + Terminal.safe(context.get(
-                    ai.maestro.auth.adapter.out.persistence.JdbiCredentialStore.class).keySource().describe()));
+                    ai.maestro.auth.adapter.outbound.persistence.JdbiCredentialStore.class).keySource().describe()));
         }
         return rows.isEmpty() ? ExitCodes.NOT_LOGGED_IN : ExitCodes.OK;
     }

@@ -1,8 +1,8 @@
 package ai.maestro.auth.app.cli;
 
 import ai.maestro.auth.domain.error.ExitCodes;
-import ai.maestro.auth.adapter.out.http.ProviderApiClient;
-import ai.maestro.auth.adapter.out.http.UsageReport;
+import ai.maestro.auth.adapter.outbound.http.ProviderApiClient;
+import ai.maestro.auth.adapter.outbound.http.UsageReport;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;

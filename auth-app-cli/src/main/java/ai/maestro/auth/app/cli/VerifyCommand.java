@@ -1,7 +1,7 @@
 package ai.maestro.auth.app.cli;
 
 import ai.maestro.auth.domain.error.ExitCodes;
-import ai.maestro.auth.adapter.out.http.ProviderApiClient;
+import ai.maestro.auth.adapter.outbound.http.ProviderApiClient;
 import ai.maestro.auth.domain.AuthType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

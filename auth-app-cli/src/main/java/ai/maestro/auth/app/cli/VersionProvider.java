@@ -1,6 +1,6 @@
 package ai.maestro.auth.app.cli;
 
-import ai.maestro.auth.adapter.out.http.HttpSettings;
+import ai.maestro.auth.adapter.outbound.http.HttpSettings;
 import picocli.CommandLine.IVersionProvider;
 
 /** {@code --version}. */

@@ -1,6 +1,6 @@
 package ai.maestro.auth.app.observe;
 
-import ai.maestro.auth.application.port.out.AuthEvents;
+import ai.maestro.auth.application.port.outbound.AuthEvents;
 import ai.maestro.auth.domain.CredentialKey;
 import ai.maestro.auth.domain.ProviderId;
 import ai.maestro.auth.domain.RefreshRecord;
@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.List;
 
 /** Tells every one of {@code sinks}; one that throws never keeps the others from hearing, nor the caller from going on. */
-public record BothEvents(List<AuthEvents> sinks) implements AuthEvents, ai.maestro.auth.application.port.out.HostEvents {
+public record BothEvents(List<AuthEvents> sinks) implements AuthEvents, ai.maestro.auth.application.port.outbound.HostEvents {
     public BothEvents {
         sinks = List.copyOf(sinks);
     }
@@ -64,9 +64,9 @@ public record BothEvents(List<AuthEvents> sinks) implements AuthEvents, ai.maest
         eachHost(s -> s.hostStopped(port));
     }
 
-    private void eachHost(java.util.function.Consumer<ai.maestro.auth.application.port.out.HostEvents> event) {
+    private void eachHost(java.util.function.Consumer<ai.maestro.auth.application.port.outbound.HostEvents> event) {
         each(sink -> {
-            if (sink instanceof ai.maestro.auth.application.port.out.HostEvents host) {
+            if (sink instanceof ai.maestro.auth.application.port.outbound.HostEvents host) {
                 event.accept(host);
             }
         });

@@ -1,6 +1,6 @@
 package ai.maestro.auth.app.observe;
 
-import ai.maestro.auth.application.port.out.AuthEvents;
+import ai.maestro.auth.application.port.outbound.AuthEvents;
 import ai.maestro.auth.domain.CredentialKey;
 import ai.maestro.auth.domain.ProviderId;
 import ai.maestro.auth.domain.RefreshRecord;
@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * backend keeps them (SLF4J 2's fluent API), so that a log pipeline can count them. The account is
  * named by its lock name (provider and a hash of the id), never by its id or e-mail.
  */
-public final class LoggedEvents implements AuthEvents, ai.maestro.auth.application.port.out.HostEvents {
+public final class LoggedEvents implements AuthEvents, ai.maestro.auth.application.port.outbound.HostEvents {
     private static final Logger LOG = LoggerFactory.getLogger("ai.maestro.auth.events");
 
     @Override

@@ -1,6 +1,6 @@
 package ai.maestro.auth.app.observe;
 
-import ai.maestro.auth.application.port.out.CredentialStorePort;
+import ai.maestro.auth.application.port.outbound.CredentialStorePort;
 import ai.maestro.auth.domain.Account;
 import ai.maestro.auth.domain.CredentialKey;
 import ai.maestro.auth.domain.CredentialSummary;
@@ -162,7 +162,7 @@ public final class MeteredStore implements CredentialStorePort {
     }
 
     @Override
-    public java.util.Optional<ai.maestro.auth.application.port.out.RotationLog.RecordedAnswer> recordedAnswer(SavedAuthentication current) {
+    public java.util.Optional<ai.maestro.auth.application.port.outbound.RotationLog.RecordedAnswer> recordedAnswer(SavedAuthentication current) {
         return store.recordedAnswer(current);
     }
 

@@ -1,7 +1,7 @@
 package ai.maestro.auth.app.observe;
 
-import ai.maestro.auth.application.port.out.AuthEvents;
-import ai.maestro.auth.application.port.out.CredentialRows;
+import ai.maestro.auth.application.port.outbound.AuthEvents;
+import ai.maestro.auth.application.port.outbound.CredentialRows;
 import ai.maestro.auth.domain.CredentialKey;
 import ai.maestro.auth.domain.CredentialSummary;
 import ai.maestro.auth.domain.ProviderId;
@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
  * decryption), at most once a second however often they are scraped, so that another process's
  * login or relogin mark shows within a second or two.
  */
-public final class MicrometerEvents implements AuthEvents, ai.maestro.auth.application.port.out.HostEvents {
+public final class MicrometerEvents implements AuthEvents, ai.maestro.auth.application.port.outbound.HostEvents {
     static final String REFRESH = "maestro.auth.refresh";
     static final String EXPIRY = "maestro.auth.token.expiry";
     static final String RELOGIN = "maestro.auth.relogin.required";

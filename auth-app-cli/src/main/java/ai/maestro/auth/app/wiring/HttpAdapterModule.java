@@ -1,14 +1,14 @@
 package ai.maestro.auth.app.wiring;
 
-import ai.maestro.auth.adapter.out.http.HttpSettings;
-import ai.maestro.auth.adapter.out.http.OkHttpClients;
-import ai.maestro.auth.adapter.out.http.OkHttpTokenEndpoint;
-import ai.maestro.auth.adapter.out.http.ProviderApiClient;
-import ai.maestro.auth.adapter.out.http.ProviderApiSettings;
-import ai.maestro.auth.adapter.out.http.ProviderInterceptors;
+import ai.maestro.auth.adapter.outbound.http.HttpSettings;
+import ai.maestro.auth.adapter.outbound.http.OkHttpClients;
+import ai.maestro.auth.adapter.outbound.http.OkHttpTokenEndpoint;
+import ai.maestro.auth.adapter.outbound.http.ProviderApiClient;
+import ai.maestro.auth.adapter.outbound.http.ProviderApiSettings;
+import ai.maestro.auth.adapter.outbound.http.ProviderInterceptors;
 import ai.maestro.auth.application.service.AccessTokenService;
 import ai.maestro.auth.application.service.OAuthService;
-import ai.maestro.auth.application.port.out.TokenEndpointPort;
+import ai.maestro.auth.application.port.outbound.TokenEndpointPort;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
@@ -45,9 +45,9 @@ public final class HttpAdapterModule extends AbstractModule {
     /** Token hosts for child processes: {@code injector.getInstance(TokenHosts.class).start(grants)}. */
     @Provides
     @Singleton
-    ai.maestro.auth.adapter.in.host.TokenHosts tokenHosts(AccessTokenService tokens, ProviderInterceptors interceptors,
-                                                          ai.maestro.auth.application.port.out.HostEvents events) {
-        return new ai.maestro.auth.adapter.in.host.TokenHosts(tokens, interceptors::headersFor, events);
+    ai.maestro.auth.adapter.inbound.host.TokenHosts tokenHosts(AccessTokenService tokens, ProviderInterceptors interceptors,
+                                                          ai.maestro.auth.application.port.outbound.HostEvents events) {
+        return new ai.maestro.auth.adapter.inbound.host.TokenHosts(tokens, interceptors::headersFor, events);
     }
 
     @Provides

@@ -1,6 +1,6 @@
 package ai.maestro.auth.app.wiring;
 
-import ai.maestro.auth.application.port.out.TokenEndpointPort;
+import ai.maestro.auth.application.port.outbound.TokenEndpointPort;
 import ai.maestro.auth.domain.AuthorizationCode;
 import ai.maestro.auth.domain.AuthorizationSession;
 import ai.maestro.auth.domain.DeviceAuthorization;

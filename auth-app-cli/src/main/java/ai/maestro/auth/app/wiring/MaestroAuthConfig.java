@@ -1,9 +1,9 @@
 package ai.maestro.auth.app.wiring;
 
-import ai.maestro.auth.adapter.out.http.HttpSettings;
-import ai.maestro.auth.adapter.out.http.NetworkSettings;
-import ai.maestro.auth.adapter.out.persistence.EncryptionKeys;
-import ai.maestro.auth.adapter.out.persistence.PersistenceSettings;
+import ai.maestro.auth.adapter.outbound.http.HttpSettings;
+import ai.maestro.auth.adapter.outbound.http.NetworkSettings;
+import ai.maestro.auth.adapter.outbound.persistence.EncryptionKeys;
+import ai.maestro.auth.adapter.outbound.persistence.PersistenceSettings;
 import ai.maestro.auth.domain.error.CredentialStoreException;
 import ai.maestro.auth.application.service.TokenLifecyclePolicy;
 import ai.maestro.auth.domain.AuthorizationSession;
@@ -89,8 +89,8 @@ public record MaestroAuthConfig(
                                 + " id:base64 pairs separated by commas"));
             }
         }
-        if (ai.maestro.auth.adapter.out.persistence.KeySource.Setting.from(env).isEmpty()) {
-            String variable = ai.maestro.auth.adapter.out.persistence.KeySource.VARIABLE;
+        if (ai.maestro.auth.adapter.outbound.persistence.KeySource.Setting.from(env).isEmpty()) {
+            String variable = ai.maestro.auth.adapter.outbound.persistence.KeySource.VARIABLE;
             problems.add(new ConfigProblem(null, variable, ConfigProblem.Kind.INVALID_VALUE,
                     variable + " must be auto, keyring or file"));
         }

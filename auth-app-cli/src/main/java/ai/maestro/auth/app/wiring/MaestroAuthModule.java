@@ -1,13 +1,13 @@
 package ai.maestro.auth.app.wiring;
 
-import ai.maestro.auth.adapter.out.http.HttpSettings;
-import ai.maestro.auth.adapter.out.persistence.PersistenceSettings;
-import ai.maestro.auth.application.port.out.CredentialStorePort;
-import ai.maestro.auth.application.port.out.TokenEndpointPort;
+import ai.maestro.auth.adapter.outbound.http.HttpSettings;
+import ai.maestro.auth.adapter.outbound.persistence.PersistenceSettings;
+import ai.maestro.auth.application.port.outbound.CredentialStorePort;
+import ai.maestro.auth.application.port.outbound.TokenEndpointPort;
 import ai.maestro.auth.app.observe.BothEvents;
 import ai.maestro.auth.app.observe.LoggedEvents;
 import ai.maestro.auth.app.observe.MicrometerEvents;
-import ai.maestro.auth.application.port.out.AuthEvents;
+import ai.maestro.auth.application.port.outbound.AuthEvents;
 import ai.maestro.auth.application.service.AccessTokenService;
 import ai.maestro.auth.application.service.AuthHealth;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.Optional;
 import ai.maestro.auth.application.service.OAuthService;
 import ai.maestro.auth.application.service.LoginService;
-import ai.maestro.auth.application.port.out.CallbackListeners;
-import ai.maestro.auth.adapter.in.callback.LoopbackCallbackListeners;
+import ai.maestro.auth.application.port.outbound.CallbackListeners;
+import ai.maestro.auth.adapter.inbound.callback.LoopbackCallbackListeners;
 import ai.maestro.auth.domain.config.ProviderConfigs;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.inject.AbstractModule;
@@ -108,7 +108,7 @@ public final class MaestroAuthModule extends AbstractModule {
     /** A token host's requests counted on the same registry, and said in the same event log. */
     @Provides
     @Singleton
-    ai.maestro.auth.application.port.out.HostEvents hostEvents(MicrometerEvents meters) {
+    ai.maestro.auth.application.port.outbound.HostEvents hostEvents(MicrometerEvents meters) {
         return new BothEvents(List.of(meters, new LoggedEvents()));
     }
 

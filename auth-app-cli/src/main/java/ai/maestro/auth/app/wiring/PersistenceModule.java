@@ -1,9 +1,9 @@
 package ai.maestro.auth.app.wiring;
 
-import ai.maestro.auth.adapter.out.persistence.CredentialStores;
-import ai.maestro.auth.adapter.out.persistence.JdbiCredentialStore;
-import ai.maestro.auth.adapter.out.persistence.PersistenceSettings;
-import ai.maestro.auth.application.port.out.CredentialStorePort;
+import ai.maestro.auth.adapter.outbound.persistence.CredentialStores;
+import ai.maestro.auth.adapter.outbound.persistence.JdbiCredentialStore;
+import ai.maestro.auth.adapter.outbound.persistence.PersistenceSettings;
+import ai.maestro.auth.application.port.outbound.CredentialStorePort;
 import ai.maestro.auth.app.observe.MeteredStore;
 import com.google.inject.AbstractModule;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,8 +1,8 @@
 package ai.maestro.auth.application.service;
 
-import ai.maestro.auth.application.port.out.AuthEvents;
-import ai.maestro.auth.application.port.out.CredentialStorePort;
-import ai.maestro.auth.application.port.out.TokenEndpointPort;
+import ai.maestro.auth.application.port.outbound.AuthEvents;
+import ai.maestro.auth.application.port.outbound.CredentialStorePort;
+import ai.maestro.auth.application.port.outbound.TokenEndpointPort;
 import ai.maestro.auth.domain.Account;
 import ai.maestro.auth.domain.AuthType;
 import ai.maestro.auth.domain.CredentialKey;

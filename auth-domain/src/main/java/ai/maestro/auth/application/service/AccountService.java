@@ -1,7 +1,7 @@
 package ai.maestro.auth.application.service;
 
-import ai.maestro.auth.application.port.out.AccountDirectory;
-import ai.maestro.auth.application.port.out.CredentialRows;
+import ai.maestro.auth.application.port.outbound.AccountDirectory;
+import ai.maestro.auth.application.port.outbound.CredentialRows;
 import ai.maestro.auth.domain.Account;
 import ai.maestro.auth.domain.AccountIdentity;
 import ai.maestro.auth.domain.AuthType;

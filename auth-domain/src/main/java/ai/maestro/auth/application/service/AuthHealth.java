@@ -1,6 +1,6 @@
 package ai.maestro.auth.application.service;
 
-import ai.maestro.auth.application.port.out.CredentialRows;
+import ai.maestro.auth.application.port.outbound.CredentialRows;
 import ai.maestro.auth.domain.AuthType;
 import ai.maestro.auth.domain.CredentialHealth;
 import ai.maestro.auth.domain.CredentialHealth.Status;

@@ -1,6 +1,6 @@
 package ai.maestro.auth.application.service;
 
-import ai.maestro.auth.application.port.out.ChangeFeed;
+import ai.maestro.auth.application.port.outbound.ChangeFeed;
 import ai.maestro.auth.domain.error.AuthException;
 import java.time.Duration;
 import java.time.Instant;

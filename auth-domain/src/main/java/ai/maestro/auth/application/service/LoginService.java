@@ -1,6 +1,6 @@
 package ai.maestro.auth.application.service;
 
-import ai.maestro.auth.application.port.out.CallbackListeners;
+import ai.maestro.auth.application.port.outbound.CallbackListeners;
 import ai.maestro.auth.domain.ProviderId;
 import ai.maestro.auth.domain.config.ProviderConfig;
 import ai.maestro.auth.domain.error.CallbackPortInUseException;

@@ -1,7 +1,7 @@
 package ai.maestro.auth.application.service;
 
-import ai.maestro.auth.application.port.out.CredentialStorePort;
-import ai.maestro.auth.application.port.out.TokenEndpointPort;
+import ai.maestro.auth.application.port.outbound.CredentialStorePort;
+import ai.maestro.auth.application.port.outbound.TokenEndpointPort;
 import ai.maestro.auth.domain.Account;
 import ai.maestro.auth.domain.AccountIdentity;
 import ai.maestro.auth.domain.ApiKey;

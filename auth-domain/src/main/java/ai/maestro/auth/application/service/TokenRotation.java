@@ -1,10 +1,10 @@
 package ai.maestro.auth.application.service;
 
-import ai.maestro.auth.application.port.out.AuthEvents;
-import ai.maestro.auth.application.port.out.CredentialRows;
-import ai.maestro.auth.application.port.out.RefreshLocks;
-import ai.maestro.auth.application.port.out.RotationLog;
-import ai.maestro.auth.application.port.out.TokenEndpointPort;
+import ai.maestro.auth.application.port.outbound.AuthEvents;
+import ai.maestro.auth.application.port.outbound.CredentialRows;
+import ai.maestro.auth.application.port.outbound.RefreshLocks;
+import ai.maestro.auth.application.port.outbound.RotationLog;
+import ai.maestro.auth.application.port.outbound.TokenEndpointPort;
 import ai.maestro.auth.domain.AuthType;
 import ai.maestro.auth.domain.CredentialKey;
 import ai.maestro.auth.domain.OAuthToken;

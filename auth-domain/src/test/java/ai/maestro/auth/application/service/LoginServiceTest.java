@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.maestro.auth.application.port.out.CallbackListeners;
+import ai.maestro.auth.application.port.outbound.CallbackListeners;
 import ai.maestro.auth.domain.AuthorizationCode;
 import ai.maestro.auth.domain.AuthorizationSession;
 import ai.maestro.auth.domain.ProviderId;

@@ -3,7 +3,7 @@ package ai.maestro.auth.application.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.maestro.auth.application.port.out.TokenEndpointPort;
+import ai.maestro.auth.application.port.outbound.TokenEndpointPort;
 import ai.maestro.auth.domain.AuthorizationCode;
 import ai.maestro.auth.domain.AuthorizationSession;
 import ai.maestro.auth.domain.CredentialKey;

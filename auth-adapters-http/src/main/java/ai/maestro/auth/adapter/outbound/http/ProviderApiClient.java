@@ -1,0 +1,111 @@
+package ai.maestro.auth.adapter.outbound.http;
+
+import ai.maestro.auth.domain.AuthType;
+import ai.maestro.auth.domain.OAuthError;
+import ai.maestro.auth.domain.ProviderId;
+import ai.maestro.auth.domain.error.OAuthErrorException;
+import ai.maestro.auth.domain.error.ProviderUnavailableException;
+import ai.maestro.auth.domain.error.ReloginRequiredException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.util.Objects;
+import java.util.Optional;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/** Authenticated calls maestro-auth makes itself: {@code verify} and {@code usage}. */
+public final class ProviderApiClient {
+    /** The answer to one cheap authenticated request. */
+    public record Verification(ProviderId provider, AuthType authType, URI url, int status) {
+        public boolean authenticated() {
+            return status >= 200 && status < 300;
+        }
+    }
+
+    private final OkHttpClient client;
+    private final ProviderInterceptors interceptors;
+    private final ObjectMapper json;
+
+    public ProviderApiClient(OkHttpClient client, ProviderInterceptors interceptors, ObjectMapper json) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.interceptors = Objects.requireNonNull(interceptors, "interceptors");
+        this.json = Objects.requireNonNull(json, "json");
+    }
+
+    /** The endpoint {@code verify} calls for that credential. */
+    public URI verificationUrl(ProviderId provider, AuthType type) {
+        ProviderApiSettings apis = interceptors.apis();
+        if (provider == ProviderId.ANTHROPIC) {
+            return apis.anthropicVerify();
+        }
+        return type == AuthType.API_KEY ? ProviderApiSettings.below(apis.openAiApiBase(), "models") : apis.openAiUsage();
+    }
+
+    /** One GET with the stored credential; any HTTP status is an answer, a network failure is not. */
+    public Verification verify(ProviderId provider, AuthType type) {
+        return verify(provider, Optional.empty(), type);
+    }
+
+    /** As {@link #verify(ProviderId, AuthType)} with the credential of {@code account} (the default when empty). */
+    public Verification verify(ProviderId provider, Optional<String> account, AuthType type) {
+        URI url = verificationUrl(provider, type);
+        try (Response response = call(provider, account, type, url)) {
+            return new Verification(provider, type, url, response.code());
+        }
+    }
+
+    /** The OpenAI sign-in's plan, rate-limit windows and credits. */
+    public UsageReport usage() {
+        return usage(Optional.empty());
+    }
+
+    /** As {@link #usage()} for the OpenAI account {@code account} names (the default when empty). */
+    public UsageReport usage(Optional<String> account) {
+        URI url = interceptors.apis().openAiUsage();
+        try (Response response = call(ProviderId.OPENAI, account, AuthType.OAUTH, url)) {
+            if (response.code() == 401) {
+                throw new ReloginRequiredException(ProviderId.OPENAI, null, "the usage endpoint rejected the sign-in"
+                        + " (HTTP 401) even after a refresh");
+            }
+            if (response.code() == 429 || response.code() >= 500) {
+                throw new ProviderUnavailableException("the usage endpoint answered HTTP " + response.code(), null, null);
+            }
+            if (response.code() != 200) {
+                throw new OAuthErrorException(OAuthError.of("usage_refused", "the usage endpoint answered HTTP "
+                        + response.code(), response.code()));
+            }
+            JsonNode root = json.readTree(response.body().byteStream());
+            if (root == null || !root.isObject()) {
+                throw new OAuthErrorException(OAuthError.of("invalid_usage", "the usage endpoint did not answer a"
+                        + " JSON object", response.code()));
+            }
+            return UsageReport.parse(root);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new OAuthErrorException(OAuthError.of("invalid_usage", "the usage endpoint answered malformed JSON",
+                    200));
+        } catch (IOException e) {
+            throw unreachable(url, e);
+        }
+    }
+
+    private Response call(ProviderId provider, Optional<String> account, AuthType type, URI url) {
+        // A GET may go again on a fresh connection when the server had closed the pooled one.
+        OkHttpClient authenticated = client.newBuilder().retryOnConnectionFailure(true).addInterceptor(account
+                        .map(named -> interceptors.interceptorFor(provider, named, type))
+                        .orElseGet(() -> interceptors.interceptorFor(provider, type)))
+                .build();
+        try {
+            return authenticated.newCall(new Request.Builder().url(url.toString()).get().build()).execute();
+        } catch (IOException e) {
+            throw unreachable(url, e);
+        }
+    }
+
+    private static ProviderUnavailableException unreachable(URI url, IOException e) {
+        return new ProviderUnavailableException(url.getHost() + " could not be reached (" + e.getClass().getSimpleName()
+                + ")", null, e);
+    }
+}
