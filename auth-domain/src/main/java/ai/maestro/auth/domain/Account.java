@@ -22,6 +22,11 @@ public record Account(ProviderId provider, String id, String label, boolean isDe
         return new CredentialKey(provider, id, authType);
     }
 
+    /** The account commands use when they name none: the one marked default, else the oldest stored. */
+    public static java.util.Optional<Account> defaultAmong(java.util.List<Account> stored) {
+        return stored.stream().filter(Account::isDefault).findFirst().or(() -> stored.stream().findFirst());
+    }
+
     public static boolean isValidLabel(String label) {
         return label != null && LABEL.matcher(label).matches();
     }

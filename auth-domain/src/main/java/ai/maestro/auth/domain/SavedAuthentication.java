@@ -35,6 +35,16 @@ public record SavedAuthentication(
         return new SavedAuthentication(key, credential, now, now, 0, Optional.empty());
     }
 
+    /** The sign-in this row holds; empty for an API key. */
+    public Optional<OAuthToken> oauthToken() {
+        return credential instanceof OAuthToken token ? Optional.of(token) : Optional.empty();
+    }
+
+    /** The sign-in of a row known to hold one (an {@code OAUTH} row). */
+    public OAuthToken requireOAuthToken() {
+        return oauthToken().orElseThrow(() -> new IllegalStateException(key.authType() + " row holds no sign-in"));
+    }
+
     public ProviderId provider() {
         return key.provider();
     }

@@ -104,16 +104,16 @@ public class AccessTokenBenchmark {
         OAuthToken token = new OAuthToken(Secret.of("a".repeat(1400)), Optional.of(Secret.of("r".repeat(60))),
                 Optional.empty(), "Bearer", List.of("openid"), Optional.of(now.plus(Duration.ofDays(1))), now);
         store.save(SavedAuthentication.fresh(ai.maestro.auth.domain.CredentialKey.oauth(ProviderId.OPENAI, "acct-bench"), token, now));
-        OAuthService logins = new OAuthService(ProviderConfigs.defaults(), NO_NETWORK, store, Clock.systemUTC(),
+        OAuthService logins = new OAuthService(ProviderConfigs.defaults(), NO_NETWORK, store, store, Clock.systemUTC(),
                 random, Duration.ofMinutes(5));
-        tokens = new AccessTokenService(logins, NO_NETWORK, store, Clock.systemUTC(),
-                TokenLifecyclePolicy.defaults().withoutBackgroundRefresh());
+        tokens = new AccessTokenService(logins.configs(), NO_NETWORK, store, store, store, store, store, Clock.systemUTC(),
+                TokenLifecyclePolicy.defaults().withoutBackgroundRefresh(), ai.maestro.auth.application.port.outbound.AuthEvents.none());
         tokens.validAccessToken(ProviderId.OPENAI);
         io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
                 new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
         ai.maestro.auth.app.observe.MeteredStore timed = new ai.maestro.auth.app.observe.MeteredStore(store, registry,
                 "h2");
-        metered = new AccessTokenService(logins, NO_NETWORK, timed, Clock.systemUTC(),
+        metered = new AccessTokenService(logins.configs(), NO_NETWORK, timed, timed, timed, timed, timed, Clock.systemUTC(),
                 TokenLifecyclePolicy.defaults().withoutBackgroundRefresh(),
                 new ai.maestro.auth.app.observe.BothEvents(List.of(
                         new ai.maestro.auth.app.observe.MicrometerEvents(registry, timed, Clock.systemUTC()),

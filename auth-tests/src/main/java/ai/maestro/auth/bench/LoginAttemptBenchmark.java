@@ -51,7 +51,7 @@ public class LoginAttemptBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         logins = new OAuthService(ProviderConfigs.defaults(), unused(TokenEndpointPort.class),
-                unused(CredentialStorePort.class), Clock.systemUTC(), random, Duration.ofMinutes(10));
+                unused(CredentialStorePort.class), unused(CredentialStorePort.class), Clock.systemUTC(), random, Duration.ofMinutes(10));
     }
 
     /** A port a login attempt must not touch: any call fails the benchmark. */

@@ -123,8 +123,8 @@ class ProviderCallsTest extends OnAUsersMachine {
     void anOpenAiApiKeyIsSentAsTheBearerAndNothingElse() throws Exception {
         Injector injector = machine.injector();
         SharedStoreFixture.login(injector);
-        injector.getInstance(OAuthService.class).obtainApiKey(injector.getInstance(OAuthService.class)
-                .accounts().resolve(ProviderId.OPENAI, java.util.Optional.empty()));
+        injector.getInstance(ai.maestro.auth.application.port.inbound.ObtainApiKeyUseCase.class).obtainApiKey(
+                ai.maestro.auth.application.port.inbound.AccountChoice.defaultOf(ProviderId.OPENAI));
         OkHttpClient client = embedder.newBuilder().addInterceptor(injector.getInstance(ProviderInterceptors.class)
                 .interceptorFor(ProviderId.OPENAI, AuthType.API_KEY)).build();
 
@@ -358,8 +358,8 @@ class ProviderCallsTest extends OnAUsersMachine {
     void verifyOfTheApiKeyListsTheModels() throws Exception {
         Injector injector = machine.injector();
         SharedStoreFixture.login(injector);
-        injector.getInstance(OAuthService.class).obtainApiKey(injector.getInstance(OAuthService.class)
-                .accounts().resolve(ProviderId.OPENAI, java.util.Optional.empty()));
+        injector.getInstance(ai.maestro.auth.application.port.inbound.ObtainApiKeyUseCase.class).obtainApiKey(
+                ai.maestro.auth.application.port.inbound.AccountChoice.defaultOf(ProviderId.OPENAI));
 
         try (CliProcess verify = CliProcess.start(machine.env, "verify", "openai", "--api-key")) {
             assertEquals(0, verify.exitCode(60), verify.all());
@@ -425,6 +425,6 @@ class ProviderCallsTest extends OnAUsersMachine {
         }
         okhttp3.HttpUrl callback = okhttp3.HttpUrl.get(location);
         logins.completeLogin(attempt.session(), callback.queryParameter("code") + "#"
-                + callback.queryParameter("state"));
+                + callback.queryParameter("state"), java.util.Optional.empty());
     }
 }

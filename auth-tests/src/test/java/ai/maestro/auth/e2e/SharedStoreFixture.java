@@ -228,7 +228,7 @@ final class SharedStoreFixture implements AutoCloseable {
                     throw new java.io.UncheckedIOException(e);
                 }
             });
-            SavedAuthentication saved = logins.completeLogin(attempt.session(), receiver.await());
+            SavedAuthentication saved = logins.completeLogin(attempt.session(), receiver.await(), java.util.Optional.empty());
             receiver.signedIn("");
             assertTrue(page.get(30, java.util.concurrent.TimeUnit.SECONDS).contains("Signed in to OpenAI"));
             return saved;

@@ -115,7 +115,7 @@ class TokenLifecycleE2ETest {
 
         // Another session's verifier does not match this code's challenge.
         assertThrows(ReloginRequiredException.class,
-                () -> logins.completeLogin(other.session(), AuthorizationCode.of(code)));
+                () -> logins.completeLogin(other.session(), AuthorizationCode.of(code), java.util.Optional.empty()));
         assertEquals(1, fake.rejectedCodes.get());
         assertEquals(0, fake.authorizationCodeGrants.get());
     }

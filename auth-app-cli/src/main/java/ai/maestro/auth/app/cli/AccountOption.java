@@ -1,8 +1,6 @@
 package ai.maestro.auth.app.cli;
 
-import ai.maestro.auth.application.service.OAuthService;
-import ai.maestro.auth.domain.Account;
-import ai.maestro.auth.domain.AuthType;
+import ai.maestro.auth.application.port.inbound.AccountChoice;
 import ai.maestro.auth.domain.ProviderId;
 import java.util.Optional;
 import picocli.CommandLine.Option;
@@ -25,13 +23,8 @@ final class AccountOption {
                 .filter(value -> !value.isEmpty());
     }
 
-    /** The stored account asked for; exit 3 with the stored labels when it is unknown or ambiguous. */
-    Account resolve(CliContext context, ProviderId provider) {
-        return resolve(context, provider, AuthType.OAUTH);
-    }
-
-    /** As {@link #resolve(CliContext, ProviderId)}; with nothing stored, the advice is about {@code wanted}. */
-    Account resolve(CliContext context, ProviderId provider, AuthType wanted) {
-        return context.get(OAuthService.class).accounts().resolve(provider, selector(context), wanted);
+    /** The account asked for of {@code provider}: the option's, the environment's, or the default. */
+    AccountChoice choice(CliContext context, ProviderId provider) {
+        return new AccountChoice(provider, selector(context));
     }
 }

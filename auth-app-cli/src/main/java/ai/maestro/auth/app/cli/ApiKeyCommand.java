@@ -1,8 +1,9 @@
 package ai.maestro.auth.app.cli;
 
-import ai.maestro.auth.domain.error.ExitCodes;
-import ai.maestro.auth.application.service.OAuthService;
+import ai.maestro.auth.application.port.inbound.ObtainApiKeyUseCase;
 import ai.maestro.auth.domain.ProviderId;
+import ai.maestro.auth.domain.config.ProviderConfigs;
+import ai.maestro.auth.domain.error.ExitCodes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -21,12 +22,12 @@ final class ApiKeyCommand extends Subcommand {
     @Override
     public Integer call() {
         CliContext context = context();
-        if (!context.get(OAuthService.class).configs().get(provider).offersApiKeyExchange()) {
+        if (!context.get(ProviderConfigs.class).get(provider).offersApiKeyExchange()) {
             context.err().println("maestro-auth: only OpenAI exchanges a sign-in for an API key; for "
                     + provider.displayName() + " use the sign-in token: maestro-auth token " + provider.cliName());
             return ExitCodes.USAGE;
         }
-        context.get(OAuthService.class).obtainApiKey(account.resolve(context, provider));
+        context.get(ObtainApiKeyUseCase.class).obtainApiKey(account.choice(context, provider));
         context.out().println("An OpenAI API key is stored (auth type API_KEY). Print it with: "
                 + "maestro-auth token openai --api-key");
         return ExitCodes.OK;

@@ -1,6 +1,6 @@
 package ai.maestro.auth.app.cli;
 
-import ai.maestro.auth.adapter.inbound.host.TokenHost;
+import ai.maestro.auth.application.port.inbound.ServeTokensUseCase.TokenServer;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +21,8 @@ final class ChildProcess {
     static int run(List<String> command, Map<String, String> hostVariables) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
         // A host of an outer exec is not this child's: only this one's two variables reach it.
-        builder.environment().remove(TokenHost.URL_VARIABLE);
-        builder.environment().remove(TokenHost.SECRET_VARIABLE);
+        builder.environment().remove(TokenServer.URL_VARIABLE);
+        builder.environment().remove(TokenServer.SECRET_VARIABLE);
         builder.environment().putAll(hostVariables);
         // Handlers first: a signal that arrives while the child starts is passed on once it exists.
         java.util.concurrent.CompletableFuture<Process> started = new java.util.concurrent.CompletableFuture<>();

@@ -1,10 +1,6 @@
 package ai.maestro.auth.app.cli;
 
-import ai.maestro.auth.adapter.inbound.host.HostAnswers;
-import ai.maestro.auth.adapter.inbound.host.TokenHost;
-import ai.maestro.auth.adapter.inbound.host.TokenHosts;
-import ai.maestro.auth.application.service.OAuthService;
-import ai.maestro.auth.domain.AuthType;
+import ai.maestro.auth.application.port.inbound.ServeTokensUseCase;
 import ai.maestro.auth.domain.ProviderId;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -55,14 +51,9 @@ final class ExecCommand extends Subcommand {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
         }
-        List<HostAnswers.Grant> grants = new ArrayList<>();
-        Optional<String> selector = account.selector(context);
-        for (ProviderId provider : providers) {
-            // A named account is resolved now: an unknown one is exit 3 before anything runs.
-            grants.add(new HostAnswers.Grant(provider, selector.map(name -> context.get(OAuthService.class)
-                    .accounts().resolve(provider, Optional.of(name), AuthType.OAUTH))));
-        }
-        try (TokenHost host = context.get(TokenHosts.class).start(grants)) {
+        // A named account is resolved now: an unknown one is exit 3 before anything runs.
+        try (ServeTokensUseCase.TokenServer host = context.get(ServeTokensUseCase.class).serve(providers,
+                account.selector(context))) {
             return ChildProcess.run(command, host.environment());
         }
     }

@@ -1,11 +1,11 @@
 package ai.maestro.auth.app.cli;
 
-import ai.maestro.auth.domain.error.ExitCodes;
-import ai.maestro.auth.application.service.AccessTokenService;
-import ai.maestro.auth.application.service.OAuthService;
+import ai.maestro.auth.application.port.inbound.SignOut;
+import ai.maestro.auth.application.port.inbound.SignOutCommand;
+import ai.maestro.auth.application.port.inbound.SignOutUseCase;
 import ai.maestro.auth.domain.Account;
-import ai.maestro.auth.domain.AuthType;
 import ai.maestro.auth.domain.Revocation;
+import ai.maestro.auth.domain.error.ExitCodes;
 import java.util.List;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -27,40 +27,31 @@ final class LogoutCommand extends ProviderSubcommand {
     @Override
     public Integer call() {
         CliContext context = context();
-        OAuthService service = context.get(OAuthService.class);
-        List<Account> accounts = service.accounts().list(target.provider);
         String name = target.provider.displayName();
-        if (accounts.isEmpty()) {
+        SignOut result = context.get(SignOutUseCase.class).signOut(new SignOutCommand(
+                account.choice(context, target.provider), all, !localOnly));
+        if (result instanceof SignOut.WhichAccount which) {
+            // Which sign-in goes must be said: a default chosen long ago is no answer to a logout.
+            context.err().println("maestro-auth: " + which.stored().size() + " " + target.provider.cliName()
+                    + " accounts are stored (" + which.stored().stream().map(Account::label)
+                    .collect(Collectors.joining(", ")) + "); say which with --account LABEL, or --all."
+                    + " Run `maestro-auth logout --help` for more.");
+            return ExitCodes.USAGE;
+        }
+        if (!(result instanceof SignOut.Done done)) {
             context.out().println("Nothing was stored for " + name + ".");
             return ExitCodes.NOT_LOGGED_IN;
         }
-        List<Account> leaving;
-        if (all) {
-            leaving = accounts;
-        } else if (account.selector(context).isEmpty() && accounts.size() > 1) {
-            // Which sign-in goes must be said: a default chosen long ago is no answer to a logout.
-            context.err().println("maestro-auth: " + accounts.size() + " " + target.provider.cliName()
-                    + " accounts are stored (" + accounts.stream().map(Account::label).collect(Collectors.joining(", "))
-                    + "); say which with --account LABEL, or --all. Run `maestro-auth logout --help` for more.");
-            return ExitCodes.USAGE;
-        } else {
-            leaving = List.of(account.resolve(context, target.provider));
+        for (SignOut.Left left : done.left()) {
+            report(context, name + (done.stored() > 1 ? " (" + left.account().label() + ")" : ""),
+                    left.revocation());
         }
-        boolean deleted = false;
-        for (Account each : leaving) {
-            OAuthService.Logout logout = service.logout(each, !localOnly);
-            context.get(AccessTokenService.class).forget(each.key(AuthType.OAUTH));
-            report(context, name + (accounts.size() > 1 ? " (" + each.label() + ")" : ""), logout.revocation());
-            deleted |= logout.deleted();
-            if (logout.deleted()) {
-                context.get(ai.maestro.auth.application.port.outbound.AuthEvents.class).loggedOut(each.key(AuthType.OAUTH));
-            }
-        }
-        context.out().println(!deleted ? "Nothing was stored for " + name + "."
-                : leaving.size() == 1 ? "Logged out of " + name + " as " + leaving.get(0).label()
+        List<SignOut.Left> leaving = done.left();
+        context.out().println(!done.deletedAny() ? "Nothing was stored for " + name + "."
+                : leaving.size() == 1 ? "Logged out of " + name + " as " + leaving.get(0).account().label()
                 + "; its stored credentials are deleted."
                 : "Logged out of " + leaving.size() + " " + name + " accounts; their stored credentials are deleted.");
-        return deleted ? ExitCodes.OK : ExitCodes.NOT_LOGGED_IN;
+        return done.deletedAny() ? ExitCodes.OK : ExitCodes.NOT_LOGGED_IN;
     }
 
     private static void report(CliContext context, String name, Revocation revocation) {

@@ -1,7 +1,7 @@
 package ai.maestro.auth.app.cli;
 
-import ai.maestro.auth.adapter.outbound.persistence.AnswersInFlight;
 import ai.maestro.auth.app.wiring.MaestroAuthConfig;
+import ai.maestro.auth.app.wiring.ShutdownHooks;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -31,8 +31,7 @@ public final class Main {
         // SIGTERM (a container stop) or SIGINT (Ctrl-C) during a refresh: the provider rotates the
         // refresh token on receipt, so its answer is made durable (2 s at most) before the JVM exits
         // (143 or 130, as any process stopped by those signals).
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> AnswersInFlight.awaitSettled(Duration.ofSeconds(2)),
-                "maestro-auth-keep-answer"));
+        ShutdownHooks.keepRefreshAnswers(Duration.ofSeconds(2));
         CliContext context = CliContext.standard(MaestroAuthConfig.fromSystemEnvironment(),
                 new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)),
                 new PrintWriter(System.out, true, StandardCharsets.UTF_8),

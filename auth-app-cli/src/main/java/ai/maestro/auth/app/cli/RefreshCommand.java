@@ -1,11 +1,9 @@
 package ai.maestro.auth.app.cli;
 
-import ai.maestro.auth.domain.error.ExitCodes;
-import ai.maestro.auth.application.service.AccessTokenService;
+import ai.maestro.auth.application.port.inbound.RefreshTokenUseCase;
 import ai.maestro.auth.domain.Account;
-import ai.maestro.auth.domain.AuthType;
 import ai.maestro.auth.domain.OAuthToken;
-import ai.maestro.auth.domain.SavedAuthentication;
+import ai.maestro.auth.domain.error.ExitCodes;
 import picocli.CommandLine.Command;
 
 /** {@code refresh <provider>}: refresh now, even if the token is still valid. */
@@ -15,9 +13,10 @@ final class RefreshCommand extends ProviderSubcommand {
     @Override
     public Integer call() {
         CliContext context = context();
-        Account chosen = account.resolve(context, target.provider);
-        SavedAuthentication saved = context.get(AccessTokenService.class).refreshNow(chosen.key(AuthType.OAUTH));
-        OAuthToken token = (OAuthToken) saved.credential();
+        RefreshTokenUseCase.Refreshed refreshed = context.get(RefreshTokenUseCase.class)
+                .refresh(account.choice(context, target.provider));
+        Account chosen = refreshed.account();
+        OAuthToken token = refreshed.token();
         context.out().println("Refreshed the " + target.provider.displayName() + " token of " + chosen.label()
                 + token.expiresAt().map(at -> "; it expires " + Display.when(at) + " ("
                 + Display.relative(at, context.config().clock().instant()) + ")").orElse("") + ".");

@@ -1,9 +1,8 @@
 package ai.maestro.auth.app.cli;
 
+import ai.maestro.auth.application.port.inbound.RekeyUseCase;
 import ai.maestro.auth.domain.error.ExitCodes;
-import ai.maestro.auth.adapter.outbound.persistence.CredentialStores;
-import ai.maestro.auth.adapter.outbound.persistence.JdbiCredentialStore;
-import java.security.SecureRandom;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -28,13 +27,8 @@ final class RekeyCommand extends Subcommand {
                         + " for more.");
                 return ExitCodes.USAGE;
             }
-            context.out().println(Terminal.safe(CredentialStores.moveKey(context.config().persistence(),
-                    context.config().environment(), keyStore, new SecureRandom())));
-            return ExitCodes.OK;
         }
-        int changed = context.get(JdbiCredentialStore.class).rekey();
-        context.out().println("Re-encrypted " + changed + " credential" + (changed == 1 ? "" : "s")
-                + " under the first configured key.");
+        context.out().println(Terminal.safe(context.get(RekeyUseCase.class).rekey(Optional.ofNullable(keyStore))));
         return ExitCodes.OK;
     }
 }

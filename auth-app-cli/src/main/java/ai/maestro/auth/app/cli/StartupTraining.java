@@ -1,8 +1,7 @@
 package ai.maestro.auth.app.cli;
 
 import ai.maestro.auth.app.wiring.MaestroAuthConfig;
-import ai.maestro.auth.application.port.outbound.CredentialStorePort;
-import ai.maestro.auth.domain.SavedAuthentication;
+import ai.maestro.auth.app.wiring.TrainingStore;
 import ai.maestro.auth.domain.TokenResponse;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -38,13 +37,9 @@ public final class StartupTraining {
             new SecureRandom().nextBytes(key);
             Map<String, String> env = Map.of("MAESTRO_AUTH_HOME", home.resolve("data").toString(),
                     "MAESTRO_AUTH_ENCRYPTION_KEY", Base64.getEncoder().encodeToString(key));
-            CredentialStorePort store = quiet(env).get(CredentialStorePort.class);
-            store.register(ai.maestro.auth.domain.ProviderId.OPENAI, "training", "training");
-            store.save(SavedAuthentication.fresh(ai.maestro.auth.domain.CredentialKey.oauth(
-                    ai.maestro.auth.domain.ProviderId.OPENAI, "training"),
-                    new TokenResponse(Map.of("access_token", jwt(), "refresh_token", "training-refresh",
-                            "id_token", jwt(), "expires_in", 86_400, "token_type", "Bearer")).validate(Instant.now()),
-                    Instant.now()));
+            TrainingStore.seed(MaestroAuthConfig.fromEnvironment(env), new TokenResponse(Map.of("access_token", jwt(),
+                    "refresh_token", "training-refresh", "id_token", jwt(), "expires_in", 86_400, "token_type",
+                    "Bearer")).validate(Instant.now()));
             for (String[] command : new String[][] {{"status"}, {"status", "--json"}, {"token", "openai"},
                     {"config"}, {"--version"}, {"tokn"}}) {
                 Cli.run(quiet(env), command);

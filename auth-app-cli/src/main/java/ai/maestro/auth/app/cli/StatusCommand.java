@@ -1,13 +1,14 @@
 package ai.maestro.auth.app.cli;
 
-import ai.maestro.auth.domain.error.ExitCodes;
-import ai.maestro.auth.application.service.OAuthService;
+import ai.maestro.auth.application.port.inbound.ReadStatusUseCase;
+import ai.maestro.auth.application.port.inbound.StoreStatus;
+import ai.maestro.auth.domain.CredentialHealth;
+import ai.maestro.auth.domain.CredentialKey;
 import ai.maestro.auth.domain.CredentialSummary;
-import ai.maestro.auth.domain.OAuthToken;
+import ai.maestro.auth.domain.IdTokenClaims;
 import ai.maestro.auth.domain.RefreshRecord;
 import ai.maestro.auth.domain.UnstoredRefresh;
-import ai.maestro.auth.domain.SavedAuthentication;
-import ai.maestro.auth.domain.error.CredentialStoreException;
+import ai.maestro.auth.domain.error.ExitCodes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -50,11 +51,11 @@ final class StatusCommand extends Subcommand {
     /** One row, as shown. */
     private record Row(String provider, String label, boolean isDefault, String authType, String account, String plan,
                        Instant expiresAt, boolean refreshable, State state, String message,
-                       Optional<RefreshRecord> lastRefresh, ai.maestro.auth.domain.CredentialKey key) {
+                       Optional<RefreshRecord> lastRefresh, CredentialKey key, CredentialHealth health) {
         Row(String provider, String label, boolean isDefault, String authType, String account, String plan,
             Instant expiresAt, boolean refreshable, State state, String message) {
             this(provider, label, isDefault, authType, account, plan, expiresAt, refreshable, state, message,
-                    Optional.empty(), null);
+                    Optional.empty(), null, null);
         }
 
 
@@ -77,69 +78,49 @@ final class StatusCommand extends Subcommand {
     @Override
     public Integer call() throws Exception {
         CliContext context = context();
-        OAuthService service = context.get(OAuthService.class);
         Instant now = context.config().clock().instant();
-        // One visit: the list, each row's account, and rows of a newer version, in one open of the store.
-        java.util.Map<ai.maestro.auth.domain.CredentialKey, ai.maestro.auth.domain.CredentialHealth> health =
-                new java.util.HashMap<>();
-        List<Row> rows = service.inOneVisit(() -> {
-            List<CredentialSummary> summaries = service.list();
-            if (json) {
-                // The same answer an embedder's health check gives, from the same rows.
-                context.get(ai.maestro.auth.application.service.AuthHealth.class).check(summaries).credentials()
-                        .forEach(h -> health.put(h.key(), h));
-            }
-            List<Row> all = new ArrayList<>(summaries.stream().map(summary -> row(service, summary)).toList());
-            for (String unknown : service.unrecognizedRows()) {
-                // A newer maestro-auth wrote it: show it, and leave it alone.
-                int slash = unknown.indexOf('/');
-                all.add(new Row(Terminal.safe(unknown.substring(0, slash)).toLowerCase(Locale.ROOT), null, false,
-                        Terminal.safe(unknown.substring(slash + 1)).toLowerCase(Locale.ROOT), null, null, null, false,
-                        State.UNKNOWN_VERSION, "written by a newer maestro-auth; left alone"));
-            }
-            return all;
-        });
+        StoreStatus status = context.get(ReadStatusUseCase.class).status();
+        List<Row> rows = new ArrayList<>(status.entries().stream().map(StatusCommand::row).toList());
+        for (String unknown : status.unrecognizedRows()) {
+            // A newer maestro-auth wrote it: show it, and leave it alone.
+            int slash = unknown.indexOf('/');
+            rows.add(new Row(Terminal.safe(unknown.substring(0, slash)).toLowerCase(Locale.ROOT), null, false,
+                    Terminal.safe(unknown.substring(slash + 1)).toLowerCase(Locale.ROOT), null, null, null, false,
+                    State.UNKNOWN_VERSION, "written by a newer maestro-auth; left alone"));
+        }
         if (json) {
-            printJson(context.out(), rows, now, health);
+            printJson(context.out(), rows, now);
         } else if (rows.isEmpty()) {
             context.out().println("Nothing is stored. Run: maestro-auth login openai");
         } else {
             printTable(context.out(), rows, now);
             // Where the key is, and why: a keyring that did not answer is never a silent fallback.
-            context.out().println("Encryption key: " + Terminal.safe(context.get(
-                    ai.maestro.auth.adapter.outbound.persistence.JdbiCredentialStore.class).keySource().describe()));
+            context.out().println("Encryption key: " + Terminal.safe(status.keySource()));
         }
         return rows.isEmpty() ? ExitCodes.NOT_LOGGED_IN : ExitCodes.OK;
     }
 
-    private static Row row(OAuthService service, CredentialSummary summary) {
+    private static Row row(StoreStatus.Entry entry) {
+        CredentialSummary summary = entry.summary();
         String provider = summary.provider().cliName();
         String authType = summary.authType().name().toLowerCase(Locale.ROOT);
         Instant expires = summary.expiresAt().orElse(null);
-        try {
-            // An API key has no id_token: its account's sign-in says who it belongs to.
-            Optional<OAuthToken> token = service.find(summary.key().withAuthType(ai.maestro.auth.domain.AuthType.OAUTH))
-                    .map(SavedAuthentication::credential)
-                    .filter(OAuthToken.class::isInstance).map(OAuthToken.class::cast);
-            String account = token.flatMap(OAuthToken::idTokenClaims).flatMap(c -> c.emailIfKnown())
-                    .map(Terminal::safe).orElse(null);
-            String plan = token.flatMap(OAuthToken::idTokenClaims).flatMap(c -> c.planTypeIfKnown())
-                    .map(Terminal::safe).orElse(null);
-            State state = summary.reloginRequired() ? State.RELOGIN_REQUIRED
-                    : summary.unstoredRefresh().isPresent() ? State.REFRESH_PENDING : State.OK;
-            boolean refreshable = summary.authType() == ai.maestro.auth.domain.AuthType.OAUTH
-                    && token.map(OAuthToken::isRefreshable).orElse(false);
-            String message = switch (state) {
-                case OK -> "";
-                case REFRESH_PENDING -> unstored(summary.unstoredRefresh().get(), provider);
-                default -> "run: maestro-auth login " + provider;
-            };
-            return new Row(provider, summary.label(), summary.isDefault(), authType, account, plan, expires,
-                    refreshable, state, message, summary.lastRefresh(), summary.key());
-        } catch (CredentialStoreException e) {
+        if (entry.unreadable().isPresent()) {
             return new Row(provider, summary.label(), summary.isDefault(), authType, null, null, expires, false,
-                    State.UNREADABLE, e.keyId().map(id -> "key " + id).orElse(""), Optional.empty(), summary.key());
+                    State.UNREADABLE, entry.unreadable().get().keyId().map(id -> "key " + id).orElse(""),
+                    Optional.empty(), summary.key(), entry.health());
         }
+        String account = entry.claims().flatMap(IdTokenClaims::emailIfKnown).map(Terminal::safe).orElse(null);
+        String plan = entry.claims().flatMap(IdTokenClaims::planTypeIfKnown).map(Terminal::safe).orElse(null);
+        State state = summary.reloginRequired() ? State.RELOGIN_REQUIRED
+                : summary.unstoredRefresh().isPresent() ? State.REFRESH_PENDING : State.OK;
+        String message = switch (state) {
+            case OK -> "";
+            case REFRESH_PENDING -> unstored(summary.unstoredRefresh().get(), provider);
+            default -> "run: maestro-auth login " + provider;
+        };
+        return new Row(provider, summary.label(), summary.isDefault(), authType, account, plan, expires,
+                entry.refreshable(), state, message, summary.lastRefresh(), summary.key(), entry.health());
     }
 
     /** Where the newest sign-in may be waiting, for a refresh another process has not stored. */
@@ -162,9 +143,7 @@ final class StatusCommand extends Subcommand {
         }
     }
 
-    private static void printJson(PrintWriter out, List<Row> rows, Instant now,
-                                  java.util.Map<ai.maestro.auth.domain.CredentialKey,
-                                          ai.maestro.auth.domain.CredentialHealth> health) throws Exception {
+    private static void printJson(PrintWriter out, List<Row> rows, Instant now) throws Exception {
         ObjectMapper mapper = new ObjectMapper();
         ArrayNode array = mapper.createArrayNode();
         for (Row row : rows) {
@@ -190,7 +169,7 @@ final class StatusCommand extends Subcommand {
                     refresh.putNull("reason");
                 }
             }
-            ai.maestro.auth.domain.CredentialHealth of = row.key() == null ? null : health.get(row.key());
+            CredentialHealth of = row.health();
             if (of == null) {
                 node.putNull("health");
             } else {

@@ -1,11 +1,9 @@
 package ai.maestro.auth.app.cli;
 
-import ai.maestro.auth.domain.error.ExitCodes;
-import ai.maestro.auth.application.service.AccessTokenService;
-import ai.maestro.auth.application.service.OAuthService;
-import ai.maestro.auth.domain.Account;
-import ai.maestro.auth.domain.ApiKey;
+import ai.maestro.auth.application.port.inbound.AccessTokenQuery;
+import ai.maestro.auth.application.port.inbound.GetAccessTokenUseCase;
 import ai.maestro.auth.domain.AuthType;
+import ai.maestro.auth.domain.error.ExitCodes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,14 +18,9 @@ final class TokenCommand extends ProviderSubcommand {
     @Override
     public Integer call() {
         CliContext context = context();
-        Account chosen = account.resolve(context, target.provider, apiKey ? AuthType.API_KEY : AuthType.OAUTH);
-        if (apiKey) {
-            ApiKey key = (ApiKey) context.get(OAuthService.class).require(chosen.key(AuthType.API_KEY)).credential();
-            context.out().println(key.key().reveal());
-        } else {
-            context.out().println(context.get(AccessTokenService.class).validAccessToken(chosen.key(AuthType.OAUTH))
-                    .reveal());
-        }
+        AuthType type = apiKey ? AuthType.API_KEY : AuthType.OAUTH;
+        context.out().println(context.get(GetAccessTokenUseCase.class).accessToken(
+                new AccessTokenQuery(account.choice(context, target.provider), type)).reveal());
         return ExitCodes.OK;
     }
 }

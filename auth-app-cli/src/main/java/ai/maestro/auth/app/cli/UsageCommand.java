@@ -1,8 +1,10 @@
 package ai.maestro.auth.app.cli;
 
+import ai.maestro.auth.application.port.inbound.ReadUsageUseCase;
+import ai.maestro.auth.domain.UsageReport;
+import ai.maestro.auth.domain.config.ProviderConfigs;
 import ai.maestro.auth.domain.error.ExitCodes;
-import ai.maestro.auth.adapter.outbound.http.ProviderApiClient;
-import ai.maestro.auth.adapter.outbound.http.UsageReport;
+import java.util.List;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
@@ -28,43 +30,37 @@ final class UsageCommand extends ProviderSubcommand {
     @Override
     public Integer call() {
         CliContext context = context();
-        if (!context.get(ai.maestro.auth.application.service.OAuthService.class).configs().get(target.provider)
-                .offersUsage()) {
+        if (!context.get(ProviderConfigs.class).get(target.provider).offersUsage()) {
             context.err().println("maestro-auth: only the OpenAI sign-in reports usage; try"
                     + " `maestro-auth verify " + target.provider.cliName() + "`.");
             return ExitCodes.USAGE;
         }
         Instant now = context.config().clock().instant();
-        ProviderApiClient api = context.get(ProviderApiClient.class);
-        if (all) {
-            java.util.List<ai.maestro.auth.domain.Account> accounts = context.get(
-                    ai.maestro.auth.application.service.OAuthService.class).accounts().list(target.provider);
-            if (accounts.isEmpty()) {
-                throw new ai.maestro.auth.domain.error.NotLoggedInException(target.provider,
-                        ai.maestro.auth.domain.AuthType.OAUTH);
-            }
-            var array = context.get(ObjectMapper.class).createArrayNode();
-            for (ai.maestro.auth.domain.Account each : accounts) {
-                UsageReport report = api.usage(java.util.Optional.of(each.id()));
-                if (json) {
-                    array.add(toJson(context.get(ObjectMapper.class), report).put("account", each.label()));
-                } else {
-                    context.out().println("Account " + each.label() + (each.isDefault() ? " (default)" : "") + ":");
-                    print(context.out(), report, now, ZoneId.systemDefault());
-                    context.out().println();
-                }
-            }
+        ReadUsageUseCase usage = context.get(ReadUsageUseCase.class);
+        List<ReadUsageUseCase.AccountUsage> reports = usage.usage(account.choice(context, target.provider), all);
+        ObjectMapper mapper = new ObjectMapper();
+        if (!all) {
+            UsageReport report = reports.get(0).report();
             if (json) {
-                context.out().println(array);
+                context.out().println(toJson(mapper, report));
+            } else {
+                print(context.out(), report, now, ZoneId.systemDefault());
             }
             return ExitCodes.OK;
         }
-        ai.maestro.auth.domain.Account chosen = account.resolve(context, target.provider);
-        UsageReport report = api.usage(java.util.Optional.of(chosen.id()));
+        var array = mapper.createArrayNode();
+        for (ReadUsageUseCase.AccountUsage each : reports) {
+            if (json) {
+                array.add(toJson(mapper, each.report()).put("account", each.account().label()));
+            } else {
+                context.out().println("Account " + each.account().label() + (each.account().isDefault()
+                        ? " (default)" : "") + ":");
+                print(context.out(), each.report(), now, ZoneId.systemDefault());
+                context.out().println();
+            }
+        }
         if (json) {
-            context.out().println(toJson(context.get(ObjectMapper.class), report));
-        } else {
-            print(context.out(), report, now, ZoneId.systemDefault());
+            context.out().println(array);
         }
         return ExitCodes.OK;
     }

@@ -1,8 +1,10 @@
 package ai.maestro.auth.app.cli;
 
-import ai.maestro.auth.domain.error.ExitCodes;
-import ai.maestro.auth.application.service.OAuthService;
+import ai.maestro.auth.application.port.inbound.AccountChoice;
+import ai.maestro.auth.application.port.inbound.SwitchDefaultAccountUseCase;
 import ai.maestro.auth.domain.Account;
+import ai.maestro.auth.domain.error.ExitCodes;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -23,7 +25,8 @@ final class UseCommand extends Subcommand {
     @Override
     public Integer call() {
         CliContext context = context();
-        Account chosen = context.get(OAuthService.class).accounts().makeDefault(target.provider, account.strip());
+        Account chosen = context.get(SwitchDefaultAccountUseCase.class).makeDefault(
+                new AccountChoice(target.provider, Optional.of(account)));
         context.out().println("The default " + target.provider.displayName() + " account is now " + chosen.label() + ".");
         return ExitCodes.OK;
     }

@@ -1,8 +1,9 @@
 package ai.maestro.auth.app.cli;
 
-import ai.maestro.auth.domain.error.ExitCodes;
-import ai.maestro.auth.adapter.outbound.http.ProviderApiClient;
+import ai.maestro.auth.application.port.inbound.VerifyCredentialUseCase;
 import ai.maestro.auth.domain.AuthType;
+import ai.maestro.auth.domain.Verification;
+import ai.maestro.auth.domain.error.ExitCodes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -21,12 +22,12 @@ final class VerifyCommand extends ProviderSubcommand {
     public Integer call() {
         CliContext context = context();
         AuthType type = apiKey ? AuthType.API_KEY : AuthType.OAUTH;
-        // The client first: a bad API address is a configuration error whatever is stored.
-        ProviderApiClient api = context.get(ProviderApiClient.class);
-        ai.maestro.auth.domain.Account chosen = account.resolve(context, target.provider, type);
-        String what = target.provider.displayName() + (apiKey ? " API key" : " sign-in") + " of " + chosen.label();
-        ProviderApiClient.Verification result = api.verify(target.provider,
-                java.util.Optional.of(chosen.id()), type);
+        // The use case first: a bad API address is a configuration error whatever is stored.
+        VerifyCredentialUseCase verify = context.get(VerifyCredentialUseCase.class);
+        VerifyCredentialUseCase.Verified verified = verify.verify(account.choice(context, target.provider), type);
+        String what = target.provider.displayName() + (apiKey ? " API key" : " sign-in") + " of "
+                + verified.account().label();
+        Verification result = verified.answer();
         String answer = "HTTP " + result.status() + " from " + result.url();
         if (result.authenticated()) {
             context.out().println(answer + ": the stored " + what + " authenticates requests.");

@@ -1,5 +1,12 @@
 package ai.maestro.auth.app.wiring;
 
+import ai.maestro.auth.adapter.inbound.host.TokenHosts;
+import ai.maestro.auth.application.port.inbound.ServeTokensUseCase;
+import ai.maestro.auth.application.port.outbound.CredentialRows;
+import ai.maestro.auth.application.port.outbound.HostEvents;
+import ai.maestro.auth.application.port.outbound.ProviderApiPort;
+import ai.maestro.auth.application.service.AccountService;
+import ai.maestro.auth.domain.config.ProviderConfigs;
 import ai.maestro.auth.adapter.outbound.http.HttpSettings;
 import ai.maestro.auth.adapter.outbound.http.OkHttpClients;
 import ai.maestro.auth.adapter.outbound.http.OkHttpTokenEndpoint;
@@ -37,17 +44,28 @@ public final class HttpAdapterModule extends AbstractModule {
     /** {@code injector.getInstance(ProviderInterceptors.class).interceptorFor(ProviderId.OPENAI)}. */
     @Provides
     @Singleton
-    ProviderInterceptors providerInterceptors(AccessTokenService tokens, OAuthService logins, ProviderApiSettings apis,
+    ProviderInterceptors providerInterceptors(AccessTokenService tokens, AccountService accounts, CredentialRows rows,
+                                              ProviderConfigs providers, ProviderApiSettings apis,
                                               HttpSettings settings) {
-        return new ProviderInterceptors(tokens, logins, apis, settings);
+        return new ProviderInterceptors(tokens, accounts, rows, providers, apis, settings);
     }
 
-    /** Token hosts for child processes: {@code injector.getInstance(TokenHosts.class).start(grants)}. */
+    /** Token hosts for child processes: {@code injector.getInstance(ServeTokensUseCase.class).serve(...)}. */
     @Provides
     @Singleton
-    ai.maestro.auth.adapter.inbound.host.TokenHosts tokenHosts(AccessTokenService tokens, ProviderInterceptors interceptors,
-                                                          ai.maestro.auth.application.port.outbound.HostEvents events) {
-        return new ai.maestro.auth.adapter.inbound.host.TokenHosts(tokens, interceptors::headersFor, events);
+    TokenHosts tokenHosts(AccessTokenService tokens, AccountService accounts, ProviderInterceptors interceptors,
+                          HostEvents events) {
+        return new TokenHosts(tokens, accounts, interceptors::headersFor, events);
+    }
+
+    @Provides
+    ServeTokensUseCase serveTokens(TokenHosts hosts) {
+        return hosts;
+    }
+
+    @Provides
+    ProviderApiPort providerApi(ProviderApiClient client) {
+        return client;
     }
 
     @Provides

@@ -54,6 +54,11 @@ public record MaestroAuthConfig(
         Objects.requireNonNull(clock, "clock");
     }
 
+    /** Where the credential store is, as people read it (never a password). */
+    public String describeStore() {
+        return persistence.describe();
+    }
+
     /** Never throws: a bad value is kept as a problem, which every command but {@code config} refuses. */
     public static MaestroAuthConfig fromEnvironment(Map<String, String> env) {
         List<ConfigProblem> problems = new ArrayList<>();

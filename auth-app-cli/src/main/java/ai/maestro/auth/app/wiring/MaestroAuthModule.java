@@ -2,7 +2,12 @@ package ai.maestro.auth.app.wiring;
 
 import ai.maestro.auth.adapter.outbound.http.HttpSettings;
 import ai.maestro.auth.adapter.outbound.persistence.PersistenceSettings;
-import ai.maestro.auth.application.port.outbound.CredentialStorePort;
+import ai.maestro.auth.application.port.outbound.AccountDirectory;
+import ai.maestro.auth.application.port.outbound.ChangeFeed;
+import ai.maestro.auth.application.port.outbound.CredentialRows;
+import ai.maestro.auth.application.port.outbound.RefreshLocks;
+import ai.maestro.auth.application.port.outbound.RotationLog;
+import ai.maestro.auth.application.service.AccountService;
 import ai.maestro.auth.application.port.outbound.TokenEndpointPort;
 import ai.maestro.auth.app.observe.BothEvents;
 import ai.maestro.auth.app.observe.LoggedEvents;
@@ -15,7 +20,6 @@ import io.micrometer.core.instrument.Metrics;
 import java.util.List;
 import java.util.Optional;
 import ai.maestro.auth.application.service.OAuthService;
-import ai.maestro.auth.application.service.LoginService;
 import ai.maestro.auth.application.port.outbound.CallbackListeners;
 import ai.maestro.auth.adapter.inbound.callback.LoopbackCallbackListeners;
 import ai.maestro.auth.domain.config.ProviderConfigs;
@@ -28,9 +32,10 @@ import java.time.Clock;
 
 /**
  * The whole of maestro-auth for an injector: {@code Guice.createInjector(new MaestroAuthModule(config))},
- * then ask for {@link OAuthService} (logins, accounts), {@link LoginService} (the flow and callback port
- * of a browser login) and {@link AccessTokenService} (valid tokens). Swap an
- * adapter with {@code Modules.override(new MaestroAuthModule(config)).with(...)}.
+ * then ask for the use cases ({@code SignInUseCase}, {@code GetAccessTokenUseCase}, ... in
+ * {@code application.port.inbound}; see {@link UseCaseModule}), or for {@link AccessTokenService}
+ * and {@code ProviderInterceptors} on a hot path. Swap an adapter with
+ * {@code Modules.override(new MaestroAuthModule(config)).with(...)}.
  */
 public final class MaestroAuthModule extends AbstractModule {
     private final MaestroAuthConfig config;
@@ -44,6 +49,7 @@ public final class MaestroAuthModule extends AbstractModule {
         bind(MaestroAuthConfig.class).toInstance(config);
         install(new HttpAdapterModule());
         install(new PersistenceModule());
+        install(new UseCaseModule());
     }
 
     @Provides
@@ -80,23 +86,30 @@ public final class MaestroAuthModule extends AbstractModule {
 
     @Provides
     @Singleton
-    OAuthService oauthService(ProviderConfigs providers, TokenEndpointPort endpoint, CredentialStorePort store,
-                              Clock clock, SecureRandom random) {
-        return new OAuthService(providers, endpoint, store, clock, random, config.loginSessionLifetime());
+    OAuthService oauthService(ProviderConfigs providers, TokenEndpointPort endpoint, CredentialRows rows,
+                              AccountDirectory accounts, Clock clock, SecureRandom random) {
+        return new OAuthService(providers, endpoint, rows, accounts, clock, random, config.loginSessionLifetime());
+    }
+
+    @Provides
+    AccountService accountService(OAuthService logins) {
+        return logins.accounts();
     }
 
     @Provides
     @Singleton
-    AccessTokenService accessTokenService(OAuthService logins, TokenEndpointPort endpoint, CredentialStorePort store,
-                                          Clock clock, AuthEvents events) {
-        return new AccessTokenService(logins, endpoint, store, clock, config.lifecycle(), events);
+    AccessTokenService accessTokenService(ProviderConfigs providers, TokenEndpointPort endpoint, CredentialRows rows,
+                                          AccountDirectory accounts, RefreshLocks locks, ChangeFeed feed,
+                                          RotationLog log, Clock clock, AuthEvents events) {
+        return new AccessTokenService(providers, endpoint, rows, accounts, locks, feed, log, clock, config.lifecycle(),
+                events);
     }
 
     /** Meters on the embedder's registry (or Micrometer's global one) and one INFO line per event. */
     @Provides
     @Singleton
-    MicrometerEvents meters(Optional<MeterRegistry> registry, CredentialStorePort store, Clock clock) {
-        return new MicrometerEvents(registry.orElse(Metrics.globalRegistry), store, clock);
+    MicrometerEvents meters(Optional<MeterRegistry> registry, CredentialRows rows, Clock clock) {
+        return new MicrometerEvents(registry.orElse(Metrics.globalRegistry), rows, clock);
     }
 
     @Provides
@@ -115,21 +128,15 @@ public final class MaestroAuthModule extends AbstractModule {
     /** The health check: UP, DEGRADED or DOWN per credential, from the store, never from a provider. */
     @Provides
     @Singleton
-    AuthHealth health(CredentialStorePort store, Clock clock, MicrometerEvents meters) {
+    AuthHealth health(CredentialRows rows, Clock clock, MicrometerEvents meters) {
         // Every credential a health check is asked about has its gauges from then on.
         meters.gaugeEveryCredential();
-        return new AuthHealth(store, clock, config.lifecycle());
+        return new AuthHealth(rows, clock, config.lifecycle());
     }
 
     @Provides
     @Singleton
     CallbackListeners callbackListeners(PersistenceSettings persistence, Clock clock) {
         return new LoopbackCallbackListeners(persistence.dataDirectory(), clock);
-    }
-
-    @Provides
-    @Singleton
-    LoginService loginService(OAuthService logins, CallbackListeners listeners) {
-        return new LoginService(logins, listeners);
     }
 }

@@ -3,7 +3,14 @@ package ai.maestro.auth.app.wiring;
 import ai.maestro.auth.adapter.outbound.persistence.CredentialStores;
 import ai.maestro.auth.adapter.outbound.persistence.JdbiCredentialStore;
 import ai.maestro.auth.adapter.outbound.persistence.PersistenceSettings;
+import ai.maestro.auth.adapter.outbound.persistence.StoreKeyring;
+import ai.maestro.auth.application.port.outbound.AccountDirectory;
+import ai.maestro.auth.application.port.outbound.ChangeFeed;
+import ai.maestro.auth.application.port.outbound.CredentialRows;
 import ai.maestro.auth.application.port.outbound.CredentialStorePort;
+import ai.maestro.auth.application.port.outbound.RefreshLocks;
+import ai.maestro.auth.application.port.outbound.RotationLog;
+import ai.maestro.auth.application.port.outbound.StoreKeys;
 import ai.maestro.auth.app.observe.MeteredStore;
 import com.google.inject.AbstractModule;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,6 +36,40 @@ public final class PersistenceModule extends AbstractModule {
     @Singleton
     JdbiCredentialStore jdbiStore(MaestroAuthConfig config, PersistenceSettings settings, SecureRandom random) {
         return CredentialStores.open(settings, config.environment(), random);
+    }
+
+    /** The store's keys: moving one opens no store, re-encrypting or describing opens it when asked. */
+    @Provides
+    @Singleton
+    StoreKeys storeKeys(com.google.inject.Provider<JdbiCredentialStore> store, MaestroAuthConfig config,
+                        PersistenceSettings settings, SecureRandom random) {
+        return new StoreKeyring(store::get, settings, config.environment(), random);
+    }
+
+    // Each role the services depend on is the one metered store; the aggregate lives here only.
+    @Provides
+    CredentialRows rows(CredentialStorePort store) {
+        return store;
+    }
+
+    @Provides
+    AccountDirectory accounts(CredentialStorePort store) {
+        return store;
+    }
+
+    @Provides
+    RefreshLocks locks(CredentialStorePort store) {
+        return store;
+    }
+
+    @Provides
+    ChangeFeed changes(CredentialStorePort store) {
+        return store;
+    }
+
+    @Provides
+    RotationLog rotations(CredentialStorePort store) {
+        return store;
     }
 
     @Provides

@@ -1,7 +1,12 @@
 package ai.maestro.auth.application.service;
 
 import ai.maestro.auth.application.port.outbound.AuthEvents;
-import ai.maestro.auth.application.port.outbound.CredentialStorePort;
+import ai.maestro.auth.application.port.outbound.AccountDirectory;
+import ai.maestro.auth.application.port.outbound.ChangeFeed;
+import ai.maestro.auth.application.port.outbound.CredentialRows;
+import ai.maestro.auth.application.port.outbound.RefreshLocks;
+import ai.maestro.auth.application.port.outbound.RotationLog;
+import ai.maestro.auth.domain.config.ProviderConfigs;
 import ai.maestro.auth.application.port.outbound.TokenEndpointPort;
 import ai.maestro.auth.domain.Account;
 import ai.maestro.auth.domain.AuthType;
@@ -41,7 +46,8 @@ public final class AccessTokenService implements AutoCloseable {
     /** How often the store's change stamp is looked at, at most. */
     static final Duration CHANGE_CHECK_INTERVAL = Duration.ofSeconds(1);
 
-    private final CredentialStorePort store;
+    private final CredentialRows rows;
+    private final AccountDirectory accounts;
     private final Clock clock;
     private final TokenLifecyclePolicy policy;
     private final TokenRotation rotation;
@@ -53,23 +59,23 @@ public final class AccessTokenService implements AutoCloseable {
     private volatile ScheduledExecutorService background;
     private final AuthEvents events;
 
-    public AccessTokenService(OAuthService logins, TokenEndpointPort tokenEndpoint, CredentialStorePort store,
-                              Clock clock, TokenLifecyclePolicy policy) {
-        this(logins, tokenEndpoint, store, clock, policy, AuthEvents.none());
-    }
-
-    /** With {@code events} told of every refresh (meters, the event log). */
-    public AccessTokenService(OAuthService logins, TokenEndpointPort tokenEndpoint, CredentialStorePort store,
+    /**
+     * Over the store's roles it uses: rows and accounts (the cache and defaults), the refresh lock
+     * and rotation log (a {@link TokenRotation}), the change feed (a {@link ChangeWatcher}); with
+     * {@code events} told of every refresh (meters, the event log).
+     */
+    public AccessTokenService(ProviderConfigs configs, TokenEndpointPort tokenEndpoint, CredentialRows rows,
+                              AccountDirectory accounts, RefreshLocks locks, ChangeFeed feed, RotationLog log,
                               Clock clock, TokenLifecyclePolicy policy, AuthEvents events) {
-        Objects.requireNonNull(logins, "logins");
-        this.store = Objects.requireNonNull(store, "store");
+        this.rows = Objects.requireNonNull(rows, "rows");
+        this.accounts = Objects.requireNonNull(accounts, "accounts");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.events = Objects.requireNonNull(events, "events");
-        this.rotation = new TokenRotation(store, store, store, Objects.requireNonNull(tokenEndpoint, "tokenEndpoint"),
-                logins.configs(), clock, policy, Objects.requireNonNull(events, "events"));
+        this.rotation = new TokenRotation(rows, locks, log, Objects.requireNonNull(tokenEndpoint, "tokenEndpoint"),
+                Objects.requireNonNull(configs, "configs"), clock, policy, events);
         this.refreshes = new SingleFlight<>(policy.inFlightWait());
-        this.changes = new ChangeWatcher(store, CHANGE_CHECK_INTERVAL);
+        this.changes = new ChangeWatcher(Objects.requireNonNull(feed, "feed"), CHANGE_CHECK_INTERVAL);
     }
 
     /** An access token of the provider's default account valid beyond the skew window, refreshed first when needed. */
@@ -109,10 +115,8 @@ public final class AccessTokenService implements AutoCloseable {
         if (known != null) {
             return known;
         }
-        List<Account> accounts = store.accounts(provider);
-        CredentialKey key = accounts.stream().filter(Account::isDefault).findFirst()
-                .or(() -> accounts.stream().findFirst())
-                .map(account -> account.key(AuthType.OAUTH))
+        List<Account> stored = accounts.accounts(provider);
+        CredentialKey key = Account.defaultAmong(stored).map(account -> account.key(AuthType.OAUTH))
                 .orElseThrow(() -> new NotLoggedInException(provider, AuthType.OAUTH));
         defaults.put(provider, key);
         return key;
@@ -220,7 +224,7 @@ public final class AccessTokenService implements AutoCloseable {
         if (old == null) {
             return;
         }
-        Optional<SavedAuthentication> row = store.find(key);
+        Optional<SavedAuthentication> row = rows.find(key);
         if (row.isEmpty() || row.get().reloginRequired().isPresent()) {
             cache.remove(key, old);
         } else if (row.get().version() != old.row().version() || !row.get().createdAt().equals(old.row().createdAt())) {

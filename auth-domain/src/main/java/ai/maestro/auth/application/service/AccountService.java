@@ -1,5 +1,7 @@
 package ai.maestro.auth.application.service;
 
+import ai.maestro.auth.application.port.inbound.AccountChoice;
+import ai.maestro.auth.application.port.inbound.SwitchDefaultAccountUseCase;
 import ai.maestro.auth.application.port.outbound.AccountDirectory;
 import ai.maestro.auth.application.port.outbound.CredentialRows;
 import ai.maestro.auth.domain.Account;
@@ -21,13 +23,11 @@ import java.util.Optional;
  * default, and under which label a login's new account is added. Never chooses an account by itself
  * beyond the default the user set.
  */
-public final class AccountService {
-    private static final int SAVE_ATTEMPTS = 5;
-
+public final class AccountService implements SwitchDefaultAccountUseCase {
     private final AccountDirectory directory;
     private final CredentialRows rows;
 
-    AccountService(AccountDirectory directory, CredentialRows rows) {
+    public AccountService(AccountDirectory directory, CredentialRows rows) {
         this.directory = Objects.requireNonNull(directory, "directory");
         this.rows = Objects.requireNonNull(rows, "rows");
     }
@@ -50,9 +50,7 @@ public final class AccountService {
     public Account resolve(ProviderId provider, Optional<String> selector, AuthType missing) {
         List<Account> accounts = directory.accounts(provider);
         if (selector.isEmpty()) {
-            return accounts.stream().filter(Account::isDefault).findFirst()
-                    .or(() -> accounts.stream().findFirst())
-                    .orElseThrow(() -> new NotLoggedInException(provider, missing));
+            return Account.defaultAmong(accounts).orElseThrow(() -> new NotLoggedInException(provider, missing));
         }
         String wanted = selector.get();
         List<Account> byName = accounts.stream().filter(a -> a.label().equals(wanted) || a.id().equals(wanted))
@@ -77,16 +75,28 @@ public final class AccountService {
         }
     }
 
+    /** As {@link #resolve(ProviderId, Optional, AuthType)} for {@code choice}. */
+    public Account resolve(AccountChoice choice, AuthType missing) {
+        return resolve(choice.provider(), choice.selector(), missing);
+    }
+
     /** {@code use}: makes the account {@code selector} names its provider's default. */
     public Account makeDefault(ProviderId provider, String selector) {
-        Account account = resolve(provider, Optional.of(selector));
+        return makeDefault(new AccountChoice(provider, Optional.of(selector)));
+    }
+
+    @Override
+    public Account makeDefault(AccountChoice choice) {
+        ProviderId provider = choice.provider();
+        // Only a named account becomes the default: a blank name matches none, as any unknown name.
+        Account account = resolve(provider, Optional.of(choice.selector().orElse("")), AuthType.OAUTH);
         directory.makeDefault(provider, account.id());
         return new Account(provider, account.id(), account.label(), true);
     }
 
     /** The stored account signed in as, added under a label unique for the provider when it is new. */
     Account register(ProviderId provider, AccountIdentity identity, Optional<String> label) {
-        for (int attempt = 0; attempt < SAVE_ATTEMPTS; attempt++) {
+        for (int attempt = 0; attempt < CredentialWriter.SAVE_ATTEMPTS; attempt++) {
             List<Account> accounts = directory.accounts(provider);
             Optional<Account> known = accounts.stream().filter(a -> a.id().equals(identity.accountId())).findFirst();
             if (known.isPresent()) {
@@ -101,7 +111,7 @@ public final class AccountService {
             try {
                 return directory.register(provider, identity.accountId(), chosen);
             } catch (CredentialStoreException raced) {
-                if (attempt == SAVE_ATTEMPTS - 1 || label.isPresent()) {
+                if (attempt == CredentialWriter.SAVE_ATTEMPTS - 1 || label.isPresent()) {
                     throw raced;
                 }
                 // Another process took the label at the same moment: choose again.

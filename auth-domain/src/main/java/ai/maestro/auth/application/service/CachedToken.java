@@ -7,12 +7,12 @@ import java.time.Instant;
 /** A token as cached: {@code refreshAt} is when it enters the skew window (or when to retry). */
 record CachedToken(SavedAuthentication row, Instant refreshAt) {
     OAuthToken token() {
-        return (OAuthToken) row.credential();
+        return row.requireOAuthToken();
     }
 
     /** Cached until it enters the skew window. */
     static CachedToken of(SavedAuthentication row, TokenLifecyclePolicy policy) {
-        OAuthToken token = (OAuthToken) row.credential();
+        OAuthToken token = row.requireOAuthToken();
         return new CachedToken(row, token.expiresAt().map(at -> at.minus(policy.skew())).orElse(Instant.MAX));
     }
 

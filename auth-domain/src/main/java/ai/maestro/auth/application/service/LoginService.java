@@ -1,10 +1,11 @@
 package ai.maestro.auth.application.service;
 
+import ai.maestro.auth.application.port.inbound.SignInScreen;
 import ai.maestro.auth.application.port.outbound.CallbackListeners;
+import ai.maestro.auth.domain.Pauses;
 import ai.maestro.auth.domain.ProviderId;
 import ai.maestro.auth.domain.config.ProviderConfig;
 import ai.maestro.auth.domain.error.CallbackPortInUseException;
-import ai.maestro.auth.domain.error.LoginAbortedException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -17,9 +18,6 @@ import java.util.stream.Collectors;
  * configuration allows, and the callback port rule of a browser login.
  */
 public final class LoginService {
-    /** How the code comes back: to our loopback listener, pasted by the user, or by device approval. */
-    public enum Flow { LOOPBACK, PASTE, DEVICE }
-
     /** A login whose listener already holds its port, so the address shown is one that works. */
     public record Listening(OAuthService.LoginAttempt attempt, CallbackListeners.Listener listener,
                             boolean cancelledEarlierLogin) {
@@ -32,21 +30,28 @@ public final class LoginService {
     private final OAuthService logins;
     private final CallbackListeners listeners;
 
+    private final Pauses pauses;
+
     public LoginService(OAuthService logins, CallbackListeners listeners) {
+        this(logins, listeners, Pauses.sleeping());
+    }
+
+    LoginService(OAuthService logins, CallbackListeners listeners, Pauses pauses) {
         this.logins = Objects.requireNonNull(logins, "logins");
         this.listeners = Objects.requireNonNull(listeners, "listeners");
+        this.pauses = Objects.requireNonNull(pauses, "pauses");
     }
 
     /**
      * The flow for {@code provider}: device approval when asked for (and offered), our loopback
      * listener when its redirect comes back to this machine, otherwise a code the user pastes.
      */
-    public Flow flowFor(ProviderId provider, boolean deviceAsked) {
+    public SignInScreen.Flow flowFor(ProviderId provider, boolean deviceAsked) {
         ProviderConfig config = logins.configs().get(provider);
         if (deviceAsked) {
-            return Flow.DEVICE;
+            return SignInScreen.Flow.DEVICE;
         }
-        return config.redirectsToLoopback() ? Flow.LOOPBACK : Flow.PASTE;
+        return config.redirectsToLoopback() ? SignInScreen.Flow.LOOPBACK : SignInScreen.Flow.PASTE;
     }
 
     /**
@@ -63,7 +68,7 @@ public final class LoginService {
         } catch (CallbackPortInUseException busy) {
             if (listeners.cancelWaitingLogin(port)) {
                 for (int retry = 0; retry < RETRIES; retry++) {
-                    pause();
+                    pauses.pauseOrCancel(RETRY_PAUSE);
                     try {
                         return new Listening(attempt, listeners.listen(attempt.session(), timeout), true);
                     } catch (CallbackPortInUseException stillBusy) {
@@ -89,14 +94,5 @@ public final class LoginService {
         String holders = ports.stream().map(p -> p + " (" + listeners.holderOf(p) + ")")
                 .collect(Collectors.joining(" and "));
         return new CallbackPortInUseException(ports.get(0), "taken: " + holders, cause);
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(RETRY_PAUSE.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LoginAbortedException(LoginAbortedException.Reason.CANCELLED);
-        }
     }
 }

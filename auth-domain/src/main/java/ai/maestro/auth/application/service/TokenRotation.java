@@ -116,7 +116,7 @@ final class TokenRotation {
     }
 
     private static boolean holdsAnother(SavedAuthentication row, Secret rejected) {
-        return !((OAuthToken) row.credential()).accessToken().equals(rejected);
+        return !row.requireOAuthToken().accessToken().equals(rejected);
     }
 
     private CachedToken refreshLocked(CredentialKey key, SavedAuthentication seen, RefreshNeed need,
@@ -135,7 +135,7 @@ final class TokenRotation {
         if (isFresh(row, now, need) && (!mustRefresh || someoneElseRefreshed)) {
             return CachedToken.of(row, policy);
         }
-        OAuthToken token = (OAuthToken) row.credential();
+        OAuthToken token = row.requireOAuthToken();
         if (token.refreshToken().isEmpty()) {
             if (token.isUsableAt(now, Duration.ZERO)) {
                 return CachedToken.of(row, policy);
@@ -207,7 +207,7 @@ final class TokenRotation {
 
     /** Stores the answer a dead holder recorded for {@code row}'s refresh, as that holder would have. */
     private SavedAuthentication applyRecordedAnswer(SavedAuthentication row, RotationLog.RecordedAnswer left) {
-        OAuthToken token = (OAuthToken) row.credential();
+        OAuthToken token = row.requireOAuthToken();
         TokenResponse answer = tokenEndpoint.readAnswer(left.body());
         OAuthToken fresh;
         try {
@@ -247,7 +247,7 @@ final class TokenRotation {
     }
 
     private boolean isFresh(SavedAuthentication row, Instant now, RefreshNeed need) {
-        return ((OAuthToken) row.credential()).isUsableAt(now,
+        return row.requireOAuthToken().isUsableAt(now,
                 need == RefreshNeed.EARLY ? policy.skew().plus(policy.backgroundLead()) : policy.skew());
     }
 }

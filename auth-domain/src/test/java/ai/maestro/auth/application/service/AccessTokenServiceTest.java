@@ -44,10 +44,10 @@ class AccessTokenServiceTest {
     });
     /** Tokens without an id_token belong to the provider's unnamed account. */
     private static final CredentialKey KEY = CredentialKey.oauth(ProviderId.OPENAI, AccountIdentity.UNNAMED);
-    private final OAuthService logins = new OAuthService(ProviderConfigs.defaults(), endpoint, store, clock,
+    private final OAuthService logins = new OAuthService(ProviderConfigs.defaults(), endpoint, store, store, clock,
             new SecureRandom(), Duration.ofMinutes(5));
-    private final AccessTokenService tokens = new AccessTokenService(logins, endpoint, store, clock,
-            TokenLifecyclePolicy.defaults().withoutBackgroundRefresh());
+    private final AccessTokenService tokens = new AccessTokenService(logins.configs(), endpoint, store, store, store, store, store, clock,
+            TokenLifecyclePolicy.defaults().withoutBackgroundRefresh(), ai.maestro.auth.application.port.outbound.AuthEvents.none());
 
     private SavedAuthentication stored(String access, String refresh, Duration lifetime) {
         OAuthToken token = new OAuthToken(Secret.of(access), Optional.ofNullable(refresh).map(Secret::of),
@@ -83,8 +83,8 @@ class AccessTokenServiceTest {
         assertEquals("rt-0", storedToken().refreshToken().orElseThrow().reveal(), "the store lost the rotation");
         assertEquals(1, endpoint.calls.size());
 
-        OAuthToken next = new AccessTokenService(logins, endpoint, store, clock,
-                TokenLifecyclePolicy.defaults().withoutBackgroundRefresh()).validToken(KEY);
+        OAuthToken next = new AccessTokenService(logins.configs(), endpoint, store, store, store, store, store, clock,
+                TokenLifecyclePolicy.defaults().withoutBackgroundRefresh(), ai.maestro.auth.application.port.outbound.AuthEvents.none()).validToken(KEY);
 
         assertEquals("at-1", next.accessToken().reveal());
         assertEquals("rt-1", storedToken().refreshToken().orElseThrow().reveal());

@@ -39,7 +39,7 @@ class AccountsTest {
         return TestJwts.openAiAnswer(Map.of("access_token", "at-" + n, "refresh_token", "rt-" + n, "expires_in",
                 3600), user[0], 1_900_000_000L, user[1], "plus");
     });
-    private final OAuthService service = new OAuthService(ProviderConfigs.defaults(), endpoint, store,
+    private final OAuthService service = new OAuthService(ProviderConfigs.defaults(), endpoint, store, store,
             Clock.fixed(NOW, ZoneOffset.UTC), new SecureRandom(), Duration.ofMinutes(5));
 
     private SavedAuthentication loginAs(String email, String accountId, Optional<String> label) {
@@ -70,10 +70,10 @@ class AccountsTest {
         loginAs("ada@example.com", "acct-ada", Optional.empty());
 
         assertEquals(List.of("ada", "bob"), labels());
-        assertEquals("at-3", ((OAuthToken) service.require(service.accounts().resolve(ProviderId.OPENAI, Optional.of("ada"))
-                .key(AuthType.OAUTH)).credential()).accessToken().reveal());
-        assertEquals("at-2", ((OAuthToken) service.require(service.accounts().resolve(ProviderId.OPENAI, Optional.of("bob"))
-                .key(AuthType.OAUTH)).credential()).accessToken().reveal());
+        assertEquals("at-3", ((OAuthToken) store.find(service.accounts().resolve(ProviderId.OPENAI, Optional.of("ada"))
+                .key(AuthType.OAUTH)).orElseThrow().credential()).accessToken().reveal());
+        assertEquals("at-2", ((OAuthToken) store.find(service.accounts().resolve(ProviderId.OPENAI, Optional.of("bob"))
+                .key(AuthType.OAUTH)).orElseThrow().credential()).accessToken().reveal());
         assertEquals(List.of("rt-1"), endpoint.calls.stream().filter(call -> call.grant().equals("revoke"))
                 .map(ScriptedTokenEndpoint.Call::credential).toList());
     }

@@ -80,8 +80,9 @@ class LoginServiceTest {
     };
 
     private LoginService service(Map<String, String> env) {
+        InMemoryCredentialStore store = new InMemoryCredentialStore();
         OAuthService logins = new OAuthService(ProviderConfigs.fromEnvironment(env), new ScriptedTokenEndpoint(),
-                new InMemoryCredentialStore(), Clock.systemUTC(), new SecureRandom(), Duration.ofMinutes(5));
+                store, store, Clock.systemUTC(), new SecureRandom(), Duration.ofMinutes(5));
         return new LoginService(logins, listeners);
     }
 
@@ -128,8 +129,8 @@ class LoginServiceTest {
     @Test
     void theFlowFollowsTheProvidersConfiguration() {
         LoginService service = service(PORTS);
-        assertEquals(LoginService.Flow.LOOPBACK, service.flowFor(ProviderId.OPENAI, false));
-        assertEquals(LoginService.Flow.DEVICE, service.flowFor(ProviderId.OPENAI, true));
-        assertEquals(LoginService.Flow.PASTE, service.flowFor(ProviderId.ANTHROPIC, false));
+        assertEquals(ai.maestro.auth.application.port.inbound.SignInScreen.Flow.LOOPBACK, service.flowFor(ProviderId.OPENAI, false));
+        assertEquals(ai.maestro.auth.application.port.inbound.SignInScreen.Flow.DEVICE, service.flowFor(ProviderId.OPENAI, true));
+        assertEquals(ai.maestro.auth.application.port.inbound.SignInScreen.Flow.PASTE, service.flowFor(ProviderId.ANTHROPIC, false));
     }
 }

@@ -38,8 +38,15 @@ class OAuthServiceTest {
     private final ScriptedTokenEndpoint endpoint = new ScriptedTokenEndpoint().answering(() -> TestJwts.openAiAnswer(Map.of(
             "access_token", "at-1", "refresh_token", "rt-1", "expires_in", 3600),
             "ada@example.com", 1_900_000_000L, "acct", "plus"));
-    private final OAuthService service = new OAuthService(ProviderConfigs.defaults(), endpoint, store,
+    private final OAuthService service = new OAuthService(ProviderConfigs.defaults(), endpoint, store, store,
             Clock.fixed(NOW, ZoneOffset.UTC), new SecureRandom(), Duration.ofMinutes(5));
+    private final AccessTokenService tokens = new AccessTokenService(ProviderConfigs.defaults(), endpoint, store, store,
+            store, store, store, Clock.fixed(NOW, ZoneOffset.UTC), TokenLifecyclePolicy.defaults()
+            .withoutBackgroundRefresh(), ai.maestro.auth.application.port.outbound.AuthEvents.none());
+    private final TokenService apiKeys = new TokenService(service, tokens, store, endpoint, Clock.fixed(NOW,
+            ZoneOffset.UTC));
+    private final SignOutService signOut = new SignOutService(service, store, tokens,
+            ai.maestro.auth.application.port.outbound.AuthEvents.none());
 
     private static String query(URI uri, String name) {
         for (String pair : uri.getRawQuery().split("&")) {
@@ -66,7 +73,7 @@ class OAuthServiceTest {
         OAuthService.LoginAttempt attempt = service.startLogin(ProviderId.OPENAI);
         String redirect = "http://localhost:1455/auth/callback?code=the-code&state=" + attempt.session().state().value();
 
-        SavedAuthentication saved = service.completeLogin(attempt.session(), redirect);
+        SavedAuthentication saved = service.completeLogin(attempt.session(), redirect, java.util.Optional.empty());
 
         assertEquals(1, saved.version());
         assertEquals("at-1", ((OAuthToken) saved.credential()).accessToken().reveal());
@@ -80,7 +87,7 @@ class OAuthServiceTest {
         OAuthService.LoginAttempt attempt = service.startLogin(ProviderId.OPENAI);
 
         InvalidCallbackException error = assertThrows(InvalidCallbackException.class,
-                () -> service.completeLogin(attempt.session(), "code=stolen&state=attacker-chosen-state-0000"));
+                () -> service.completeLogin(attempt.session(), "code=stolen&state=attacker-chosen-state-0000", java.util.Optional.empty()));
 
         assertEquals(InvalidCallbackException.Reason.STATE_MISMATCH, error.reason());
         assertTrue(endpoint.calls.isEmpty());
@@ -90,10 +97,10 @@ class OAuthServiceTest {
     @Test
     void aSecondLoginReplacesTheFirstWithAHigherVersion() {
         OAuthService.LoginAttempt one = service.startLogin(ProviderId.ANTHROPIC);
-        service.completeLogin(one.session(), "c1#" + one.session().state().value());
+        service.completeLogin(one.session(), "c1#" + one.session().state().value(), java.util.Optional.empty());
         OAuthService.LoginAttempt two = service.startLogin(ProviderId.ANTHROPIC);
 
-        SavedAuthentication saved = service.completeLogin(two.session(), "c2#" + two.session().state().value());
+        SavedAuthentication saved = service.completeLogin(two.session(), "c2#" + two.session().state().value(), java.util.Optional.empty());
 
         assertEquals(2, saved.version());
         assertEquals(1, store.list().size());
@@ -107,17 +114,19 @@ class OAuthServiceTest {
         OAuthService.LoginAttempt attempt = service.startLogin(ProviderId.OPENAI);
 
         assertThrows(ReloginRequiredException.class,
-                () -> service.completeLogin(attempt.session(), "code=c&state=" + attempt.session().state().value()));
+                () -> service.completeLogin(attempt.session(), "code=c&state=" + attempt.session().state().value(), java.util.Optional.empty()));
         assertTrue(store.list().isEmpty());
     }
 
     @Test
     void exchangesTheIdTokenForAnApiKeyStoredAsItsOwnAuthType() {
         OAuthService.LoginAttempt attempt = service.startLogin(ProviderId.OPENAI);
-        service.completeLogin(attempt.session(), "code=c&state=" + attempt.session().state().value());
+        service.completeLogin(attempt.session(), "code=c&state=" + attempt.session().state().value(), java.util.Optional.empty());
         endpoint.answering(() -> new TokenResponse(Map.of("access_token", "sk-key")));
 
-        SavedAuthentication key = service.obtainApiKey(service.accounts().resolve(ProviderId.OPENAI, Optional.empty()));
+        apiKeys.obtainApiKey(ai.maestro.auth.application.port.inbound.AccountChoice.defaultOf(ProviderId.OPENAI));
+        SavedAuthentication key = store.find(service.accounts().resolve(ProviderId.OPENAI, Optional.empty())
+                .key(AuthType.API_KEY)).orElseThrow();
 
         assertEquals(AuthType.API_KEY, key.authType());
         assertEquals("sk-key", assertInstanceOf(ApiKey.class, key.credential()).key().reveal());
@@ -128,16 +137,16 @@ class OAuthServiceTest {
     @Test
     void apiKeyWithoutALoginSaysToLogIn() {
         NotLoggedInException error = assertThrows(NotLoggedInException.class,
-                () -> service.obtainApiKey(service.accounts().resolve(ProviderId.OPENAI, Optional.empty())));
+                () -> apiKeys.obtainApiKey(ai.maestro.auth.application.port.inbound.AccountChoice.defaultOf(ProviderId.OPENAI)));
         assertTrue(error.getMessage().contains("maestro-auth login openai"));
     }
 
     @Test
     void logoutDeletesEveryCredentialOfTheProvider() {
         OAuthService.LoginAttempt attempt = service.startLogin(ProviderId.OPENAI);
-        service.completeLogin(attempt.session(), "code=c&state=" + attempt.session().state().value());
+        service.completeLogin(attempt.session(), "code=c&state=" + attempt.session().state().value(), java.util.Optional.empty());
 
-        assertTrue(service.logout(service.accounts().resolve(ProviderId.OPENAI, Optional.empty()), false).deleted());
+        assertTrue(signOut.leave(service.accounts().resolve(ProviderId.OPENAI, Optional.empty()), false).deleted());
         assertThrows(NotLoggedInException.class, () -> service.accounts().resolve(ProviderId.OPENAI, Optional.empty()));
         assertTrue(store.list().isEmpty());
         assertTrue(store.accounts(ProviderId.OPENAI).isEmpty());

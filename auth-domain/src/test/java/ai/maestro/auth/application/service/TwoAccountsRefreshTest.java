@@ -89,9 +89,8 @@ class TwoAccountsRefreshTest {
             throw new AssertionError("no device login here");
         }
     };
-    private final AccessTokenService tokens = new AccessTokenService(new OAuthService(ProviderConfigs.defaults(),
-            endpoint, store, Clock.systemUTC(), new SecureRandom(), Duration.ofMinutes(5)), endpoint, store,
-            Clock.systemUTC(), TokenLifecyclePolicy.defaults().withoutBackgroundRefresh());
+    private final AccessTokenService tokens = new AccessTokenService(ai.maestro.auth.domain.config.ProviderConfigs.defaults(), endpoint, store, store, store, store, store,
+            Clock.systemUTC(), TokenLifecyclePolicy.defaults().withoutBackgroundRefresh(), ai.maestro.auth.application.port.outbound.AuthEvents.none());
 
     private void storeExpired(CredentialKey key, String refresh) {
         Instant now = Instant.now();

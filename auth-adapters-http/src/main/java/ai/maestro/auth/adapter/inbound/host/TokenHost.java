@@ -1,5 +1,6 @@
 package ai.maestro.auth.adapter.inbound.host;
 
+import ai.maestro.auth.application.port.inbound.ServeTokensUseCase;
 import ai.maestro.auth.application.port.outbound.HostEvents;
 import ai.maestro.auth.domain.Secret;
 import com.sun.net.httpserver.HttpExchange;
@@ -30,10 +31,8 @@ import java.util.concurrent.TimeUnit;
  * {@value #REQUEST_SECONDS} s and at most {@value #THREADS} are served at once, so slow clients
  * cannot pin it.
  */
-public final class TokenHost implements AutoCloseable {
+public final class TokenHost implements ServeTokensUseCase.TokenServer {
     /** The variables a child is given: its address and its secret. */
-    public static final String URL_VARIABLE = "MAESTRO_AUTH_URL";
-    public static final String SECRET_VARIABLE = "MAESTRO_AUTH_SECRET";
     /** Half of 32 clients at once: more threads only contend for 2 cores; a stalled client holds one for at most the request bound. */
     static final int THREADS = 16;
     static final int REQUEST_SECONDS = 10;
@@ -103,6 +102,7 @@ public final class TokenHost implements AutoCloseable {
     }
 
     /** The two variables a child needs, to be put in its environment (never on a command line). */
+    @Override
     public Map<String, String> environment() {
         Map<String, String> variables = new LinkedHashMap<>();
         variables.put(URL_VARIABLE, url());

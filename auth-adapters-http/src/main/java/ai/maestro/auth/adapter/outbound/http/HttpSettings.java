@@ -21,8 +21,6 @@ public record HttpSettings(
         Duration deadline,
         String userAgent) {
 
-    public static final String VERSION = "0.1.0";
-
     public HttpSettings {
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(readTimeout, "readTimeout");
@@ -45,7 +43,7 @@ public record HttpSettings(
     public static HttpSettings defaults() {
         return new HttpSettings(Duration.ofSeconds(10), Duration.ofSeconds(15), Duration.ofSeconds(20),
                 4, Duration.ofMillis(500), Duration.ofSeconds(8), Duration.ofSeconds(15), DEFAULT_DEADLINE,
-                "maestro-auth/" + VERSION + " (Java " + Runtime.version().feature() + ")");
+                "maestro-auth/" + ai.maestro.auth.domain.Release.version() + " (Java " + Runtime.version().feature() + ")");
     }
 
     public HttpSettings withBackoff(Duration initial, Duration max) {

@@ -12,19 +12,15 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.Objects;
 import java.util.Optional;
+import ai.maestro.auth.application.port.outbound.ProviderApiPort;
+import ai.maestro.auth.domain.UsageReport;
+import ai.maestro.auth.domain.Verification;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 
 /** Authenticated calls maestro-auth makes itself: {@code verify} and {@code usage}. */
-public final class ProviderApiClient {
-    /** The answer to one cheap authenticated request. */
-    public record Verification(ProviderId provider, AuthType authType, URI url, int status) {
-        public boolean authenticated() {
-            return status >= 200 && status < 300;
-        }
-    }
-
+public final class ProviderApiClient implements ProviderApiPort {
     private final OkHttpClient client;
     private final ProviderInterceptors interceptors;
     private final ObjectMapper json;
@@ -50,6 +46,7 @@ public final class ProviderApiClient {
     }
 
     /** As {@link #verify(ProviderId, AuthType)} with the credential of {@code account} (the default when empty). */
+    @Override
     public Verification verify(ProviderId provider, Optional<String> account, AuthType type) {
         URI url = verificationUrl(provider, type);
         try (Response response = call(provider, account, type, url)) {
@@ -63,6 +60,7 @@ public final class ProviderApiClient {
     }
 
     /** As {@link #usage()} for the OpenAI account {@code account} names (the default when empty). */
+    @Override
     public UsageReport usage(Optional<String> account) {
         URI url = interceptors.apis().openAiUsage();
         try (Response response = call(ProviderId.OPENAI, account, AuthType.OAUTH, url)) {
@@ -82,7 +80,7 @@ public final class ProviderApiClient {
                 throw new OAuthErrorException(OAuthError.of("invalid_usage", "the usage endpoint did not answer a"
                         + " JSON object", response.code()));
             }
-            return UsageReport.parse(root);
+            return UsageReports.parse(root);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new OAuthErrorException(OAuthError.of("invalid_usage", "the usage endpoint answered malformed JSON",
                     200));

@@ -1,7 +1,10 @@
 package ai.maestro.auth.adapter.outbound.http;
 
 import ai.maestro.auth.application.service.AccessTokenService;
-import ai.maestro.auth.application.service.OAuthService;
+import ai.maestro.auth.application.port.outbound.CredentialRows;
+import ai.maestro.auth.application.service.AccountService;
+import ai.maestro.auth.domain.config.ProviderConfigs;
+import ai.maestro.auth.domain.error.NotLoggedInException;
 import ai.maestro.auth.domain.Account;
 import ai.maestro.auth.domain.ApiKey;
 import ai.maestro.auth.domain.AuthType;
@@ -18,14 +21,18 @@ import okhttp3.Interceptor;
 /** Hands embedders the {@link ProviderAuthInterceptor} for a provider; obtain it from the Guice module. */
 public final class ProviderInterceptors {
     private final AccessTokenService tokens;
-    private final OAuthService logins;
+    private final AccountService accounts;
+    private final CredentialRows rows;
+    private final ProviderConfigs configs;
     private final ProviderApiSettings apis;
     private final HttpSettings http;
 
-    public ProviderInterceptors(AccessTokenService tokens, OAuthService logins, ProviderApiSettings apis,
-                                HttpSettings http) {
+    public ProviderInterceptors(AccessTokenService tokens, AccountService accounts, CredentialRows rows,
+                                ProviderConfigs configs, ProviderApiSettings apis, HttpSettings http) {
         this.tokens = Objects.requireNonNull(tokens, "tokens");
-        this.logins = Objects.requireNonNull(logins, "logins");
+        this.accounts = Objects.requireNonNull(accounts, "accounts");
+        this.rows = Objects.requireNonNull(rows, "rows");
+        this.configs = Objects.requireNonNull(configs, "configs");
         this.apis = Objects.requireNonNull(apis, "apis");
         this.http = Objects.requireNonNull(http, "http");
     }
@@ -37,8 +44,8 @@ public final class ProviderInterceptors {
      */
     public Interceptor interceptorFor(ProviderId provider) {
         Optional<Account> account = defaultAccount(provider);
-        boolean onlyApiKey = account.isPresent() && logins.find(account.get().key(AuthType.OAUTH)).isEmpty()
-                && logins.find(account.get().key(AuthType.API_KEY)).isPresent();
+        boolean onlyApiKey = account.isPresent() && rows.find(account.get().key(AuthType.OAUTH)).isEmpty()
+                && rows.find(account.get().key(AuthType.API_KEY)).isPresent();
         return interceptorFor(provider, onlyApiKey ? AuthType.API_KEY : AuthType.OAUTH);
     }
 
@@ -46,7 +53,7 @@ public final class ProviderInterceptors {
     public Interceptor interceptorFor(ProviderId provider, AuthType type) {
         if (type == AuthType.API_KEY) {
             return new ProviderAuthInterceptor(provider, new ProviderAuthInterceptor.ApiKeyScheme(apiKey(
-                    () -> logins.accounts().resolve(provider, Optional.empty()).key(AuthType.API_KEY))));
+                    () -> accounts.resolve(provider, Optional.empty()).key(AuthType.API_KEY))));
         }
         return new ProviderAuthInterceptor(provider, new ProviderAuthInterceptor.SignIn(tokens, Optional.empty(),
                 originator(provider), http.userAgent()));
@@ -54,7 +61,7 @@ public final class ProviderInterceptors {
 
     /** Pinned to one account (a label, e-mail or account id): it stays on it whatever the default becomes. */
     public Interceptor interceptorFor(ProviderId provider, String account, AuthType type) {
-        Account pinned = logins.accounts().resolve(provider, Optional.of(account));
+        Account pinned = accounts.resolve(provider, Optional.of(account));
         if (type == AuthType.API_KEY) {
             return new ProviderAuthInterceptor(provider, new ProviderAuthInterceptor.ApiKeyScheme(apiKey(
                     () -> pinned.key(AuthType.API_KEY))));
@@ -70,7 +77,7 @@ public final class ProviderInterceptors {
 
     private Optional<Account> defaultAccount(ProviderId provider) {
         try {
-            return Optional.of(logins.accounts().resolve(provider, Optional.empty()));
+            return Optional.of(accounts.resolve(provider, Optional.empty()));
         } catch (ai.maestro.auth.domain.error.NotLoggedInException nothingStored) {
             return Optional.empty();
         }
@@ -94,7 +101,9 @@ public final class ProviderInterceptors {
         return () -> {
             synchronized (key) {
                 if (key[0] == null) {
-                    key[0] = ((ApiKey) logins.require(row.get()).credential()).key();
+                    CredentialKey wanted = row.get();
+                    key[0] = rows.find(wanted).map(saved -> ((ApiKey) saved.credential()).key()).orElseThrow(
+                            () -> new NotLoggedInException(wanted.provider(), wanted.authType()));
                 }
                 return key[0];
             }
@@ -102,7 +111,7 @@ public final class ProviderInterceptors {
     }
 
     private String originator(ProviderId provider) {
-        return logins.configs().get(provider).extraAuthorizationParameters().stream()
+        return configs.get(provider).extraAuthorizationParameters().stream()
                 .filter(p -> p.name().equals("originator")).map(QueryParameter::value).findFirst()
                 .orElse("maestro_auth");
     }

@@ -1,5 +1,6 @@
 package ai.maestro.auth.adapter.outbound.http;
 
+import ai.maestro.auth.domain.UsageReport;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,28 +9,18 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
-/**
- * What the ChatGPT backend says of a sign-in's usage: plan, rate-limit windows and credits. Every
- * field may be missing or of an unexpected type; such a field is empty, never an error.
- */
-public record UsageReport(Optional<String> planType, List<Window> windows, Optional<String> creditsBalance) {
-
-    /** One rate-limit window, e.g. the 5-hour ("primary") or the weekly ("secondary") one. */
-    public record Window(String name, OptionalDouble usedPercent, Optional<Duration> length,
-                         Optional<Instant> resetsAt) {
-    }
-
-    public UsageReport {
-        windows = List.copyOf(windows);
+/** Reads the ChatGPT usage endpoint's answer: a field missing or of an unexpected type is empty, never an error. */
+final class UsageReports {
+    private UsageReports() {
     }
 
     static UsageReport parse(JsonNode root) {
-        List<Window> windows = new ArrayList<>();
+        List<UsageReport.Window> windows = new ArrayList<>();
         JsonNode limits = root.path("rate_limit");
         for (String name : List.of("primary_window", "secondary_window")) {
             JsonNode window = limits.path(name);
             if (window.isObject()) {
-                windows.add(new Window(name.replace("_window", ""), number(window.path("used_percent")),
+                windows.add(new UsageReport.Window(name.replace("_window", ""), number(window.path("used_percent")),
                         whole(window.path("limit_window_seconds")).filter(s -> s > 0).map(Duration::ofSeconds),
                         whole(window.path("reset_at")).filter(s -> s > 0 && s < 253402300799L)
                                 .map(Instant::ofEpochSecond)));
