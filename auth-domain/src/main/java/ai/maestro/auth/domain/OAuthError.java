@@ -1,9 +1,5 @@
 package ai.maestro.auth.domain;
 
-import ai.maestro.auth.domain.error.AuthException;
-import ai.maestro.auth.domain.error.OAuthErrorException;
-import ai.maestro.auth.domain.error.ProviderUnavailableException;
-import ai.maestro.auth.domain.error.ReloginRequiredException;
 import java.util.Objects;
 import java.util.Set;
 
@@ -59,17 +55,6 @@ public record OAuthError(String code, String description, int httpStatus, Perman
     /** True when the refresh token or the client is no longer accepted: the user must log in again. */
     public boolean requiresRelogin() {
         return GRANT_DEAD.contains(code);
-    }
-
-    /** The exception a caller should see for this error from {@code provider}'s token endpoint. */
-    public AuthException toException(ProviderId provider) {
-        if (requiresRelogin()) {
-            return new ReloginRequiredException(provider, this);
-        }
-        if (isTransient()) {
-            return new ProviderUnavailableException(summary(), this, null);
-        }
-        return new OAuthErrorException(this);
     }
 
     public String summary() {

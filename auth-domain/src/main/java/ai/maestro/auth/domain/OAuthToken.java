@@ -1,5 +1,7 @@
 package ai.maestro.auth.domain;
 
+import ai.maestro.auth.domain.token.TokenResponse;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -7,7 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A validated token set (built by {@link TokenResponse#validate}). {@code idTokenClaims} is what the
+ * A validated token set (built by {@code TokenResponse.validate}). {@code idTokenClaims} is what the
  * adapter that received or read the id_token decoded from it (for display and the account id).
  */
 public record OAuthToken(

@@ -1,5 +1,8 @@
 package ai.maestro.auth.domain;
 
+import ai.maestro.auth.domain.login.AuthorizationRequest;
+import ai.maestro.auth.domain.login.AuthorizationSession;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 

@@ -1,11 +1,15 @@
 package ai.maestro.auth.domain;
 
+import ai.maestro.auth.domain.login.AuthorizationSession;
+import ai.maestro.auth.domain.login.CallbackParser;
+import ai.maestro.auth.domain.login.CallbackResult;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.maestro.auth.domain.CallbackResult.Authorized;
-import ai.maestro.auth.domain.CallbackResult.Rejected;
+import ai.maestro.auth.domain.login.CallbackResult.Authorized;
+import ai.maestro.auth.domain.login.CallbackResult.Rejected;
 import ai.maestro.auth.domain.error.AuthorizationDeniedException;
 import ai.maestro.auth.domain.error.InvalidCallbackException;
 import ai.maestro.auth.domain.error.InvalidCallbackException.Reason;

@@ -1,10 +1,15 @@
 package ai.maestro.auth.domain;
 
+import ai.maestro.auth.domain.login.AuthorizationSession;
+import ai.maestro.auth.domain.login.CallbackParser;
+import ai.maestro.auth.domain.login.CallbackResult;
+import ai.maestro.auth.domain.token.TokenResponse;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.maestro.auth.domain.CallbackResult.Authorized;
-import ai.maestro.auth.domain.CallbackResult.Rejected;
+import ai.maestro.auth.domain.login.CallbackResult.Authorized;
+import ai.maestro.auth.domain.login.CallbackResult.Rejected;
 import ai.maestro.auth.domain.error.AuthorizationDeniedException;
 import ai.maestro.auth.domain.error.InvalidCallbackException;
 import ai.maestro.auth.domain.error.InvalidTokenResponseException;

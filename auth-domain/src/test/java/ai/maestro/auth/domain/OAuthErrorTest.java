@@ -1,5 +1,7 @@
 package ai.maestro.auth.domain;
 
+import ai.maestro.auth.domain.error.TokenEndpointErrors;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -41,7 +43,7 @@ class OAuthErrorTest {
     @CsvSource({"refresh_token_reused, 401", "server_error, 503", "invalid_scope, 400"})
     void mapsEachClassToTheExceptionThatTellsTheUserWhatToDo(String code, int status) {
         OAuthError error = OAuthError.of(code, null, status);
-        var exception = error.toException(ProviderId.OPENAI);
+        var exception = TokenEndpointErrors.toException(error, ProviderId.OPENAI);
         if (error.requiresRelogin()) {
             assertInstanceOf(ReloginRequiredException.class, exception);
             assertTrue(exception.getMessage().contains("maestro-auth login openai"));

@@ -1,5 +1,9 @@
 package ai.maestro.auth.domain;
 
+import ai.maestro.auth.domain.login.AuthorizationSession;
+import ai.maestro.auth.domain.login.CallbackResult;
+import ai.maestro.auth.domain.token.TokenResponse;
+
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import ai.maestro.auth.testing.TestJwts;

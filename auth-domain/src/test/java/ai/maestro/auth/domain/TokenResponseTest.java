@@ -1,5 +1,7 @@
 package ai.maestro.auth.domain;
 
+import ai.maestro.auth.domain.token.TokenResponse;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,6 +1,10 @@
 package ai.maestro.auth.testing;
 
-import ai.maestro.auth.application.port.outbound.CredentialStorePort;
+import ai.maestro.auth.application.port.outbound.AccountDirectory;
+import ai.maestro.auth.application.port.outbound.ChangeFeed;
+import ai.maestro.auth.application.port.outbound.CredentialRows;
+import ai.maestro.auth.application.port.outbound.RefreshLocks;
+import ai.maestro.auth.application.port.outbound.RotationLog;
 import ai.maestro.auth.domain.Account;
 import ai.maestro.auth.domain.CredentialKey;
 import ai.maestro.auth.domain.CredentialSummary;
@@ -21,8 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
-/** A CredentialStorePort in a map, with the same compare-and-swap and account rules as the real stores. */
-public final class InMemoryCredentialStore implements CredentialStorePort {
+/** A whole credential store (every role) in a map, with the same compare-and-swap and account rules as the real stores. */
+public final class InMemoryCredentialStore implements CredentialRows, AccountDirectory, RefreshLocks, ChangeFeed,
+        RotationLog {
     /** A stand-in for a crash after the answer: the next commit of a rotation fails once, as a dead process's would. */
     public volatile boolean failNextCommit;
     private final Map<CredentialKey, SavedAuthentication> rows = new ConcurrentHashMap<>();

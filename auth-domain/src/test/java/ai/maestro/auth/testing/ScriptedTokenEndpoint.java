@@ -2,9 +2,9 @@ package ai.maestro.auth.testing;
 
 import ai.maestro.auth.application.port.outbound.TokenEndpointPort;
 import ai.maestro.auth.domain.AuthorizationCode;
-import ai.maestro.auth.domain.AuthorizationSession;
+import ai.maestro.auth.domain.login.AuthorizationSession;
 import ai.maestro.auth.domain.Secret;
-import ai.maestro.auth.domain.TokenResponse;
+import ai.maestro.auth.domain.token.TokenResponse;
 import ai.maestro.auth.domain.config.ProviderConfig;
 import java.util.ArrayList;
 import java.util.List;

@@ -27,11 +27,11 @@ public final class TestJwts {
     }
 
     /** A token endpoint answer with an OpenAI id_token, as the HTTP adapter hands it over (claims decoded). */
-    public static ai.maestro.auth.domain.TokenResponse openAiAnswer(java.util.Map<String, Object> fields, String email,
+    public static ai.maestro.auth.domain.token.TokenResponse openAiAnswer(java.util.Map<String, Object> fields, String email,
                                                                     long exp, String accountId, String plan) {
         java.util.Map<String, Object> all = new java.util.HashMap<>(fields);
         all.put("id_token", openAiIdToken(email, exp, accountId, plan));
-        return new ai.maestro.auth.domain.TokenResponse(all,
+        return new ai.maestro.auth.domain.token.TokenResponse(all,
                 java.util.Optional.of(openAiClaims(email, exp, accountId, plan)), java.util.Optional.empty());
     }
 }

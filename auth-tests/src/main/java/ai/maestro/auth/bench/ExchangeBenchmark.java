@@ -4,7 +4,7 @@ import ai.maestro.auth.adapter.outbound.http.HttpSettings;
 import ai.maestro.auth.adapter.outbound.http.OkHttpClients;
 import ai.maestro.auth.adapter.outbound.http.OkHttpTokenEndpoint;
 import ai.maestro.auth.domain.AuthorizationCode;
-import ai.maestro.auth.domain.AuthorizationSession;
+import ai.maestro.auth.domain.login.AuthorizationSession;
 import ai.maestro.auth.domain.OAuthToken;
 import ai.maestro.auth.domain.PkceParams;
 import ai.maestro.auth.domain.ProviderId;

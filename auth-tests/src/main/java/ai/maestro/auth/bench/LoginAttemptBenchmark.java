@@ -1,6 +1,7 @@
 package ai.maestro.auth.bench;
 
-import ai.maestro.auth.application.port.outbound.CredentialStorePort;
+import ai.maestro.auth.application.port.outbound.AccountDirectory;
+import ai.maestro.auth.application.port.outbound.CredentialRows;
 import ai.maestro.auth.application.port.outbound.TokenEndpointPort;
 import ai.maestro.auth.application.service.OAuthService;
 import ai.maestro.auth.domain.ProviderId;
@@ -51,7 +52,7 @@ public class LoginAttemptBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         logins = new OAuthService(ProviderConfigs.defaults(), unused(TokenEndpointPort.class),
-                unused(CredentialStorePort.class), unused(CredentialStorePort.class), Clock.systemUTC(), random, Duration.ofMinutes(10));
+                unused(CredentialRows.class), unused(AccountDirectory.class), Clock.systemUTC(), random, Duration.ofMinutes(10));
     }
 
     /** A port a login attempt must not touch: any call fails the benchmark. */

@@ -3,7 +3,7 @@ package ai.maestro.auth.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.maestro.auth.application.port.outbound.CredentialStorePort;
+import ai.maestro.auth.adapter.outbound.persistence.CredentialStore;
 import ai.maestro.auth.domain.OAuthToken;
 import ai.maestro.auth.domain.error.CredentialStoreException;
 import java.nio.channels.FileChannel;
@@ -106,7 +106,7 @@ class DamagedStoreTest extends OnAUsersMachine {
     /** Opens the store as a new process would and reads the account's refresh token. */
     private Reading read(String stored) {
         try {
-            CredentialStorePort store = machine.injector().getInstance(CredentialStorePort.class);
+            CredentialStore store = machine.injector().getInstance(CredentialStore.class);
             var row = store.find(SharedStoreFixture.FIRST_ACCOUNT);
             if (row.isEmpty() && store.list().isEmpty()) {
                 return Reading.EMPTY;

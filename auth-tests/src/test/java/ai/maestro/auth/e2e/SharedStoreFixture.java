@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.maestro.auth.adapter.inbound.callback.LoopbackCallbackReceiver;
 import ai.maestro.auth.app.wiring.MaestroAuthConfig;
 import ai.maestro.auth.app.wiring.MaestroAuthModule;
-import ai.maestro.auth.application.port.outbound.CredentialStorePort;
+import ai.maestro.auth.adapter.outbound.persistence.CredentialStore;
 import ai.maestro.auth.application.service.OAuthService;
 import ai.maestro.auth.domain.AuthType;
 import ai.maestro.auth.domain.OAuthToken;
@@ -239,7 +239,7 @@ final class SharedStoreFixture implements AutoCloseable {
     String storedRefreshToken(Injector injector) {
         // An answer a killed process recorded but did not store goes in first, as the next refresh would put it.
         injector.getInstance(ai.maestro.auth.application.service.AccessTokenService.class).settle(FIRST_ACCOUNT);
-        CredentialStorePort store = injector.getInstance(CredentialStorePort.class);
+        CredentialStore store = injector.getInstance(CredentialStore.class);
         return store.withRefreshLock(FIRST_ACCOUNT, Duration.ofSeconds(30), () -> ((OAuthToken) store
                 .find(SharedStoreFixture.FIRST_ACCOUNT).orElseThrow().credential()).refreshToken().orElseThrow()
                 .reveal());

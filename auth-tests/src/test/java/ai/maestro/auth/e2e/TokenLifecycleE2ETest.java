@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.maestro.auth.adapter.outbound.http.HttpSettings;
 import ai.maestro.auth.app.wiring.MaestroAuthConfig;
 import ai.maestro.auth.app.wiring.MaestroAuthModule;
-import ai.maestro.auth.application.port.outbound.CredentialStorePort;
+import ai.maestro.auth.adapter.outbound.persistence.CredentialStore;
 import ai.maestro.auth.application.service.AccessTokenService;
 import ai.maestro.auth.application.service.OAuthService;
 import ai.maestro.auth.domain.AuthType;
@@ -133,7 +133,7 @@ class TokenLifecycleE2ETest {
         assertEquals(1, fake.refreshGrants.get());
         assertEquals(0, fake.reusedRefreshTokens.get());
         assertEquals(1, seen.size());
-        OAuthToken stored = (OAuthToken) injector.getInstance(CredentialStorePort.class)
+        OAuthToken stored = (OAuthToken) injector.getInstance(CredentialStore.class)
                 .find(SharedStoreFixture.FIRST_ACCOUNT).orElseThrow().credential();
         assertEquals(seen.iterator().next(), stored.accessToken().reveal());
     }
@@ -195,7 +195,7 @@ class TokenLifecycleE2ETest {
         assertEquals(1, fake.refreshGrants.get(), "refresh grants at the server");
         assertEquals(0, fake.reusedRefreshTokens.get(), "refresh_token_reused answers");
         assertEquals(1, tokens.size(), "every process ends with the same token: " + tokens);
-        OAuthToken stored = (OAuthToken) injector.getInstance(CredentialStorePort.class)
+        OAuthToken stored = (OAuthToken) injector.getInstance(CredentialStore.class)
                 .find(SharedStoreFixture.FIRST_ACCOUNT).orElseThrow().credential();
         assertEquals("TOKEN " + StormProcess.fingerprint(stored.accessToken().reveal()), tokens.iterator().next());
     }
@@ -211,7 +211,7 @@ class TokenLifecycleE2ETest {
                 () -> injector.getInstance(AccessTokenService.class).validAccessToken(ProviderId.OPENAI));
 
         assertEquals("refresh_token_reused", error.error().orElseThrow().code());
-        SavedAuthentication kept = injector.getInstance(CredentialStorePort.class)
+        SavedAuthentication kept = injector.getInstance(CredentialStore.class)
                 .find(SharedStoreFixture.FIRST_ACCOUNT).orElseThrow();
         assertEquals(login.version() + 1, kept.version());
         assertEquals(((OAuthToken) login.credential()).accessToken(), ((OAuthToken) kept.credential()).accessToken());
@@ -247,7 +247,7 @@ class TokenLifecycleE2ETest {
                 () -> injector.getInstance(AccessTokenService.class).validAccessToken(ProviderId.OPENAI));
 
         assertInstanceOf(ProviderUnavailableException.class, error);
-        SavedAuthentication kept = injector.getInstance(CredentialStorePort.class)
+        SavedAuthentication kept = injector.getInstance(CredentialStore.class)
                 .find(SharedStoreFixture.FIRST_ACCOUNT).orElseThrow();
         assertEquals(login.version(), kept.version());
         assertTrue(kept.reloginRequired().isEmpty());

@@ -2,7 +2,7 @@ package ai.maestro.auth.app.cli;
 
 import ai.maestro.auth.app.wiring.MaestroAuthConfig;
 import ai.maestro.auth.app.wiring.TrainingStore;
-import ai.maestro.auth.domain.TokenResponse;
+import ai.maestro.auth.domain.token.TokenResponse;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;

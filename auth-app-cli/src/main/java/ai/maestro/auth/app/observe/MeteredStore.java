@@ -1,6 +1,6 @@
 package ai.maestro.auth.app.observe;
 
-import ai.maestro.auth.application.port.outbound.CredentialStorePort;
+import ai.maestro.auth.adapter.outbound.persistence.CredentialStore;
 import ai.maestro.auth.domain.Account;
 import ai.maestro.auth.domain.CredentialKey;
 import ai.maestro.auth.domain.CredentialSummary;
@@ -20,16 +20,16 @@ import java.util.function.Supplier;
  * outcome) and the wait for the refresh lock ({@code maestro.auth.refresh.lock.wait}: provider,
  * store). Delegates everything; adds a clock read and a timer record per operation.
  */
-public final class MeteredStore implements CredentialStorePort {
+public final class MeteredStore implements CredentialStore {
     static final String STORE = "maestro.auth.store";
     static final String LOCK_WAIT = "maestro.auth.refresh.lock.wait";
 
-    private final CredentialStorePort store;
+    private final CredentialStore store;
     private final MeterRegistry registry;
     private final String kind;
 
     /** {@code kind}: {@code h2} or {@code postgresql}. */
-    public MeteredStore(CredentialStorePort store, MeterRegistry registry, String kind) {
+    public MeteredStore(CredentialStore store, MeterRegistry registry, String kind) {
         this.store = store;
         this.registry = registry;
         this.kind = kind;

@@ -7,7 +7,7 @@ import ai.maestro.auth.adapter.outbound.persistence.EncryptionKeys;
 import ai.maestro.auth.adapter.outbound.persistence.KeySource;
 import ai.maestro.auth.adapter.outbound.persistence.PersistenceSettings;
 import ai.maestro.auth.domain.ProviderId;
-import ai.maestro.auth.domain.config.ConfigProblem;
+import ai.maestro.auth.domain.ConfigProblem;
 import ai.maestro.auth.domain.config.ProviderConfigs;
 import ai.maestro.auth.domain.error.ConfigurationException;
 import java.util.ArrayList;

@@ -2,11 +2,11 @@ package ai.maestro.auth.app.wiring;
 
 import ai.maestro.auth.application.port.outbound.TokenEndpointPort;
 import ai.maestro.auth.domain.AuthorizationCode;
-import ai.maestro.auth.domain.AuthorizationSession;
+import ai.maestro.auth.domain.login.AuthorizationSession;
 import ai.maestro.auth.domain.DeviceAuthorization;
 import ai.maestro.auth.domain.DevicePoll;
 import ai.maestro.auth.domain.Secret;
-import ai.maestro.auth.domain.TokenResponse;
+import ai.maestro.auth.domain.token.TokenResponse;
 import ai.maestro.auth.domain.config.ProviderConfig;
 import java.util.function.Supplier;
 

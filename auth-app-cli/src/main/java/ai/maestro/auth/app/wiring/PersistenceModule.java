@@ -7,7 +7,7 @@ import ai.maestro.auth.adapter.outbound.persistence.StoreKeyring;
 import ai.maestro.auth.application.port.outbound.AccountDirectory;
 import ai.maestro.auth.application.port.outbound.ChangeFeed;
 import ai.maestro.auth.application.port.outbound.CredentialRows;
-import ai.maestro.auth.application.port.outbound.CredentialStorePort;
+import ai.maestro.auth.adapter.outbound.persistence.CredentialStore;
 import ai.maestro.auth.application.port.outbound.RefreshLocks;
 import ai.maestro.auth.application.port.outbound.RotationLog;
 import ai.maestro.auth.application.port.outbound.StoreKeys;
@@ -48,33 +48,33 @@ public final class PersistenceModule extends AbstractModule {
 
     // Each role the services depend on is the one metered store; the aggregate lives here only.
     @Provides
-    CredentialRows rows(CredentialStorePort store) {
+    CredentialRows rows(CredentialStore store) {
         return store;
     }
 
     @Provides
-    AccountDirectory accounts(CredentialStorePort store) {
+    AccountDirectory accounts(CredentialStore store) {
         return store;
     }
 
     @Provides
-    RefreshLocks locks(CredentialStorePort store) {
+    RefreshLocks locks(CredentialStore store) {
         return store;
     }
 
     @Provides
-    ChangeFeed changes(CredentialStorePort store) {
+    ChangeFeed changes(CredentialStore store) {
         return store;
     }
 
     @Provides
-    RotationLog rotations(CredentialStorePort store) {
+    RotationLog rotations(CredentialStore store) {
         return store;
     }
 
     @Provides
     @Singleton
-    CredentialStorePort credentialStore(JdbiCredentialStore store, PersistenceSettings settings,
+    CredentialStore credentialStore(JdbiCredentialStore store, PersistenceSettings settings,
                                         Optional<MeterRegistry> registry) {
         return new MeteredStore(store, registry.orElse(Metrics.globalRegistry),
                 settings.jdbcUrl().isPresent() ? "postgresql" : "h2");

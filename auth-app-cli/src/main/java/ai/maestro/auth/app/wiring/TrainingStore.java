@@ -1,6 +1,6 @@
 package ai.maestro.auth.app.wiring;
 
-import ai.maestro.auth.application.port.outbound.CredentialStorePort;
+import ai.maestro.auth.adapter.outbound.persistence.CredentialStore;
 import ai.maestro.auth.domain.CredentialKey;
 import ai.maestro.auth.domain.OAuthToken;
 import ai.maestro.auth.domain.ProviderId;
@@ -15,8 +15,8 @@ public final class TrainingStore {
 
     /** Stores {@code token} as the account {@code training} of OpenAI in the store {@code config} names. */
     public static void seed(MaestroAuthConfig config, OAuthToken token) {
-        CredentialStorePort store = Guice.createInjector(new MaestroAuthModule(config))
-                .getInstance(CredentialStorePort.class);
+        CredentialStore store = Guice.createInjector(new MaestroAuthModule(config))
+                .getInstance(CredentialStore.class);
         store.register(ProviderId.OPENAI, "training", "training");
         store.save(SavedAuthentication.fresh(CredentialKey.oauth(ProviderId.OPENAI, "training"), token,
                 Instant.now()));

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.maestro.auth.application.port.outbound.CredentialStorePort;
+import ai.maestro.auth.adapter.outbound.persistence.CredentialStore;
 import ai.maestro.auth.application.service.AccessTokenService;
 import ai.maestro.auth.application.service.OAuthService;
 import ai.maestro.auth.domain.OAuthToken;
@@ -44,8 +44,8 @@ class MaestroAuthModuleTest {
 
         assertSame(logins, injector.getInstance(OAuthService.class));
         assertSame(tokens, injector.getInstance(AccessTokenService.class));
-        CredentialStorePort store = injector.getInstance(CredentialStorePort.class);
-        assertSame(store, injector.getInstance(CredentialStorePort.class));
+        CredentialStore store = injector.getInstance(CredentialStore.class);
+        assertSame(store, injector.getInstance(CredentialStore.class));
         // One store, its operations timed for the meters.
         org.junit.jupiter.api.Assertions.assertInstanceOf(ai.maestro.auth.app.observe.MeteredStore.class, store);
         assertTrue(logins.startLogin(ProviderId.OPENAI).request().uri().toString()
@@ -60,7 +60,12 @@ class MaestroAuthModuleTest {
                 .with(new AbstractModule() {
                     @Override
                     protected void configure() {
-                        bind(CredentialStorePort.class).toInstance(memory);
+                        // A store of its own is bound role by role: the services take the roles.
+                        bind(ai.maestro.auth.application.port.outbound.CredentialRows.class).toInstance(memory);
+                        bind(ai.maestro.auth.application.port.outbound.AccountDirectory.class).toInstance(memory);
+                        bind(ai.maestro.auth.application.port.outbound.RefreshLocks.class).toInstance(memory);
+                        bind(ai.maestro.auth.application.port.outbound.ChangeFeed.class).toInstance(memory);
+                        bind(ai.maestro.auth.application.port.outbound.RotationLog.class).toInstance(memory);
                     }
                 }));
         Instant now = Instant.now();

@@ -5,7 +5,7 @@ import ai.maestro.auth.application.port.inbound.SwitchDefaultAccountUseCase;
 import ai.maestro.auth.application.port.outbound.AccountDirectory;
 import ai.maestro.auth.application.port.outbound.CredentialRows;
 import ai.maestro.auth.domain.Account;
-import ai.maestro.auth.domain.AccountIdentity;
+import ai.maestro.auth.domain.token.AccountIdentity;
 import ai.maestro.auth.domain.AuthType;
 import ai.maestro.auth.domain.OAuthError;
 import ai.maestro.auth.domain.OAuthToken;

@@ -2,7 +2,7 @@ package ai.maestro.auth.application.service;
 
 import ai.maestro.auth.application.port.inbound.SignInScreen;
 import ai.maestro.auth.application.port.outbound.CallbackListeners;
-import ai.maestro.auth.domain.Pauses;
+import ai.maestro.auth.domain.login.Pauses;
 import ai.maestro.auth.domain.ProviderId;
 import ai.maestro.auth.domain.config.ProviderConfig;
 import ai.maestro.auth.domain.error.CallbackPortInUseException;

@@ -2,9 +2,9 @@ package ai.maestro.auth.application.service;
 
 import ai.maestro.auth.application.port.inbound.SignInScreen;
 import ai.maestro.auth.domain.AuthorizationCode;
-import ai.maestro.auth.domain.AuthorizationSession;
-import ai.maestro.auth.domain.CallbackParser;
-import ai.maestro.auth.domain.CallbackResult;
+import ai.maestro.auth.domain.login.AuthorizationSession;
+import ai.maestro.auth.domain.login.CallbackParser;
+import ai.maestro.auth.domain.login.CallbackResult;
 import ai.maestro.auth.domain.error.AuthException;
 import ai.maestro.auth.domain.error.AuthorizationDeniedException;
 import ai.maestro.auth.domain.error.LoginAbortedException;

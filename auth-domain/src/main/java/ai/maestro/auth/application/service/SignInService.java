@@ -10,7 +10,7 @@ import ai.maestro.auth.application.port.outbound.CallbackListeners;
 import ai.maestro.auth.domain.AuthorizationCode;
 import ai.maestro.auth.domain.DeviceAuthorization;
 import ai.maestro.auth.domain.IdTokenClaims;
-import ai.maestro.auth.domain.Pauses;
+import ai.maestro.auth.domain.login.Pauses;
 import ai.maestro.auth.domain.ProviderId;
 import ai.maestro.auth.domain.SavedAuthentication;
 import ai.maestro.auth.domain.error.AuthException;

@@ -15,7 +15,7 @@ import ai.maestro.auth.domain.ReloginMark;
 import ai.maestro.auth.domain.SaveResult;
 import ai.maestro.auth.domain.SavedAuthentication;
 import ai.maestro.auth.domain.Secret;
-import ai.maestro.auth.domain.TokenResponse;
+import ai.maestro.auth.domain.token.TokenResponse;
 import ai.maestro.auth.domain.config.ProviderConfigs;
 import ai.maestro.auth.domain.error.CredentialStoreException;
 import ai.maestro.auth.domain.error.InvalidTokenResponseException;

@@ -1,7 +1,9 @@
 package ai.maestro.auth.domain.config;
 
+import ai.maestro.auth.domain.ConfigProblem;
+
 import ai.maestro.auth.domain.ProviderId;
-import ai.maestro.auth.domain.config.ConfigProblem.Kind;
+import ai.maestro.auth.domain.ConfigProblem.Kind;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;

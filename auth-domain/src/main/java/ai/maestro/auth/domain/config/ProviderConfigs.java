@@ -1,5 +1,7 @@
 package ai.maestro.auth.domain.config;
 
+import ai.maestro.auth.domain.ConfigProblem;
+
 import ai.maestro.auth.domain.ProviderId;
 import ai.maestro.auth.domain.error.ConfigurationException;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package ai.maestro.auth.domain.error;
 
-import ai.maestro.auth.domain.config.ConfigProblem;
+import ai.maestro.auth.domain.ConfigProblem;
 import java.util.List;
 import java.util.stream.Collectors;
 

@@ -1,10 +1,12 @@
 package ai.maestro.auth.application.service;
 
+import ai.maestro.auth.domain.error.TokenEndpointErrors;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.maestro.auth.domain.AccountIdentity;
+import ai.maestro.auth.domain.token.AccountIdentity;
 import ai.maestro.auth.domain.AuthType;
 import ai.maestro.auth.domain.CredentialKey;
 import ai.maestro.auth.domain.OAuthError;
@@ -13,7 +15,7 @@ import ai.maestro.auth.domain.ProviderId;
 import ai.maestro.auth.domain.SaveResult;
 import ai.maestro.auth.domain.SavedAuthentication;
 import ai.maestro.auth.domain.Secret;
-import ai.maestro.auth.domain.TokenResponse;
+import ai.maestro.auth.domain.token.TokenResponse;
 import ai.maestro.auth.domain.config.ProviderConfigs;
 import ai.maestro.auth.domain.error.InvalidTokenResponseException;
 import ai.maestro.auth.domain.error.NotLoggedInException;
@@ -153,7 +155,7 @@ class AccessTokenServiceTest {
     void aPermanentErrorMarksTheCredentialAndAsksForANewLogin() {
         stored("at-0", "rt-0", Duration.ofMinutes(1));
         endpoint.answering(() -> {
-            throw OAuthError.of("refresh_token_reused", "already used", 401).toException(ProviderId.OPENAI);
+            throw TokenEndpointErrors.toException(OAuthError.of("refresh_token_reused", "already used", 401), ProviderId.OPENAI);
         });
 
         ReloginRequiredException first = assertThrows(ReloginRequiredException.class,

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.maestro.auth.domain.Account;
-import ai.maestro.auth.domain.AccountIdentity;
+import ai.maestro.auth.domain.token.AccountIdentity;
 import ai.maestro.auth.domain.AuthType;
 import ai.maestro.auth.domain.OAuthToken;
 import ai.maestro.auth.domain.ProviderId;
 import ai.maestro.auth.domain.SavedAuthentication;
-import ai.maestro.auth.domain.TokenResponse;
+import ai.maestro.auth.domain.token.TokenResponse;
 import ai.maestro.auth.domain.config.ProviderConfigs;
 import ai.maestro.auth.domain.error.NotLoggedInException;
 import ai.maestro.auth.testing.InMemoryCredentialStore;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.maestro.auth.application.port.outbound.CallbackListeners;
 import ai.maestro.auth.domain.AuthorizationCode;
-import ai.maestro.auth.domain.AuthorizationSession;
+import ai.maestro.auth.domain.login.AuthorizationSession;
 import ai.maestro.auth.domain.ProviderId;
 import ai.maestro.auth.domain.config.ProviderConfigs;
 import ai.maestro.auth.domain.error.CallbackPortInUseException;

@@ -1,5 +1,7 @@
 package ai.maestro.auth.application.service;
 
+import ai.maestro.auth.domain.error.TokenEndpointErrors;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -7,14 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.maestro.auth.domain.ApiKey;
-import ai.maestro.auth.domain.AccountIdentity;
+import ai.maestro.auth.domain.token.AccountIdentity;
 import ai.maestro.auth.domain.AuthType;
 import ai.maestro.auth.domain.CredentialKey;
 import ai.maestro.auth.domain.OAuthError;
 import ai.maestro.auth.domain.OAuthToken;
 import ai.maestro.auth.domain.ProviderId;
 import ai.maestro.auth.domain.SavedAuthentication;
-import ai.maestro.auth.domain.TokenResponse;
+import ai.maestro.auth.domain.token.TokenResponse;
 import ai.maestro.auth.domain.config.ProviderConfigs;
 import ai.maestro.auth.domain.error.InvalidCallbackException;
 import ai.maestro.auth.domain.error.NotLoggedInException;
@@ -109,7 +111,7 @@ class OAuthServiceTest {
     @Test
     void aFailedExchangeStoresNothing() {
         endpoint.answering(() -> {
-            throw OAuthError.of("invalid_grant", "code expired", 400).toException(ProviderId.OPENAI);
+            throw TokenEndpointErrors.toException(OAuthError.of("invalid_grant", "code expired", 400), ProviderId.OPENAI);
         });
         OAuthService.LoginAttempt attempt = service.startLogin(ProviderId.OPENAI);
 

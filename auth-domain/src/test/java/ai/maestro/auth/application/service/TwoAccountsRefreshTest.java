@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.maestro.auth.application.port.outbound.TokenEndpointPort;
 import ai.maestro.auth.domain.AuthorizationCode;
-import ai.maestro.auth.domain.AuthorizationSession;
+import ai.maestro.auth.domain.login.AuthorizationSession;
 import ai.maestro.auth.domain.CredentialKey;
 import ai.maestro.auth.domain.DeviceAuthorization;
 import ai.maestro.auth.domain.DevicePoll;
@@ -13,7 +13,7 @@ import ai.maestro.auth.domain.OAuthToken;
 import ai.maestro.auth.domain.ProviderId;
 import ai.maestro.auth.domain.SavedAuthentication;
 import ai.maestro.auth.domain.Secret;
-import ai.maestro.auth.domain.TokenResponse;
+import ai.maestro.auth.domain.token.TokenResponse;
 import ai.maestro.auth.domain.config.ProviderConfig;
 import ai.maestro.auth.domain.config.ProviderConfigs;
 import ai.maestro.auth.domain.error.ReloginRequiredException;

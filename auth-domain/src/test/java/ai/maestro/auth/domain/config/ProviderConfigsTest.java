@@ -1,11 +1,13 @@
 package ai.maestro.auth.domain.config;
 
+import ai.maestro.auth.domain.ConfigProblem;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.maestro.auth.domain.ProviderId;
-import ai.maestro.auth.domain.config.ConfigProblem.Kind;
+import ai.maestro.auth.domain.ConfigProblem.Kind;
 import ai.maestro.auth.domain.error.ConfigurationException;
 import java.net.URI;
 import java.util.List;

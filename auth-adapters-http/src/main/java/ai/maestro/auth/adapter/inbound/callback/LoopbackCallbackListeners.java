@@ -2,7 +2,7 @@ package ai.maestro.auth.adapter.inbound.callback;
 
 import ai.maestro.auth.application.port.outbound.CallbackListeners;
 import ai.maestro.auth.domain.AuthorizationCode;
-import ai.maestro.auth.domain.AuthorizationSession;
+import ai.maestro.auth.domain.login.AuthorizationSession;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

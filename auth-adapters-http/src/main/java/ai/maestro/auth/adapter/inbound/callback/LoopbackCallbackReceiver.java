@@ -1,9 +1,9 @@
 package ai.maestro.auth.adapter.inbound.callback;
 
 import ai.maestro.auth.domain.AuthorizationCode;
-import ai.maestro.auth.domain.AuthorizationSession;
-import ai.maestro.auth.domain.CallbackParser;
-import ai.maestro.auth.domain.CallbackResult;
+import ai.maestro.auth.domain.login.AuthorizationSession;
+import ai.maestro.auth.domain.login.CallbackParser;
+import ai.maestro.auth.domain.login.CallbackResult;
 import ai.maestro.auth.domain.Secret;
 import ai.maestro.auth.domain.config.ProviderConfigValidator;
 import ai.maestro.auth.domain.error.AuthException;

@@ -1,14 +1,16 @@
 package ai.maestro.auth.adapter.outbound.http;
 
+import ai.maestro.auth.domain.error.TokenEndpointErrors;
+
 import ai.maestro.auth.application.port.outbound.TokenEndpointPort;
 import ai.maestro.auth.domain.AuthorizationCode;
-import ai.maestro.auth.domain.AuthorizationSession;
+import ai.maestro.auth.domain.login.AuthorizationSession;
 import ai.maestro.auth.domain.OAuthError;
 import ai.maestro.auth.domain.DevicePoll;
 import ai.maestro.auth.domain.DeviceAuthorization;
 import ai.maestro.auth.domain.Secret;
-import ai.maestro.auth.domain.TokenResponse;
-import ai.maestro.auth.domain.config.ConfigProblem;
+import ai.maestro.auth.domain.token.TokenResponse;
+import ai.maestro.auth.domain.ConfigProblem;
 import ai.maestro.auth.domain.config.ProviderConfig;
 import ai.maestro.auth.domain.config.ProviderConfigValidator;
 import ai.maestro.auth.domain.config.TokenRequestFormat;
@@ -221,10 +223,10 @@ public final class OkHttpTokenEndpoint implements TokenEndpointPort {
                 }
                 OAuthError error = errorOf(response, secrets);
                 if (!error.isTransient() || replay == Replay.NEVER || attempt >= retry.maxAttempts()) {
-                    throw error.toException(config.provider());
+                    throw TokenEndpointErrors.toException(error, config.provider());
                 }
                 retryAfter = RetryPolicy.parseRetryAfter(response.header("Retry-After"), clock.instant());
-                failure = error.toException(config.provider());
+                failure = TokenEndpointErrors.toException(error, config.provider());
             } catch (IOException e) {
                 boolean reached = tracker.requestMayHaveReachedServer();
                 boolean outOfTime = deadline - System.nanoTime() <= 0;
@@ -272,7 +274,7 @@ public final class OkHttpTokenEndpoint implements TokenEndpointPort {
         fields.put("client_id", config.clientId());
         try (Response response = once(config, endpoint, "REVOCATION_ENDPOINT", fields, List.of(refreshToken.reveal()))) {
             if (!response.isSuccessful()) {
-                throw errorOf(response, List.of(refreshToken.reveal())).toException(config.provider());
+                throw TokenEndpointErrors.toException(errorOf(response, List.of(refreshToken.reveal())), config.provider());
             }
         } catch (IOException e) {
             throw unavailable(e, endpoint);
@@ -292,7 +294,7 @@ public final class OkHttpTokenEndpoint implements TokenEndpointPort {
                             + " here (HTTP " + response.code() + "); turn it on in ChatGPT's security settings, or"
                             + " use the browser login", response.code()));
                 }
-                throw error.toException(config.provider());
+                throw TokenEndpointErrors.toException(error, config.provider());
             }
             Map<String, Object> fields = fieldsOf(response);
             Object id = fields.get("device_auth_id");
@@ -327,7 +329,7 @@ public final class OkHttpTokenEndpoint implements TokenEndpointPort {
                 return new DevicePoll.SlowDown();
             }
             if (!response.isSuccessful()) {
-                throw errorOf(response, secrets).toException(config.provider());
+                throw TokenEndpointErrors.toException(errorOf(response, secrets), config.provider());
             }
             Map<String, Object> answer = fieldsOf(response);
             if (answer.get("authorization_code") instanceof String code && AuthorizationCode.isWellFormed(code)

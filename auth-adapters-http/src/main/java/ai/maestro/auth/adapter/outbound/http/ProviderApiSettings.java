@@ -1,7 +1,7 @@
 package ai.maestro.auth.adapter.outbound.http;
 
 import ai.maestro.auth.domain.ProviderId;
-import ai.maestro.auth.domain.config.ConfigProblem;
+import ai.maestro.auth.domain.ConfigProblem;
 import ai.maestro.auth.domain.config.ProviderConfigValidator;
 import ai.maestro.auth.domain.error.ConfigurationException;
 import java.net.URI;

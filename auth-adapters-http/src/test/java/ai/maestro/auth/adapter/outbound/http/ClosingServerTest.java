@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import ai.maestro.auth.domain.AuthorizationCode;
-import ai.maestro.auth.domain.AuthorizationSession;
+import ai.maestro.auth.domain.login.AuthorizationSession;
 import ai.maestro.auth.domain.DeviceAuthorization;
 import ai.maestro.auth.domain.DevicePoll;
 import ai.maestro.auth.domain.PkceParams;

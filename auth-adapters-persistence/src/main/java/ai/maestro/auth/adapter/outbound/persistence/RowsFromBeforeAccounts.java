@@ -1,7 +1,7 @@
 package ai.maestro.auth.adapter.outbound.persistence;
 
 import ai.maestro.auth.domain.Account;
-import ai.maestro.auth.domain.AccountIdentity;
+import ai.maestro.auth.domain.token.AccountIdentity;
 import ai.maestro.auth.domain.AuthType;
 import ai.maestro.auth.domain.Credential;
 import ai.maestro.auth.domain.OAuthToken;
@@ -29,8 +29,11 @@ final class RowsFromBeforeAccounts {
     private final StoreAccess access;
     private final CredentialCipher cipher;
     private final CredentialCodec codec;
+    private final java.time.Clock clock;
 
-    RowsFromBeforeAccounts(Jdbi jdbi, StoreAccess access, CredentialCipher cipher, CredentialCodec codec) {
+    RowsFromBeforeAccounts(Jdbi jdbi, StoreAccess access, CredentialCipher cipher, CredentialCodec codec,
+                           java.time.Clock clock) {
+        this.clock = clock;
         this.jdbi = jdbi;
         this.access = access;
         this.cipher = cipher;
@@ -47,7 +50,7 @@ final class RowsFromBeforeAccounts {
     void adoptAll() {
         List<Map<String, Object>> legacy = jdbi.withHandle(h -> h.createQuery(StoreSql.LEGACY).mapToMap().list());
         for (Map<String, Object> row : legacy) {
-            Optional<Map.Entry<ProviderId, AuthType>> identity = JdbiCredentialStore.known(String.valueOf(row.get("provider")),
+            Optional<Map.Entry<ProviderId, AuthType>> identity = StoreRows.known(String.valueOf(row.get("provider")),
                     String.valueOf(row.get("auth_type")));
             if (identity.isEmpty()) {
                 continue; // a newer version's row: left alone
@@ -82,7 +85,7 @@ final class RowsFromBeforeAccounts {
             }
             Account account = credential instanceof OAuthToken token
                     ? adoptAccount(h, provider, AccountIdentity.of(token))
-                    : JdbiCredentialStore.accountsOf(h, provider).stream().filter(Account::isDefault).findFirst()
+                    : StoreRows.accountsOf(h, provider).stream().filter(Account::isDefault).findFirst()
                             .orElseGet(() -> adoptAccount(h, provider, new AccountIdentity(AccountIdentity.UNNAMED,
                                     Optional.empty(), Optional.empty())));
             Object reason = row.get("relogin_reason");
@@ -90,25 +93,25 @@ final class RowsFromBeforeAccounts {
                     toInstant(row.get("created_at")), toInstant(row.get("updated_at")), 0,
                     reason == null ? Optional.empty() : Optional.of(new ReloginMark(String.valueOf(reason),
                             toInstant(row.get("relogin_since")))));
-            long current = JdbiCredentialStore.currentVersion(h, adopted.key());
+            long current = StoreRows.currentVersion(h, adopted.key());
             SavedAuthentication candidate = adopted.withVersion(current);
             byte[] ciphertext = codec.seal(cipher, candidate);
-            JdbiCredentialStore.bindRow(h.createUpdate(current == 0 ? StoreSql.INSERT : StoreSql.UPDATE), candidate, ciphertext)
+            StoreRows.bindRow(h.createUpdate(current == 0 ? StoreSql.INSERT : StoreSql.UPDATE), candidate, ciphertext)
                     .bind("expected", current).execute();
             access.changed(h);
         });
     }
 
     private Account adoptAccount(Handle h, ProviderId provider, AccountIdentity identity) {
-        Optional<Account> known = JdbiCredentialStore.accountOf(h, provider, identity.accountId());
+        Optional<Account> known = StoreRows.accountOf(h, provider, identity.accountId());
         if (known.isPresent()) {
             return known.get();
         }
-        String label = Account.uniqueLabel(JdbiCredentialStore.accountsOf(h, provider),
+        String label = Account.uniqueLabel(StoreRows.accountsOf(h, provider),
                 identity.suggestedLabel(provider));
         h.createUpdate(StoreSql.INSERT_ACCOUNT).bind("provider", provider.name()).bind("account", identity.accountId())
-                .bind("label", label).bind("createdAt", JdbiCredentialStore.utc(Instant.now())).execute();
-        return JdbiCredentialStore.accountOf(h, provider, identity.accountId()).orElseThrow();
+                .bind("label", label).bind("createdAt", StoreRows.utc(clock.instant())).execute();
+        return StoreRows.accountOf(h, provider, identity.accountId()).orElseThrow();
     }
 
     private static Instant toInstant(Object value) {

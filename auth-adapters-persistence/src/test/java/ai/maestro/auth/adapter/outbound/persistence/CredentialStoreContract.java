@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** What every CredentialStorePort on Jdbi must do, run against H2 and PostgreSQL. */
+/** What every CredentialStore on Jdbi must do, run against H2 and PostgreSQL. */
 abstract class CredentialStoreContract {
     protected final EncryptionKey k1 = key("k1");
 

@@ -1,7 +1,7 @@
 package ai.maestro.auth.application.port.outbound;
 
 import ai.maestro.auth.domain.AuthorizationCode;
-import ai.maestro.auth.domain.AuthorizationSession;
+import ai.maestro.auth.domain.login.AuthorizationSession;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 

@@ -1,4 +1,9 @@
-package ai.maestro.auth.domain;
+package ai.maestro.auth.domain.token;
+
+import ai.maestro.auth.domain.CredentialKey;
+import ai.maestro.auth.domain.IdTokenClaims;
+import ai.maestro.auth.domain.OAuthToken;
+import ai.maestro.auth.domain.ProviderId;
 
 import java.util.Locale;
 import java.util.Map;

@@ -1,4 +1,9 @@
-package ai.maestro.auth.domain;
+package ai.maestro.auth.domain.token;
+
+import ai.maestro.auth.domain.IdTokenClaims;
+import ai.maestro.auth.domain.Jwt;
+import ai.maestro.auth.domain.OAuthToken;
+import ai.maestro.auth.domain.Secret;
 
 import ai.maestro.auth.domain.error.InvalidTokenResponseException;
 import ai.maestro.auth.domain.error.InvalidTokenResponseException.Defect;

@@ -1,4 +1,8 @@
-package ai.maestro.auth.domain;
+package ai.maestro.auth.domain.login;
+
+import ai.maestro.auth.domain.PkceParams;
+import ai.maestro.auth.domain.ProviderId;
+import ai.maestro.auth.domain.State;
 
 import ai.maestro.auth.domain.config.ProviderConfig;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package ai.maestro.auth.domain;
+package ai.maestro.auth.domain.login;
 
 import ai.maestro.auth.domain.error.LoginAbortedException;
 import java.time.Duration;

@@ -1,4 +1,6 @@
-package ai.maestro.auth.domain;
+package ai.maestro.auth.domain.login;
+
+import ai.maestro.auth.domain.AuthorizationCode;
 
 import ai.maestro.auth.domain.error.AuthException;
 import java.util.Objects;

@@ -1,7 +1,9 @@
-package ai.maestro.auth.domain;
+package ai.maestro.auth.domain.login;
 
-import ai.maestro.auth.domain.CallbackResult.Authorized;
-import ai.maestro.auth.domain.CallbackResult.Rejected;
+import ai.maestro.auth.domain.AuthorizationCode;
+
+import ai.maestro.auth.domain.login.CallbackResult.Authorized;
+import ai.maestro.auth.domain.login.CallbackResult.Rejected;
 import ai.maestro.auth.domain.error.AuthorizationDeniedException;
 import ai.maestro.auth.domain.error.InvalidCallbackException;
 import ai.maestro.auth.domain.error.InvalidCallbackException.Reason;

@@ -1,4 +1,6 @@
-package ai.maestro.auth.domain;
+package ai.maestro.auth.domain.login;
+
+import ai.maestro.auth.domain.PkceParams;
 
 import ai.maestro.auth.domain.config.ProviderConfig;
 import ai.maestro.auth.domain.config.QueryParameter;

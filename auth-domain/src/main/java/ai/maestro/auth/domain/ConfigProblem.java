@@ -1,4 +1,4 @@
-package ai.maestro.auth.domain.config;
+package ai.maestro.auth.domain;
 
 import ai.maestro.auth.domain.ProviderId;
 

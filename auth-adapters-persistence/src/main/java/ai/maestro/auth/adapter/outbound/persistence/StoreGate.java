@@ -1,0 +1,96 @@
+package ai.maestro.auth.adapter.outbound.persistence;
+
+import ai.maestro.auth.domain.error.CredentialStoreException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+
+/**
+ * The one way into the database for every role of the store: the first visit opens it, migrates
+ * the schema and adopts rows from before accounts (once); every visit goes through the store's
+ * access rule (the embedded store's file lock) and turns a database failure into a
+ * {@link CredentialStoreException} in the user's terms.
+ */
+final class StoreGate {
+    private final Jdbi jdbi;
+    private final StoreAccess access;
+    private final String location;
+    /** Migrates the schema, settles the files and adopts old rows: once, inside the first visit. */
+    private final Runnable prepare;
+    /** What a failure of the first visit (the database could not be opened) says. */
+    private final Function<RuntimeException, CredentialStoreException> openFailure;
+    private volatile boolean prepared;
+
+    StoreGate(Jdbi jdbi, StoreAccess access, String location, Runnable prepare,
+              Function<RuntimeException, CredentialStoreException> openFailure) {
+        this.jdbi = jdbi;
+        this.access = access;
+        this.location = location;
+        this.prepare = prepare;
+        this.openFailure = openFailure;
+    }
+
+    Jdbi jdbi() {
+        return jdbi;
+    }
+
+    StoreAccess access() {
+        return access;
+    }
+
+    String location() {
+        return location;
+    }
+
+    /** Runs {@code work} inside a visit. */
+    <T> T visit(Supplier<T> work) {
+        if (prepared) {
+            return translate(() -> access.access(work));
+        }
+        try {
+            // The kept handle holds the database open across the migration check and the work.
+            return access.access(() -> jdbi.withHandle(kept -> {
+                prepareOnce();
+                return translate(work);
+            }));
+        } catch (CredentialStoreException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // The database could not be opened or migrated: say why in the user's terms.
+            throw openFailure.apply(e);
+        }
+    }
+
+    /** Several operations in one visit: the kept handle holds the database open for the others. */
+    <T> T inOneVisit(Supplier<T> work) {
+        return visit(() -> jdbi.withHandle(kept -> work.get()));
+    }
+
+    /** For calls that reach the database without a visit of their own (the lock, the stamp). */
+    void ensurePrepared() {
+        if (!prepared) {
+            visit(() -> null);
+        }
+    }
+
+    private synchronized void prepareOnce() {
+        if (!prepared) {
+            prepare.run();
+            prepared = true;
+        }
+    }
+
+    <T> T translate(Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (JdbiException e) {
+            if (e.getCause() instanceof CredentialStoreException store) {
+                throw store;
+            }
+            throw new CredentialStoreException("The credential store (" + location + ") cannot be used: "
+                    + e.getClass().getSimpleName() + ".", null,
+                    "Check that the database is reachable and MAESTRO_AUTH_DB_URL is right; nothing was changed.", e);
+        }
+    }
+}
