@@ -1,7 +1,7 @@
 package ai.maestro.auth.app.cli;
 
 import ai.maestro.auth.app.wiring.MaestroAuthConfig;
-import ai.maestro.auth.app.wiring.ShutdownHooks;
+import ai.maestro.auth.app.wiring.ProcessSetup;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -31,7 +31,8 @@ public final class Main {
         // SIGTERM (a container stop) or SIGINT (Ctrl-C) during a refresh: the provider rotates the
         // refresh token on receipt, so its answer is made durable (2 s at most) before the JVM exits
         // (143 or 130, as any process stopped by those signals).
-        ShutdownHooks.keepRefreshAnswers(Duration.ofSeconds(2));
+        ProcessSetup.keepRefreshAnswers(Duration.ofSeconds(2));
+        ProcessSetup.boundHttpServers();
         CliContext context = CliContext.standard(MaestroAuthConfig.fromSystemEnvironment(),
                 new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)),
                 new PrintWriter(System.out, true, StandardCharsets.UTF_8),

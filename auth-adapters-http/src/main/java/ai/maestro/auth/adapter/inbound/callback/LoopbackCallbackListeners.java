@@ -68,7 +68,7 @@ public final class LoopbackCallbackListeners implements CallbackListeners {
 
     @Override
     public boolean cancelWaitingLogin(int port) {
-        return LoopbackCallbackReceiver.cancelRunning(port, CancelSecretFile.forPort(dataDirectory, port).read());
+        return CancelRequests.cancelRunning(port, CancelSecretFile.forPort(dataDirectory, port).read());
     }
 
     @Override

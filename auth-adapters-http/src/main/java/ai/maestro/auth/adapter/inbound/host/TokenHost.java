@@ -1,5 +1,6 @@
 package ai.maestro.auth.adapter.inbound.host;
 
+import ai.maestro.auth.adapter.inbound.JdkHttpServerBounds;
 import ai.maestro.auth.application.port.inbound.ServeTokensUseCase;
 import ai.maestro.auth.application.port.outbound.HostEvents;
 import ai.maestro.auth.domain.Secret;
@@ -35,24 +36,10 @@ public final class TokenHost implements ServeTokensUseCase.TokenServer {
     /** The variables a child is given: its address and its secret. */
     /** Half of 32 clients at once: more threads only contend for 2 cores; a stalled client holds one for at most the request bound. */
     static final int THREADS = 16;
-    static final int REQUEST_SECONDS = 10;
+    static final int REQUEST_SECONDS = JdkHttpServerBounds.REQUEST_SECONDS;
     private static final String PREFIX = "/v1/token/";
     /** What may follow the prefix: a provider's name as the command line spells it. */
     private static final java.util.regex.Pattern PROVIDER_NAME = java.util.regex.Pattern.compile("[a-z]{1,20}");
-
-    static {
-        // The JDK server's bounds are JVM-wide settings it reads once: set unless the embedder chose.
-        setIfAbsent("sun.net.httpserver.maxReqTime", String.valueOf(REQUEST_SECONDS));
-        setIfAbsent("sun.net.httpserver.maxReqHeaders", "64");
-        // Loopback keep-alive: without it Nagle and delayed ACKs add ~40 ms to an answer.
-        setIfAbsent("sun.net.httpserver.nodelay", "true");
-    }
-
-    private static void setIfAbsent(String property, String value) {
-        if (System.getProperty(property) == null) {
-            System.setProperty(property, value);
-        }
-    }
 
     private final HttpServer server;
     private final ExecutorService executor;

@@ -74,7 +74,7 @@ class LoopbackCallbackReceiverTest {
 
         assertEquals(200, answer.status());
         assertTrue(answer.body().contains("Signed in to OpenAI as ada@example.com"), answer.body());
-        assertEquals("the-code", receiver.await().value().reveal());
+        assertEquals("the-code", awaitCode(receiver).value().reveal());
     }
 
     /** The browser's callback request, which waits for the login's outcome, sent from another thread. */
@@ -92,7 +92,7 @@ class LoopbackCallbackReceiverTest {
     void theBrowsersPageWaitsForTheExchangeAndNeverClaimsASuccessThatDidNotHappen() throws Exception {
         receiver = LoopbackCallbackReceiver.start(session(), Clock.systemUTC(), Duration.ofSeconds(30), 0);
         java.util.concurrent.CompletableFuture<Answer> page = callbackInTheBackground();
-        assertEquals("the-code", receiver.await().value().reveal());
+        assertEquals("the-code", awaitCode(receiver).value().reveal());
         Thread.sleep(300);
         assertFalse(page.isDone(), "the page was answered before the exchange");
 
@@ -108,7 +108,7 @@ class LoopbackCallbackReceiverTest {
     void aLoginThatEndsWithoutAnOutcomeSendsTheBrowserToTheTerminal() throws Exception {
         receiver = LoopbackCallbackReceiver.start(session(), Clock.systemUTC(), Duration.ofSeconds(30), 0);
         java.util.concurrent.CompletableFuture<Answer> page = callbackInTheBackground();
-        receiver.await();
+        awaitCode(receiver);
 
         receiver.close();
 
@@ -151,7 +151,7 @@ class LoopbackCallbackReceiverTest {
 
         assertEquals(200, answer.status());
         assertTrue(answer.body().contains("&lt;b&gt;nope&lt;/b&gt;"), "description must be escaped: " + answer.body());
-        AuthorizationDeniedException error = assertThrows(AuthorizationDeniedException.class, receiver::await);
+        AuthorizationDeniedException error = assertThrows(AuthorizationDeniedException.class, () -> awaitCode(receiver));
         assertEquals("access_denied", error.error());
     }
 
@@ -204,7 +204,7 @@ class LoopbackCallbackReceiverTest {
         assertFalse(receiver.result().isDone());
 
         get("/auth/callback?code=real&state=" + STATE);
-        assertEquals("real", receiver.await().value().reveal());
+        assertEquals("real", awaitCode(receiver).value().reveal());
     }
 
     @Test
@@ -216,7 +216,7 @@ class LoopbackCallbackReceiverTest {
         assertFalse(receiver.result().isDone());
 
         get("/auth/callback?code=real&state=" + STATE);
-        assertEquals("real", receiver.await().value().reveal());
+        assertEquals("real", awaitCode(receiver).value().reveal());
     }
 
     @Test
@@ -230,7 +230,7 @@ class LoopbackCallbackReceiverTest {
         } catch (IOException closedAlready) {
             // The receiver closes after success; a refused connection is just as good.
         }
-        assertEquals("first", receiver.await().value().reveal());
+        assertEquals("first", awaitCode(receiver).value().reveal());
     }
 
     @Test
@@ -260,7 +260,7 @@ class LoopbackCallbackReceiverTest {
     void timesOut() {
         start(Duration.ofMillis(200));
 
-        LoginAbortedException error = assertThrows(LoginAbortedException.class, receiver::await);
+        LoginAbortedException error = assertThrows(LoginAbortedException.class, () -> awaitCode(receiver));
 
         assertEquals(LoginAbortedException.Reason.TIMED_OUT, error.reason());
     }
@@ -269,9 +269,9 @@ class LoopbackCallbackReceiverTest {
     void cancelWithTheLoginsSecretEndsTheLoginWithAPage() throws Exception {
         start(Duration.ofSeconds(30));
 
-        assertTrue(LoopbackCallbackReceiver.cancelRunning(receiver.port(), Optional.of(receiver.cancelSecret())));
+        assertTrue(CancelRequests.cancelRunning(receiver.port(), Optional.of(receiver.cancelSecret())));
 
-        LoginAbortedException error = assertThrows(LoginAbortedException.class, receiver::await);
+        LoginAbortedException error = assertThrows(LoginAbortedException.class, () -> awaitCode(receiver));
         assertEquals(LoginAbortedException.Reason.CANCELLED, error.reason());
     }
 
@@ -295,11 +295,11 @@ class LoopbackCallbackReceiverTest {
             assertEquals(403, answer.status(), request.headers().toString());
             assertTrue(answer.body().contains("--cancel-previous"), answer.body());
         }
-        assertFalse(LoopbackCallbackReceiver.cancelRunning(receiver.port(), Optional.empty()));
+        assertFalse(CancelRequests.cancelRunning(receiver.port(), Optional.empty()));
 
         assertFalse(receiver.result().isDone());
         assertEquals(200, get("/auth/callback?code=the-code&state=" + STATE).status());
-        assertEquals("the-code", receiver.await().value().reveal());
+        assertEquals("the-code", awaitCode(receiver).value().reveal());
     }
 
     @Test
@@ -377,7 +377,7 @@ class LoopbackCallbackReceiverTest {
         Answer page = send(new Request.Builder().url("http://[::1]:" + receiver.port() + "/auth/callback?code=c-6&state="
                 + STATE).header("Host", "localhost:" + receiver.port()).build());
         assertEquals(200, page.status(), page.body());
-        assertEquals("c-6", receiver.await().value().reveal());
+        assertEquals("c-6", awaitCode(receiver).value().reveal());
     }
 
     @Test
@@ -389,6 +389,23 @@ class LoopbackCallbackReceiverTest {
         receiver = LoopbackCallbackReceiver.start(expired, Clock.systemUTC(), Duration.ofSeconds(30), 0);
 
         assertEquals(400, get("/auth/callback?code=c&state=" + STATE).status());
-        assertThrows(ai.maestro.auth.domain.error.InvalidCallbackException.class, receiver::await);
+        assertThrows(ai.maestro.auth.domain.error.InvalidCallbackException.class, () -> awaitCode(receiver));
+    }
+
+    /** Blocks until the callback, a cancel, a denial or the timeout: the typed failure, as a login sees it. */
+    private static ai.maestro.auth.domain.AuthorizationCode awaitCode(LoopbackCallbackReceiver receiver)
+            throws InterruptedException {
+        try {
+            return receiver.result().get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof ai.maestro.auth.domain.error.AuthException auth) {
+                throw auth;
+            }
+            if (e.getCause() instanceof java.util.concurrent.TimeoutException) {
+                throw new ai.maestro.auth.domain.error.LoginAbortedException(
+                        ai.maestro.auth.domain.error.LoginAbortedException.Reason.TIMED_OUT);
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 }

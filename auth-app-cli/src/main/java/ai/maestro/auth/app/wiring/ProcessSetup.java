@@ -1,11 +1,12 @@
 package ai.maestro.auth.app.wiring;
 
+import ai.maestro.auth.adapter.inbound.JdkHttpServerBounds;
 import ai.maestro.auth.adapter.outbound.persistence.AnswersInFlight;
 import java.time.Duration;
 
-/** What a maestro-auth process does when asked to stop (SIGTERM, SIGINT). */
-public final class ShutdownHooks {
-    private ShutdownHooks() {
+/** What a maestro-auth command-line process sets up for itself: the JDK server bounds, and what it does when asked to stop. */
+public final class ProcessSetup {
+    private ProcessSetup() {
     }
 
     /**
@@ -15,5 +16,10 @@ public final class ShutdownHooks {
     public static void keepRefreshAnswers(Duration bound) {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> AnswersInFlight.awaitSettled(bound),
                 "maestro-auth-keep-answer"));
+    }
+
+    /** The JDK HTTP server's JVM-wide bounds (callback listener, token host), unless given with -D. */
+    public static void boundHttpServers() {
+        JdkHttpServerBounds.applyUnlessSet();
     }
 }
