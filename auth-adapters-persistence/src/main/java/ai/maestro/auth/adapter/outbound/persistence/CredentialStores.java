@@ -81,7 +81,7 @@ public final class CredentialStores {
         StoreGeneration generation = new StoreGeneration(settings.dataDirectory(), file);
         // Known before H2 opens it: a file that does not exist yet is new, not one that reads as empty.
         boolean existed = postgres || Files.exists(file);
-        StoreAccess access = postgres ? new PostgresAccess(dataSource, settings.describe(), settings.machineName())
+        StoreAccess access = postgres ? new PostgresAccess(jdbi, settings.describe(), settings.machineName())
                 : new EmbeddedAccess(settings.dataDirectory(), () -> jdbi.useHandle(h -> h.execute(StoreSql.SHUTDOWN_COMPACT)),
                 generation);
         // Migrations (one query when the schema is current) run in the first visit, inside the same open

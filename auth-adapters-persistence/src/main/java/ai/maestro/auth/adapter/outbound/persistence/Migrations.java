@@ -16,7 +16,7 @@ final class Migrations {
     /** In order; append only. */
     static final List<String> SCRIPTS = List.of("V1__saved_authentications.sql", "V2__refresh_locks.sql",
             "V3__store_changes.sql", "V4__accounts.sql", "V5__refresh_leases.sql",
-            "V6__last_refresh.sql", "V7__lease_from_version.sql");
+            "V6__last_refresh.sql", "V7__lease_from_version.sql", "V8__lock_name.sql");
 
     private Migrations() {
     }
@@ -38,13 +38,10 @@ final class Migrations {
         jdbi.useTransaction(handle -> {
             if (postgres) {
                 // Concurrent CREATE TABLE IF NOT EXISTS can still collide in PostgreSQL's catalog.
-                handle.execute("SELECT pg_advisory_xact_lock(7405219317)");
+                handle.execute(StoreSql.SCHEMA_LOCK);
             }
-            handle.execute("CREATE TABLE IF NOT EXISTS maestro_auth_schema_version ("
-                    + " version INT NOT NULL PRIMARY KEY, script VARCHAR(200) NOT NULL,"
-                    + " applied_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL)");
-            int applied = handle.createQuery("SELECT COALESCE(MAX(version), 0) FROM maestro_auth_schema_version")
-                    .mapTo(Integer.class).one();
+            handle.execute(StoreSql.SCHEMA_TABLE);
+            int applied = handle.createQuery(StoreSql.SCHEMA_VERSION).mapTo(Integer.class).one();
             for (int version = applied + 1; version <= SCRIPTS.size(); version++) {
                 String script = SCRIPTS.get(version - 1);
                 for (String statement : read(script).split(";")) {
@@ -52,8 +49,8 @@ final class Migrations {
                         handle.execute(statement);
                     }
                 }
-                handle.execute("INSERT INTO maestro_auth_schema_version (version, script) VALUES (?, ?)",
-                        version, script);
+                handle.createUpdate(StoreSql.SCHEMA_APPLIED).bind("version", version).bind("script", script)
+                        .execute();
             }
         });
     }
@@ -68,8 +65,7 @@ final class Migrations {
     }
 
     static int currentVersion(Jdbi jdbi) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT COALESCE(MAX(version), 0) FROM maestro_auth_schema_version")
-                .mapTo(Integer.class).one());
+        return jdbi.withHandle(h -> h.createQuery(StoreSql.SCHEMA_VERSION).mapTo(Integer.class).one());
     }
 
     private static String read(String script) {

@@ -62,41 +62,52 @@ final class StoreSql {
     // The PostgreSQL refresh lock and change stamp (the embedded store keeps both in files).
     static final String BUMP_STAMP = "UPDATE store_changes SET stamp = stamp + 1 WHERE id = 1";
     static final String READ_STAMP = "SELECT stamp FROM store_changes WHERE id = 1";
-    /** {@code %s}: the lock's name, an account's tag (hex), safe inside the statement. */
-    static final String ENSURE_LOCK_ROW = "INSERT INTO refresh_locks (provider) SELECT '%1$s'"
-            + " WHERE NOT EXISTS (SELECT 1 FROM refresh_locks WHERE provider = '%1$s')";
+    /** One lease row per account's lock; a row another process inserted at the same moment is kept. */
+    static final String ENSURE_LOCK_ROW = "INSERT INTO refresh_locks (lock_name) VALUES (:name) ON CONFLICT DO NOTHING";
     /**
      * Takes the lease when no unexpired one exists: one statement, so two processes cannot both take
      * it. Times are the database's. {@code taken_from} keeps who held an expired, unreleased lease.
      */
     static final String TAKE_LEASE = "UPDATE refresh_locks SET taken_from = CASE WHEN holder_id IS NULL THEN NULL"
-            + " ELSE holder || COALESCE(' on ' || holder_host, '') END, holder = ?, holder_id = ?,"
+            + " ELSE holder || COALESCE(' on ' || holder_host, '') END, holder = :holder, holder_id = :id,"
             + " holder_host = host(inet_client_addr()), lease_since = clock_timestamp(),"
-            + " lease_until = clock_timestamp() + ? * INTERVAL '1 millisecond', from_version = ?"
-            + " WHERE provider = ? AND (holder_id IS NULL OR (lease_until < clock_timestamp()"
+            + " lease_until = clock_timestamp() + :millis * INTERVAL '1 millisecond', from_version = :version"
+            + " WHERE lock_name = :name AND (holder_id IS NULL OR (lease_until < clock_timestamp()"
             // An ended lease of another machine's holder only once the row moved past what it refreshed.
-            + " AND (from_version IS NULL OR from_version <> ? OR holder LIKE ?))) RETURNING taken_from";
+            + " AND (from_version IS NULL OR from_version <> :version OR holder LIKE :ownMachine)))"
+            + " RETURNING taken_from";
     /**
-     * An ended lease whose holder refreshed from row version ?: whether its holder is elsewhere is
-     * told by the caller, which knows its own machine.
+     * An ended lease whose holder refreshed from row version :version: whether its holder is elsewhere
+     * is told by the caller, which knows its own machine.
      */
-    static final String ENDED_LEASE_FROM = "SELECT holder, holder_host, lease_since FROM refresh_locks"
-            + " WHERE provider = ? AND holder_id IS NOT NULL AND lease_until < clock_timestamp() AND from_version = ?";
+    static final String ENDED_LEASE_FROM = "SELECT holder, holder_host, lease_since FROM refresh_locks WHERE"
+            + " lock_name = :name AND holder_id IS NOT NULL AND lease_until < clock_timestamp()"
+            + " AND from_version = :version";
     /** Leases taken and not released: refreshes in flight, or ended without storing a result. */
-    static final String UNRELEASED_LEASES = "SELECT provider, holder, holder_host, lease_since,"
+    static final String UNRELEASED_LEASES = "SELECT lock_name, holder, holder_host, lease_since,"
             + " lease_until < clock_timestamp() AS ended FROM refresh_locks WHERE holder_id IS NOT NULL";
     static final String RELEASE_LEASE = "UPDATE refresh_locks SET holder = NULL, holder_id = NULL,"
-            + " holder_host = NULL, lease_since = NULL, lease_until = NULL WHERE provider = ? AND holder_id = ?";
+            + " holder_host = NULL, lease_since = NULL, lease_until = NULL WHERE lock_name = :name AND holder_id = :id";
     /** The lease's holder and how long it has held it, by the database's clock. */
     static final String LEASE_HOLDER = "SELECT holder, holder_host,"
             + " CAST(EXTRACT(EPOCH FROM clock_timestamp() - lease_since) * 1000 AS BIGINT) AS held_ms,"
             + " holder_id, host(inet_client_addr()) AS asking FROM refresh_locks"
-            + " WHERE provider = ? AND holder_id IS NOT NULL";
+            + " WHERE lock_name = :name AND holder_id IS NOT NULL";
     /** Takes over the lease of a holder known to be dead: only if that holder still has it. */
-    static final String TAKE_OVER_LEASE = "UPDATE refresh_locks SET taken_from = holder, holder = ?, holder_id = ?,"
-            + " holder_host = host(inet_client_addr()), lease_since = clock_timestamp(),"
-            + " lease_until = clock_timestamp() + ? * INTERVAL '1 millisecond', from_version = ?"
-            + " WHERE provider = ? AND holder_id = ? RETURNING taken_from";
+    static final String TAKE_OVER_LEASE = "UPDATE refresh_locks SET taken_from = holder, holder = :holder,"
+            + " holder_id = :id, holder_host = host(inet_client_addr()), lease_since = clock_timestamp(),"
+            + " lease_until = clock_timestamp() + :millis * INTERVAL '1 millisecond', from_version = :version"
+            + " WHERE lock_name = :name AND holder_id = :deadId RETURNING taken_from";
+
+    // The schema's own bookkeeping (Migrations).
+    static final String SCHEMA_LOCK = "SELECT pg_advisory_xact_lock(7405219317)";
+    static final String SCHEMA_TABLE = "CREATE TABLE IF NOT EXISTS maestro_auth_schema_version ("
+            + " version INT NOT NULL PRIMARY KEY, script VARCHAR(200) NOT NULL,"
+            + " applied_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL)";
+    static final String SCHEMA_VERSION = "SELECT COALESCE(MAX(version), 0) FROM maestro_auth_schema_version";
+    static final String SCHEMA_APPLIED = "INSERT INTO maestro_auth_schema_version (version, script)"
+            + " VALUES (:version, :script)";
+
     /** The embedded store's close: compacts the file and lets it go. */
     static final String SHUTDOWN_COMPACT = "SHUTDOWN COMPACT";
 
