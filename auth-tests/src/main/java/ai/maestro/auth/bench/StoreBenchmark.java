@@ -4,7 +4,6 @@ import ai.maestro.auth.adapter.outbound.persistence.CredentialStores;
 import ai.maestro.auth.adapter.outbound.persistence.EncryptionKeys;
 import ai.maestro.auth.adapter.outbound.persistence.JdbiCredentialStore;
 import ai.maestro.auth.adapter.outbound.persistence.PersistenceSettings;
-import ai.maestro.auth.domain.AuthType;
 import ai.maestro.auth.domain.OAuthToken;
 import ai.maestro.auth.domain.ProviderId;
 import ai.maestro.auth.domain.SaveResult;

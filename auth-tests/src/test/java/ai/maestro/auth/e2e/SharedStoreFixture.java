@@ -8,7 +8,6 @@ import ai.maestro.auth.app.wiring.MaestroAuthConfig;
 import ai.maestro.auth.app.wiring.MaestroAuthModule;
 import ai.maestro.auth.adapter.outbound.persistence.CredentialStore;
 import ai.maestro.auth.application.service.OAuthService;
-import ai.maestro.auth.domain.AuthType;
 import ai.maestro.auth.domain.OAuthToken;
 import ai.maestro.auth.domain.ProviderId;
 import ai.maestro.auth.domain.SavedAuthentication;
@@ -228,7 +227,8 @@ final class SharedStoreFixture implements AutoCloseable {
                     throw new java.io.UncheckedIOException(e);
                 }
             });
-            SavedAuthentication saved = logins.completeLogin(attempt.session(), receiver.await(), java.util.Optional.empty());
+            SavedAuthentication saved = logins.completeLogin(attempt.session(), receiver.result().get(30,
+                    java.util.concurrent.TimeUnit.SECONDS), java.util.Optional.empty());
             receiver.signedIn("");
             assertTrue(page.get(30, java.util.concurrent.TimeUnit.SECONDS).contains("Signed in to OpenAI"));
             return saved;

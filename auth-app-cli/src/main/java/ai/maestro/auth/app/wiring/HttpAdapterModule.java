@@ -14,7 +14,6 @@ import ai.maestro.auth.adapter.outbound.http.ProviderApiClient;
 import ai.maestro.auth.adapter.outbound.http.ProviderApiSettings;
 import ai.maestro.auth.adapter.outbound.http.ProviderInterceptors;
 import ai.maestro.auth.application.service.AccessTokenService;
-import ai.maestro.auth.application.service.OAuthService;
 import ai.maestro.auth.application.port.outbound.TokenEndpointPort;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.inject.AbstractModule;

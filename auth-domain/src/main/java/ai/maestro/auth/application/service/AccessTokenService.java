@@ -8,12 +8,11 @@ import ai.maestro.auth.application.port.outbound.RefreshLocks;
 import ai.maestro.auth.application.port.outbound.RotationLog;
 import ai.maestro.auth.domain.config.ProviderConfigs;
 import ai.maestro.auth.application.port.outbound.TokenEndpointPort;
-import ai.maestro.auth.domain.Account;
-import ai.maestro.auth.domain.AuthType;
 import ai.maestro.auth.domain.CredentialKey;
 import ai.maestro.auth.domain.OAuthToken;
 import ai.maestro.auth.domain.ProviderId;
 import ai.maestro.auth.domain.SavedAuthentication;
+import ai.maestro.auth.domain.RefreshTrigger;
 import ai.maestro.auth.domain.Secret;
 import ai.maestro.auth.domain.error.AuthException;
 import ai.maestro.auth.domain.error.CredentialStoreException;
@@ -22,14 +21,10 @@ import ai.maestro.auth.domain.error.ReloginRequiredException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Hands out a valid access token on demand, for a named account ({@link CredentialKey}) or a
@@ -47,16 +42,14 @@ public final class AccessTokenService implements AutoCloseable {
     static final Duration CHANGE_CHECK_INTERVAL = Duration.ofSeconds(1);
 
     private final CredentialRows rows;
-    private final AccountDirectory accounts;
     private final Clock clock;
     private final TokenLifecyclePolicy policy;
     private final TokenRotation rotation;
     private final SingleFlight<CredentialKey, CachedToken> refreshes;
     private final ChangeWatcher changes;
     private final Map<CredentialKey, CachedToken> cache = new ConcurrentHashMap<>();
-    /** Each provider's default account as last read; forgotten whenever the store changes (a `use`, a logout). */
-    private final Map<ProviderId, CredentialKey> defaults = new ConcurrentHashMap<>();
-    private volatile ScheduledExecutorService background;
+    private final DefaultAccounts defaults;
+    private final BackgroundRefresher background = new BackgroundRefresher();
     private final AuthEvents events;
 
     /**
@@ -68,7 +61,7 @@ public final class AccessTokenService implements AutoCloseable {
                               AccountDirectory accounts, RefreshLocks locks, ChangeFeed feed, RotationLog log,
                               Clock clock, TokenLifecyclePolicy policy, AuthEvents events) {
         this.rows = Objects.requireNonNull(rows, "rows");
-        this.accounts = Objects.requireNonNull(accounts, "accounts");
+        this.defaults = new DefaultAccounts(Objects.requireNonNull(accounts, "accounts"));
         this.clock = Objects.requireNonNull(clock, "clock");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.events = Objects.requireNonNull(events, "events");
@@ -111,15 +104,7 @@ public final class AccessTokenService implements AutoCloseable {
      * change, so that a `use` in another process is followed within about a second.
      */
     public CredentialKey defaultKey(ProviderId provider) {
-        CredentialKey known = defaults.get(provider);
-        if (known != null) {
-            return known;
-        }
-        List<Account> stored = accounts.accounts(provider);
-        CredentialKey key = Account.defaultAmong(stored).map(account -> account.key(AuthType.OAUTH))
-                .orElseThrow(() -> new NotLoggedInException(provider, AuthType.OAUTH));
-        defaults.put(provider, key);
-        return key;
+        return defaults.key(provider);
     }
 
     private OAuthToken validToken(CredentialKey key, Instant now) {
@@ -128,9 +113,9 @@ public final class AccessTokenService implements AutoCloseable {
             return cached.token();
         }
         try {
-            return refresh(key, RefreshNeed.ON_DEMAND, null).token();
+            return refresh(key, RefreshTrigger.DUE, null).token();
         } catch (CredentialStoreException storeDown) {
-            if (cached == null || !cached.token().isUsableAt(now, Duration.ZERO)) {
+            if (cached == null || Freshness.of(cached.token(), now, policy, RefreshTrigger.DUE) == Freshness.EXPIRED) {
                 throw storeDown;
             }
             // As for a provider outage: serve the still-valid token, try again a little later.
@@ -168,17 +153,17 @@ public final class AccessTokenService implements AutoCloseable {
                 && clock.instant().isBefore(cached.refreshAt())) {
             return cached.token();
         }
-        OAuthToken token = refresh(key, RefreshNeed.REJECTED, rejected).token();
+        OAuthToken token = refresh(key, RefreshTrigger.REJECTED, rejected).token();
         if (token.accessToken().equals(rejected)) {
             // It joined a refresh started for another reason, which kept the token: ask once more.
-            token = refresh(key, RefreshNeed.REJECTED, rejected).token();
+            token = refresh(key, RefreshTrigger.REJECTED, rejected).token();
         }
         return token;
     }
 
     /** Refreshes now even if the token is still valid (unless another process just did). */
     public SavedAuthentication refreshNow(CredentialKey key) {
-        return refresh(key, RefreshNeed.FORCED, null).row();
+        return refresh(key, RefreshTrigger.FORCED, null).row();
     }
 
     /**
@@ -194,11 +179,11 @@ public final class AccessTokenService implements AutoCloseable {
     /** Drops the cached token and default, e.g. after a logout in this process. */
     public void forget(CredentialKey key) {
         cache.remove(key);
-        defaults.clear();
+        defaults.forget();
     }
 
     /** One refresh per account at a time in this process; its result is cached, a dead grant forgotten. */
-    private CachedToken refresh(CredentialKey key, RefreshNeed need, Secret rejected) {
+    private CachedToken refresh(CredentialKey key, RefreshTrigger need, Secret rejected) {
         return refreshes.run(key, () -> {
             try {
                 CachedToken result = rotation.obtain(key, need, rejected);
@@ -214,7 +199,7 @@ public final class AccessTokenService implements AutoCloseable {
     /** When the store changed, every cached token is checked against its row and defaults are read again. */
     private void noticeOtherProcesses(Instant now) {
         changes.look(now, () -> !cache.isEmpty() || !defaults.isEmpty(), () -> {
-            defaults.clear();
+            defaults.forget();
             cache.keySet().forEach(this::revalidate);
         });
     }
@@ -233,25 +218,13 @@ public final class AccessTokenService implements AutoCloseable {
     }
 
     /** Starts the background refresher, which refreshes cached tokens shortly before they are due. */
-    public synchronized void start() {
-        if (background != null || policy.backgroundInterval().isZero()) {
-            return;
-        }
-        background = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "maestro-auth-refresher");
-            thread.setDaemon(true);
-            return thread;
-        });
-        long every = policy.backgroundInterval().toMillis();
-        background.scheduleWithFixedDelay(this::refreshDueTokens, every, every, TimeUnit.MILLISECONDS);
+    public void start() {
+        background.start(policy.backgroundInterval(), this::refreshDueTokens);
     }
 
     @Override
-    public synchronized void close() {
-        if (background != null) {
-            background.shutdownNow();
-            background = null;
-        }
+    public void close() {
+        background.close();
     }
 
     void refreshDueTokens() {
@@ -260,7 +233,7 @@ public final class AccessTokenService implements AutoCloseable {
         for (Map.Entry<CredentialKey, CachedToken> entry : cache.entrySet()) {
             if (!soon.isBefore(entry.getValue().refreshAt())) {
                 try {
-                    refresh(entry.getKey(), RefreshNeed.EARLY, null);
+                    refresh(entry.getKey(), RefreshTrigger.BACKGROUND, null);
                 } catch (AuthException e) {
                     // The next caller gets the same typed error; the refresher only tries to be early.
                 }

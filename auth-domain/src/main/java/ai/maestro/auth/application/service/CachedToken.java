@@ -10,10 +10,10 @@ record CachedToken(SavedAuthentication row, Instant refreshAt) {
         return row.requireOAuthToken();
     }
 
-    /** Cached until it enters the skew window. */
+    /** Cached until it is due ({@link Freshness}). */
     static CachedToken of(SavedAuthentication row, TokenLifecyclePolicy policy) {
         OAuthToken token = row.requireOAuthToken();
-        return new CachedToken(row, token.expiresAt().map(at -> at.minus(policy.skew())).orElse(Instant.MAX));
+        return new CachedToken(row, Freshness.dueAt(token, policy.skew()));
     }
 
     /** The same token, looked at again at {@code retryAt} or at its expiry, whichever is first. */

@@ -55,12 +55,12 @@ final class TokenRotation {
     }
 
     /** A fresh token for {@code key}, refreshed when {@code need} asks for it and no one else did. */
-    CachedToken obtain(CredentialKey key, RefreshNeed need, Secret rejected) {
+    CachedToken obtain(CredentialKey key, RefreshTrigger need, Secret rejected) {
         Instant now = clock.instant();
         SavedAuthentication seen = current(key);
         // Another process may have refreshed already: a fresh row in the store makes a refresh unnecessary.
-        if (need == RefreshNeed.REJECTED ? holdsAnother(seen, rejected) && isFresh(seen, now, need)
-                : need != RefreshNeed.FORCED && isFresh(seen, now, need)) {
+        if (need == RefreshTrigger.REJECTED ? holdsAnother(seen, rejected) && isFresh(seen, now, need)
+                : need != RefreshTrigger.FORCED && isFresh(seen, now, need)) {
             return CachedToken.of(seen, policy);
         }
         long started = System.nanoTime();
@@ -77,25 +77,16 @@ final class TokenRotation {
     }
 
     /** One refresh attempt ended: kept with the row (best effort) and told to the meters and the log. */
-    private void ended(CredentialKey key, RefreshNeed need, long startedNanos, RefreshRecord record) {
+    private void ended(CredentialKey key, RefreshTrigger need, long startedNanos, RefreshRecord record) {
         try {
             if (record.outcome() != RefreshOutcome.STORE_FAILURE) {
                 // The store has just failed: recording that there would wait on it again for nothing.
                 log.recordRefresh(key, record);
             }
-            events.refreshEnded(key, trigger(need), record, Duration.ofNanos(System.nanoTime() - startedNanos));
+            events.refreshEnded(key, need, record, Duration.ofNanos(System.nanoTime() - startedNanos));
         } catch (RuntimeException lost) {
             // Meters and records must never change what the caller gets.
         }
-    }
-
-    private static RefreshTrigger trigger(RefreshNeed need) {
-        return switch (need) {
-            case ON_DEMAND -> RefreshTrigger.DUE;
-            case EARLY -> RefreshTrigger.BACKGROUND;
-            case FORCED -> RefreshTrigger.FORCED;
-            case REJECTED -> RefreshTrigger.REJECTED;
-        };
     }
 
     /** The provider's error code as a reason may quote it: letters, digits and underscores only. */
@@ -119,7 +110,7 @@ final class TokenRotation {
         return !row.requireOAuthToken().accessToken().equals(rejected);
     }
 
-    private CachedToken refreshLocked(CredentialKey key, SavedAuthentication seen, RefreshNeed need,
+    private CachedToken refreshLocked(CredentialKey key, SavedAuthentication seen, RefreshTrigger need,
                                       Secret rejected, long started) {
         Instant now = clock.instant();
         SavedAuthentication row = current(key);
@@ -129,15 +120,15 @@ final class TokenRotation {
         if (left.isPresent()) {
             row = applyRecordedAnswer(row, left.get());
         }
-        boolean someoneElseRefreshed = left.isPresent() || (need == RefreshNeed.REJECTED
+        boolean someoneElseRefreshed = left.isPresent() || (need == RefreshTrigger.REJECTED
                 ? holdsAnother(row, rejected) : row.version() != seen.version());
-        boolean mustRefresh = need == RefreshNeed.FORCED || need == RefreshNeed.REJECTED;
+        boolean mustRefresh = need == RefreshTrigger.FORCED || need == RefreshTrigger.REJECTED;
         if (isFresh(row, now, need) && (!mustRefresh || someoneElseRefreshed)) {
             return CachedToken.of(row, policy);
         }
         OAuthToken token = row.requireOAuthToken();
         if (token.refreshToken().isEmpty()) {
-            if (token.isUsableAt(now, Duration.ZERO)) {
+            if (Freshness.of(token, now, policy, need) != Freshness.EXPIRED) {
                 return CachedToken.of(row, policy);
             }
             throw new ReloginRequiredException(key.provider(), null, "the token expired and no refresh token was"
@@ -170,7 +161,7 @@ final class TokenRotation {
             log.abandonRotation(key);
             ended(key, need, started, RefreshRecord.failed(clock.instant(), RefreshOutcome.UNAVAILABLE,
                     "the token endpoint was unavailable"));
-            if (!mustRefresh && token.isUsableAt(now, Duration.ZERO)) {
+            if (!mustRefresh && Freshness.of(token, now, policy, need) != Freshness.EXPIRED) {
                 // Still valid: serve it for a while and try again later rather than fail the caller.
                 return new CachedToken(row, Instant.MAX).retryAt(now.plus(policy.transientRetryDelay()));
             }
@@ -246,8 +237,7 @@ final class TokenRotation {
         }
     }
 
-    private boolean isFresh(SavedAuthentication row, Instant now, RefreshNeed need) {
-        return row.requireOAuthToken().isUsableAt(now,
-                need == RefreshNeed.EARLY ? policy.skew().plus(policy.backgroundLead()) : policy.skew());
+    private boolean isFresh(SavedAuthentication row, Instant now, RefreshTrigger need) {
+        return Freshness.of(row.requireOAuthToken(), now, policy, need) == Freshness.FRESH;
     }
 }

@@ -1,23 +1,14 @@
 package ai.maestro.auth.adapter.outbound.persistence;
 
-import ai.maestro.auth.domain.ConfigProblem;
-import ai.maestro.auth.domain.error.CredentialStoreException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import javax.sql.DataSource;
-import org.h2.jdbcx.JdbcDataSource;
 import org.jdbi.v3.core.Jdbi;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /** Opens the credential store the settings describe, migrating its schema first. */
 public final class CredentialStores {

@@ -4,7 +4,6 @@ import ai.maestro.auth.domain.CredentialKey;
 import ai.maestro.auth.domain.UnstoredRefresh;
 import ai.maestro.auth.domain.error.CredentialStoreException;
 import java.security.SecureRandom;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.HashMap;

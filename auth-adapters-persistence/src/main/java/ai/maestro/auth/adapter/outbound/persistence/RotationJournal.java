@@ -1,6 +1,5 @@
 package ai.maestro.auth.adapter.outbound.persistence;
 
-import ai.maestro.auth.domain.AuthType;
 import ai.maestro.auth.domain.Credential;
 import ai.maestro.auth.domain.CredentialKey;
 import ai.maestro.auth.domain.SavedAuthentication;
