@@ -43,16 +43,20 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class StoreBenchmark {
-    private static final String FIND = "SELECT provider, auth_type, credentials, key_id, expires_at, created_at,"
-            + " updated_at, version, relogin_reason, relogin_since FROM saved_authentications"
-            + " WHERE provider = 'OPENAI' AND auth_type = 'OAUTH'";
-    private static final String SAVE = "UPDATE saved_authentications SET credentials = ?, updated_at = ?,"
-            + " version = version + 1 WHERE provider = 'OPENAI' AND auth_type = 'OAUTH'";
+    /** The store's own table and row (the one the benchmarks above read and write), by its whole key. */
+    private static final String FIND = "SELECT provider, account, auth_type, credentials, key_id, expires_at,"
+            + " created_at, updated_at, version, relogin_reason, relogin_since FROM account_credentials"
+            + " WHERE provider = 'OPENAI' AND account = '" + Store.ACCOUNT + "' AND auth_type = 'OAUTH'";
+    private static final String SAVE = "UPDATE account_credentials SET credentials = ?, updated_at = ?,"
+            + " version = version + 1 WHERE provider = 'OPENAI' AND account = '" + Store.ACCOUNT + "'"
+            + " AND auth_type = 'OAUTH'";
     private static final String STAMP = "UPDATE store_changes SET stamp = stamp + 1 WHERE id = 1";
 
     /** A store with one sign-in, on the database {@code kind} names. */
     @State(Scope.Benchmark)
     public static class Store {
+        static final String ACCOUNT = "acct-bench";
+
         @Param({"h2", "postgres"})
         public String kind;
         JdbiCredentialStore store;
@@ -87,7 +91,7 @@ public class StoreBenchmark {
                     random);
             Instant now = Instant.now();
             token = BenchTokens.realistic(now);
-            current = ((SaveResult.Saved) store.save(SavedAuthentication.fresh(ai.maestro.auth.domain.CredentialKey.oauth(ProviderId.OPENAI, "acct-bench"), token, now))).stored();
+            current = ((SaveResult.Saved) store.save(SavedAuthentication.fresh(ai.maestro.auth.domain.CredentialKey.oauth(ProviderId.OPENAI, Store.ACCOUNT), token, now))).stored();
         }
     }
 
@@ -110,7 +114,10 @@ public class StoreBenchmark {
             save = connection.prepareStatement(SAVE);
             stamp = connection.prepareStatement(STAMP);
             try (ResultSet row = find.executeQuery()) {
-                row.next();
+                if (!row.next()) {
+                    // A floor that reads nothing measures nothing: the query must find the store's row.
+                    throw new IllegalStateException("the floor's query finds no row: " + FIND);
+                }
                 ciphertext = row.getBytes("credentials");
             }
         }
@@ -130,7 +137,7 @@ public class StoreBenchmark {
 
     @Benchmark
     public Optional<SavedAuthentication> find(Store s) {
-        return s.store.find(ai.maestro.auth.domain.CredentialKey.oauth(ProviderId.OPENAI, "acct-bench"));
+        return s.store.find(ai.maestro.auth.domain.CredentialKey.oauth(ProviderId.OPENAI, Store.ACCOUNT));
     }
 
     /** The floor of save: the row's and the stamp's updates on a kept connection; no cipher, no compare-and-swap. */

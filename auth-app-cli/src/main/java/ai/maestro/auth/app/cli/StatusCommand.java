@@ -131,15 +131,29 @@ final class StatusCommand extends Subcommand {
                 + "` there";
     }
 
+    /** Columns as wide as their widest cell (the last one, the state, unpadded): a long cell never shifts the others. */
     private static void printTable(PrintWriter out, List<Row> rows, Instant now) {
-        String format = "%-10s %-14s %-8s %-28s %-14s %-12s %s%n";
-        out.printf(format, "PROVIDER", "ACCOUNT", "AUTH", "E-MAIL (PLAN)", "EXPIRES", "REFRESHABLE", "STATE");
+        List<String[]> lines = new ArrayList<>();
+        lines.add(new String[] {"PROVIDER", "ACCOUNT", "AUTH", "E-MAIL (PLAN)", "EXPIRES", "REFRESHABLE", "STATE"});
         for (Row row : rows) {
-            out.printf(format, row.provider(), row.label() == null ? "-" : row.label() + (row.isDefault() ? " *" : ""),
-                    row.authType(),
+            lines.add(new String[] {row.provider(),
+                    row.label() == null ? "-" : row.label() + (row.isDefault() ? " *" : ""), row.authType(),
                     row.account() == null ? "-" : row.account() + (row.plan() == null ? "" : " (" + row.plan() + ")"),
                     row.expiresAt() == null ? "-" : Display.relative(row.expiresAt(), now),
-                    row.refreshable() ? "yes" : "no", row.stateText(now));
+                    row.refreshable() ? "yes" : "no", row.stateText(now)});
+        }
+        int[] widths = {10, 14, 8, 28, 14, 12, 0};
+        for (String[] line : lines) {
+            for (int column = 0; column < widths.length - 1; column++) {
+                widths[column] = Math.max(widths[column], line[column].length());
+            }
+        }
+        for (String[] line : lines) {
+            StringBuilder text = new StringBuilder();
+            for (int column = 0; column < widths.length - 1; column++) {
+                text.append(line[column]).append(" ".repeat(widths[column] - line[column].length() + 1));
+            }
+            out.println(text.append(line[widths.length - 1]));
         }
     }
 

@@ -100,7 +100,11 @@ class CliTest {
     }
 
     private void loginOpenAi() throws Exception {
-        tokenEndpoint.enqueue(tokens(1, 3600));
+        loginOpenAi(3600);
+    }
+
+    private void loginOpenAi(int expiresIn) throws Exception {
+        tokenEndpoint.enqueue(tokens(1, expiresIn));
         CliHarness login = cli("login", "openai", "--no-browser");
         String url = login.authorizationUrl();
         login.awaitWaiting();
@@ -261,6 +265,20 @@ class CliTest {
         assertTrue(rows.get(0).path("expires_in_seconds").asLong() > 3500);
         assertEquals("ok", rows.get(0).path("state").asText());
         assertEquals("", rows.get(0).path("message").asText());
+    }
+
+    /** "expired 1 s ago" is wider than its column's header: the columns after it must not shift. */
+    @Test
+    void statusColumnsStayInLineWhenACellIsWiderThanItsHeader() throws Exception {
+        loginOpenAi(1);
+        Thread.sleep(1_200);
+
+        CliHarness status = cli("status");
+
+        String[] lines = status.out().split("\\R");
+        assertTrue(lines[1].contains("expired"), status.out());
+        assertEquals(lines[0].indexOf("REFRESHABLE"), lines[1].indexOf(" yes ") + 1, status.out());
+        assertEquals(lines[0].indexOf("STATE"), lines[1].indexOf(" ok") + 1, status.out());
     }
 
     @Test

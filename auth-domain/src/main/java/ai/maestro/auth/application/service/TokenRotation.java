@@ -11,7 +11,6 @@ import ai.maestro.auth.domain.OAuthToken;
 import ai.maestro.auth.domain.RefreshOutcome;
 import ai.maestro.auth.domain.RefreshRecord;
 import ai.maestro.auth.domain.RefreshTrigger;
-import ai.maestro.auth.domain.ReloginMark;
 import ai.maestro.auth.domain.SaveResult;
 import ai.maestro.auth.domain.SavedAuthentication;
 import ai.maestro.auth.domain.Secret;
@@ -23,7 +22,6 @@ import ai.maestro.auth.domain.error.NotLoggedInException;
 import ai.maestro.auth.domain.error.ProviderUnavailableException;
 import ai.maestro.auth.domain.error.ReloginRequiredException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -40,11 +38,11 @@ final class TokenRotation {
     private final ProviderConfigs configs;
     private final Clock clock;
     private final TokenLifecyclePolicy policy;
-    private final AuthEvents events;
+    private final RefreshEnds ends;
 
     TokenRotation(CredentialRows rows, RefreshLocks locks, RotationLog log, TokenEndpointPort tokenEndpoint,
                   ProviderConfigs configs, Clock clock, TokenLifecyclePolicy policy, AuthEvents events) {
-        this.events = events;
+        this.ends = new RefreshEnds(rows, log, events, clock);
         this.rows = rows;
         this.locks = locks;
         this.log = log;
@@ -69,31 +67,14 @@ final class TokenRotation {
                     () -> refreshLocked(key, seen, need, rejected, started));
         } catch (CredentialStoreException e) {
             if (e.isLockWait()) {
-                ended(key, need, started, RefreshRecord.failed(clock.instant(), RefreshOutcome.LOCK_TIMEOUT,
+                ends.ended(key, need, started, RefreshRecord.failed(clock.instant(), RefreshOutcome.LOCK_TIMEOUT,
                         "another process held the refresh lock longer than this one could wait"));
             }
             throw e;
         }
     }
 
-    /** One refresh attempt ended: kept with the row (best effort) and told to the meters and the log. */
-    private void ended(CredentialKey key, RefreshTrigger need, long startedNanos, RefreshRecord record) {
-        try {
-            if (record.outcome() != RefreshOutcome.STORE_FAILURE) {
-                // The store has just failed: recording that there would wait on it again for nothing.
-                log.recordRefresh(key, record);
-            }
-            events.refreshEnded(key, need, record, Duration.ofNanos(System.nanoTime() - startedNanos));
-        } catch (RuntimeException lost) {
-            // Meters and records must never change what the caller gets.
-        }
-    }
 
-    /** The provider's error code as a reason may quote it: letters, digits and underscores only. */
-    private static String code(ReloginRequiredException e) {
-        return e.error().map(err -> err.code().replaceAll("[^A-Za-z0-9_]", ""))
-                .filter(c -> !c.isEmpty() && c.length() <= 40).map(c -> " (" + c + ")").orElse("");
-    }
 
     /** The row, which must exist and not be marked for a new login. */
     SavedAuthentication current(CredentialKey key) {
@@ -134,52 +115,72 @@ final class TokenRotation {
             throw new ReloginRequiredException(key.provider(), null, "the token expired and no refresh token was"
                     + " issued");
         }
+        return rotate(key, row, need, mustRefresh, now, started);
+    }
+
+    /** Spends the refresh token; a still-valid token is served a while longer when the provider is down. */
+    private CachedToken rotate(CredentialKey key, SavedAuthentication row, RefreshTrigger need, boolean mustRefresh,
+                               Instant now, long started) {
+        OAuthToken token = row.requireOAuthToken();
         // A place for the rotated token must exist before the old refresh token is spent.
         log.prepareRotation(row);
         OAuthToken fresh;
-        SavedAuthentication spent = row;
         try {
-            TokenResponse answer = tokenEndpoint.refresh(configs.get(key.provider()), token.refreshToken().get(),
-                    body -> log.recordAnswer(spent, body));
-            try {
-                fresh = answer.validate(clock.instant());
-            } catch (InvalidTokenResponseException refused) {
-                RuntimeException reported = keepRotatedRefreshToken(row, token, answer, refused);
-                // The answer was recorded as it came; unacceptable, it is nothing to apply later.
-                log.abandonRotation(key);
-                ended(key, need, started, RefreshRecord.failed(clock.instant(), RefreshOutcome.REFUSED,
-                        "the token endpoint's answer was not acceptable"));
-                throw reported;
-            }
-        } catch (ReloginRequiredException e) {
-            log.abandonRotation(key);
-            ended(key, need, started, RefreshRecord.failed(clock.instant(), RefreshOutcome.DEAD_GRANT,
-                    "the provider refused the refresh token" + code(e)));
-            markForRelogin(row, e);
-            throw e;
+            fresh = exchange(key, row, token, need, started);
         } catch (ProviderUnavailableException e) {
-            log.abandonRotation(key);
-            ended(key, need, started, RefreshRecord.failed(clock.instant(), RefreshOutcome.UNAVAILABLE,
-                    "the token endpoint was unavailable"));
             if (!mustRefresh && Freshness.of(token, now, policy, need) != Freshness.EXPIRED) {
                 // Still valid: serve it for a while and try again later rather than fail the caller.
                 return new CachedToken(row, Instant.MAX).retryAt(now.plus(policy.transientRetryDelay()));
             }
             throw e;
+        }
+        return store(key, row.replacedBy(token.refreshedBy(fresh), clock.instant()), need, started);
+    }
+
+    /** The token endpoint's new tokens, its answer journaled as it arrives; each failure ends the attempt. */
+    private OAuthToken exchange(CredentialKey key, SavedAuthentication row, OAuthToken token, RefreshTrigger need,
+                                long started) {
+        try {
+            TokenResponse answer = tokenEndpoint.refresh(configs.get(key.provider()), token.refreshToken().get(),
+                    body -> log.recordAnswer(row, body));
+            try {
+                return answer.validate(clock.instant());
+            } catch (InvalidTokenResponseException refused) {
+                RuntimeException reported = keepRotatedRefreshToken(row, token, answer, refused);
+                // The answer was recorded as it came; unacceptable, it is nothing to apply later.
+                log.abandonRotation(key);
+                ends.ended(key, need, started, RefreshRecord.failed(clock.instant(), RefreshOutcome.REFUSED,
+                        "the token endpoint's answer was not acceptable"));
+                throw reported;
+            }
+        } catch (ReloginRequiredException e) {
+            log.abandonRotation(key);
+            ends.ended(key, need, started, RefreshRecord.failed(clock.instant(), RefreshOutcome.DEAD_GRANT,
+                    "the provider refused the refresh token" + RefreshEnds.code(e)));
+            ends.markForRelogin(row, e);
+            throw e;
+        } catch (ProviderUnavailableException e) {
+            log.abandonRotation(key);
+            ends.ended(key, need, started, RefreshRecord.failed(clock.instant(), RefreshOutcome.UNAVAILABLE,
+                    "the token endpoint was unavailable"));
+            throw e;
         } catch (RuntimeException e) {
             log.abandonRotation(key);
             throw e;
         }
-        // The rotated refresh token is durable before anyone uses the new access token.
+    }
+
+    /** The rotated refresh token is durable before anyone uses the new access token. */
+    private CachedToken store(CredentialKey key, SavedAuthentication rotated, RefreshTrigger need, long started) {
         SaveResult saved;
         try {
-            saved = log.commitRotation(row.replacedBy(token.refreshedBy(fresh), clock.instant()));
+            saved = log.commitRotation(rotated);
         } catch (CredentialStoreException e) {
-            ended(key, need, started, RefreshRecord.failed(clock.instant(), RefreshOutcome.STORE_FAILURE,
+            ends.ended(key, need, started, RefreshRecord.failed(clock.instant(), RefreshOutcome.STORE_FAILURE,
                     "the credential store failed while saving the new tokens"));
             throw e;
         }
-        ended(key, need, started, RefreshRecord.succeeded(clock.instant()));
+        ends.ended(key, need, started, RefreshRecord.succeeded(clock.instant()));
         if (saved instanceof SaveResult.Saved ok) {
             return CachedToken.of(ok.stored(), policy);
         }
@@ -228,14 +229,6 @@ final class TokenRotation {
         return saved instanceof SaveResult.Saved ? refused.refreshTokenKept() : refused;
     }
 
-    private void markForRelogin(SavedAuthentication row, ReloginRequiredException e) {
-        String reason = e.error().map(err -> err.code()).orElse("refresh failed");
-        // A conflict means someone wrote a newer credential, which must not be marked.
-        if (rows.save(row.markedForRelogin(new ReloginMark(reason, clock.instant()), clock.instant()))
-                instanceof SaveResult.Saved) {
-            events.reloginMarked(row.key(), reason);
-        }
-    }
 
     private boolean isFresh(SavedAuthentication row, Instant now, RefreshTrigger need) {
         return Freshness.of(row.requireOAuthToken(), now, policy, need) == Freshness.FRESH;

@@ -180,13 +180,8 @@ public final class OkHttpTokenEndpoint implements TokenEndpointPort {
                 failure = TokenEndpointErrors.toException(error, config.provider());
             } catch (IOException e) {
                 boolean reached = tracker.requestMayHaveReachedServer();
-                boolean outOfTime = deadline - System.nanoTime() <= 0;
-                ProviderUnavailableException unavailable = new ProviderUnavailableException(
-                        (outOfTime ? NetworkFailures.pastDeadline(url, settings, attempt)
-                                : NetworkFailures.describe(e, url, settings))
-                                + (reached && replay == Replay.NEVER
-                                ? "; the authorization code was not resent because it is single-use" : ""),
-                        null, e);
+                ProviderUnavailableException unavailable = unreachable(e, url, attempt,
+                        deadline - System.nanoTime() <= 0, reached && replay == Replay.NEVER);
                 if ((reached && replay == Replay.NEVER) || attempt >= retry.maxAttempts()) {
                     throw unavailable;
                 }
@@ -201,6 +196,14 @@ public final class OkHttpTokenEndpoint implements TokenEndpointPort {
             }
             pause(delay, failure);
         }
+    }
+
+    /** A network failure, said as the user can act on it; a code that may have arrived is never resent. */
+    private ProviderUnavailableException unreachable(IOException e, HttpUrl url, int attempt, boolean outOfTime,
+                                                     boolean codeSpent) {
+        return new ProviderUnavailableException((outOfTime ? NetworkFailures.pastDeadline(url, settings, attempt)
+                : NetworkFailures.describe(e, url, settings))
+                + (codeSpent ? "; the authorization code was not resent because it is single-use" : ""), null, e);
     }
 
     /** Waits before the next attempt; if interrupted, the last attempt's failure is the answer. */

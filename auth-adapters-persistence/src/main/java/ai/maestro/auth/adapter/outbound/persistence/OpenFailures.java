@@ -19,26 +19,33 @@ final class OpenFailures {
                 sql = found;
             }
         }
+        return postgres ? postgres(settings, sql, e) : embedded(settings, sql, e);
+    }
+
+    private static CredentialStoreException postgres(PersistenceSettings settings, java.sql.SQLException sql,
+                                                     RuntimeException e) {
         String state = sql == null || sql.getSQLState() == null ? "" : sql.getSQLState();
-        if (postgres) {
-            if (state.startsWith("08")) {
-                return new CredentialStoreException("The PostgreSQL server of " + settings.describe()
-                        + " cannot be reached (SQLSTATE " + state + ").", null,
-                        "Check that it is running and that MAESTRO_AUTH_DB_URL names it; nothing was changed.", e);
-            }
-            if (state.startsWith("28")) {
-                return new CredentialStoreException("PostgreSQL refused the login of user '" + settings.user()
-                        + "' (SQLSTATE " + state + ").", null,
-                        "Check MAESTRO_AUTH_DB_USER and MAESTRO_AUTH_DB_PASSWORD.", e);
-            }
-            if ("3D000".equals(state)) {
-                return new CredentialStoreException("The database of " + settings.describe() + " does not exist.",
-                        null, "Create it (createdb), or fix MAESTRO_AUTH_DB_URL.", e);
-            }
-            return new CredentialStoreException("The credential store (" + settings.describe() + ") cannot be opened"
-                    + (state.isEmpty() ? "" : " (SQLSTATE " + state + ")") + ".", null,
-                    "Check MAESTRO_AUTH_DB_URL, MAESTRO_AUTH_DB_USER and the server's log; nothing was changed.", e);
+        if (state.startsWith("08")) {
+            return new CredentialStoreException("The PostgreSQL server of " + settings.describe()
+                    + " cannot be reached (SQLSTATE " + state + ").", null,
+                    "Check that it is running and that MAESTRO_AUTH_DB_URL names it; nothing was changed.", e);
         }
+        if (state.startsWith("28")) {
+            return new CredentialStoreException("PostgreSQL refused the login of user '" + settings.user()
+                    + "' (SQLSTATE " + state + ").", null,
+                    "Check MAESTRO_AUTH_DB_USER and MAESTRO_AUTH_DB_PASSWORD.", e);
+        }
+        if ("3D000".equals(state)) {
+            return new CredentialStoreException("The database of " + settings.describe() + " does not exist.",
+                    null, "Create it (createdb), or fix MAESTRO_AUTH_DB_URL.", e);
+        }
+        return new CredentialStoreException("The credential store (" + settings.describe() + ") cannot be opened"
+                + (state.isEmpty() ? "" : " (SQLSTATE " + state + ")") + ".", null,
+                "Check MAESTRO_AUTH_DB_URL, MAESTRO_AUTH_DB_USER and the server's log; nothing was changed.", e);
+    }
+
+    private static CredentialStoreException embedded(PersistenceSettings settings, java.sql.SQLException sql,
+                                                     RuntimeException e) {
         Path file = Path.of(settings.embeddedDatabaseFile() + ".mv.db");
         int code = sql == null ? 0 : sql.getErrorCode();
         // H2: 90028 IO error, 90030 file corrupted, 90048 unsupported file version, 90020 locked elsewhere.
