@@ -1,13 +1,18 @@
 #!/usr/bin/env python3
-"""Times maestro-auth's commands against a bare JVM, interleaved, on this machine.
+"""Times maestro-auth's commands against the same work written plainly, interleaved, on this machine.
 
-Usage: scripts/startup-times.py [--runs N]
+Usage: scripts/startup-times.py [--runs N] [--java JAVA_HOME]...
 
-Builds nothing itself: ./maestro-auth builds the jar when needed (the first, untimed, run). Makes a
-throw-away data directory with one OpenAI login (a local fake token endpoint answers the code
-exchange), then runs each command N times in turn: `java -cp . Hello`, `--version`, `status`,
-`token openai` (cached, valid) and `config`. Prints the median, the spread and the ratio to Hello as
-a Markdown table. Every process is a real start: nothing stays warm between runs.
+Each --java (a JDK's home; default: JAVA_HOME, else the java on the PATH) gets its own table.
+./maestro-auth builds the jar when needed (the first, untimed, run) and makes its start-up archive
+for that JDK. Makes a throw-away data directory with one OpenAI login (a local fake token endpoint
+answers the code exchange and, later, every refresh), then runs each command N times in turn:
+`java Hello`; the floors, archived the way the launcher archives the CLI (the store floor opens an
+H2 file, selects a row, AES-GCM-decrypts 1.5 kB and prints it; the picocli floor prints its
+version or help); `--version`, `--help`, `status`, `token openai` (cached), `token openai` with a
+refresh due (the fake endpoint answers), `config`. Prints medians, spreads, the ratio of each command
+to its floor, and the classes each one loads (one more run with -Xlog:class+load). Every process is a
+real start: nothing stays warm between runs.
 """
 import argparse
 import base64
@@ -79,44 +84,150 @@ def login(env):
     env.pop("OPENAI_OAUTH_TOKEN_ENDPOINT")
 
 
+class Endpoint:
+    """The fake token endpoint, kept up for the whole measurement (a refresh due asks it every run)."""
+
+    def __init__(self):
+        self.server = HTTPServer(("127.0.0.1", 0), FakeTokenEndpoint)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_port}/oauth/token"
+
+
+def java_of(home):
+    return os.path.join(home, "bin", "java") if home else "java"
+
+
+def feature(java):
+    out = subprocess.run([java, "-version"], capture_output=True, text=True).stderr
+    m = re.search(r'version "(\d+)', out)
+    return int(m.group(1)) if m else 0
+
+
+def archived(java, work, name, classpath, main_class, train_args):
+    """The floor's command, with a start-up archive made the way the launcher makes the CLI's."""
+    flags = ["-XX:TieredStopAtLevel=1", "-Xlog:disable"]
+    if feature(java) >= 25:
+        cache = os.path.join(work, f"{name}.aot")
+        subprocess.run([java, *flags, f"-XX:AOTCacheOutput={cache}", "-cp", classpath, main_class, *train_args],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        share = [f"-XX:AOTCache={cache}"] if os.path.exists(cache) else []
+    else:
+        archive = os.path.join(work, f"{name}.jsa")
+        classes = os.path.join(work, f"{name}.classlist")
+        # The launcher's JDK 17 way: a static archive from a class list, which holds picocli's old
+        # class files too (a dynamic archive skips them).
+        subprocess.run([java, *flags, "-Xshare:off", f"-XX:DumpLoadedClassList={classes}", "-cp", classpath,
+                        main_class, *train_args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run([java, "-Xshare:dump", f"-XX:SharedClassListFile={classes}",
+                        f"-XX:SharedArchiveFile={archive}", "-cp", classpath], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        share = [f"-XX:SharedArchiveFile={archive}"] if os.path.exists(archive) else []
+    return [java, *flags, *share, "-cp", classpath, main_class]
+
+
+def classpath_of(module):
+    out = os.path.join(ROOT, module, "target", "classpath.txt")
+    subprocess.run(["mvn", "-B", "-q", "-o", "-f", os.path.join(ROOT, module, "pom.xml"), "dependency:build-classpath",
+                    f"-Dmdep.outputFile={out}"], check=True, stdout=subprocess.DEVNULL)
+    with open(out) as f:
+        return f.read().strip()
+
+
+def loaded_classes(command, env, java_option_env):
+    """How many classes the command loads: one more run with class loading logged to a file."""
+    with tempfile.NamedTemporaryFile(suffix=".log", delete=False) as log:
+        path = log.name
+    try:
+        run_env = dict(env)
+        run_env[java_option_env] = f"-Xlog:class+load:file={path}"
+        if command[0] != LAUNCHER:
+            command = [command[0], f"-Xlog:class+load:file={path}", *command[1:]]
+        subprocess.run(command, env=run_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with open(path) as f:
+            return sum(1 for line in f if "class,load" in line)
+    finally:
+        os.unlink(path)
+
+
+def measure(home, runs, work):
+    java = java_of(home)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MAESTRO_AUTH", "OPENAI_OAUTH"))}
+    if home:
+        env["JAVA_HOME"] = home
+        env["PATH"] = os.path.join(home, "bin") + os.pathsep + env["PATH"]
+    data = tempfile.mkdtemp(prefix="home-", dir=work)
+    env["MAESTRO_AUTH_HOME"] = os.path.join(data, "home")
+    subprocess.run([LAUNCHER, "--version"], env=env, stdout=subprocess.DEVNULL, check=True)  # builds, archives
+    login(env)
+    endpoint = Endpoint()
+    due = dict(env, OPENAI_OAUTH_TOKEN_ENDPOINT=endpoint.url, MAESTRO_AUTH_REFRESH_SKEW_SECONDS="86400")
+    floors = os.path.join(ROOT, "auth-tests", "target", "classes")
+    store_floor = archived(java, data, "store-floor", floors + os.pathsep + H2_CP, "ai.maestro.auth.bench.floor.StoreReadFloor",
+                           ["run", data])
+    picocli_floor = archived(java, data, "picocli-floor", floors + os.pathsep + PICOCLI_CP,
+                             "ai.maestro.auth.bench.floor.VersionFloor", ["--version"])
+    commands = {
+        "java Hello": ([java, "-cp", work, "Hello"], env, None),
+        "floor: picocli --version": (picocli_floor + ["--version"], env, None),
+        "floor: picocli --help": (picocli_floor + ["--help"], env, None),
+        "floor: H2 row + AES-GCM": (store_floor + ["run", data], env, None),
+        "--version": ([LAUNCHER, "--version"], env, "floor: picocli --version"),
+        "--help": ([LAUNCHER, "--help"], env, "floor: picocli --help"),
+        "status": ([LAUNCHER, "status"], env, "floor: H2 row + AES-GCM"),
+        "token openai (cached)": ([LAUNCHER, "token", "openai"], env, "floor: H2 row + AES-GCM"),
+        "token openai (refresh due)": ([LAUNCHER, "token", "openai"], due, "floor: H2 row + AES-GCM"),
+        "config": ([LAUNCHER, "config"], env, None),
+    }
+    for command, run_env, _ in commands.values():  # warm the page cache and the archives
+        subprocess.run(command, env=run_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    times = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, (command, run_env, _) in commands.items():
+            started = time.perf_counter()
+            result = subprocess.run(command, env=run_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            times[name].append((time.perf_counter() - started) * 1000)
+            if result.returncode != 0:
+                sys.exit(f"{name} failed with exit {result.returncode}")
+    classes = {name: loaded_classes(command, run_env, "MAESTRO_AUTH_JAVA_OPTIONS")
+               for name, (command, run_env, _) in commands.items()}
+    endpoint.server.shutdown()
+    version = subprocess.run([java, "-version"], capture_output=True, text=True).stderr.splitlines()[0]
+    print(f"{runs} interleaved runs each, {os.cpu_count()} cores, {version}\n")
+    print("| command | median ms | min–max ms | floor | × floor | classes loaded |")
+    print("|---|---|---|---|---|---|")
+    for name, samples in times.items():
+        floor = commands[name][2]
+        ratio = f"{statistics.median(samples) / statistics.median(times[floor]):.2f}" if floor else ""
+        print(f"| `{name}` | {statistics.median(samples):.0f} | {min(samples):.0f}–{max(samples):.0f} | "
+              f"{floor or ''} | {ratio} | {classes[name]} |")
+    print()
+
+
 def main():
+    global H2_CP, PICOCLI_CP
     parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--java", action="append", help="a JDK's home; repeat for several")
     args = parser.parse_args()
+    cli_cp = classpath_of("auth-app-cli")
+    H2_CP = os.pathsep.join(p for p in cli_cp.split(os.pathsep) if "/h2-" in p or "/com/h2database/" in p)
+    PICOCLI_CP = os.pathsep.join(p for p in cli_cp.split(os.pathsep) if "/picocli" in p)
     work = tempfile.mkdtemp(prefix="maestro-startup-")
     try:
         with open(os.path.join(work, "Hello.java"), "w") as f:
             f.write("public class Hello { public static void main(String[] a) { System.out.println(\"hello\"); } }")
-        subprocess.run(["javac", "-d", work, os.path.join(work, "Hello.java")], check=True)
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("MAESTRO_AUTH", "OPENAI_OAUTH"))}
-        env["MAESTRO_AUTH_HOME"] = os.path.join(work, "home")
-        subprocess.run([LAUNCHER, "--version"], env=env, stdout=subprocess.DEVNULL, check=True)  # builds if needed
-        login(env)
-        java = os.path.join(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME") else "java"
-        commands = {"java -cp . Hello": [java, "-cp", work, "Hello"],
-                    "--version": [LAUNCHER, "--version"], "status": [LAUNCHER, "status"],
-                    "token openai": [LAUNCHER, "token", "openai"], "config": [LAUNCHER, "config"]}
-        for command in commands.values():  # warm the page cache and the start-up archive
-            subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        times = {name: [] for name in commands}
-        for _ in range(args.runs):
-            for name, command in commands.items():
-                started = time.perf_counter()
-                result = subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                times[name].append((time.perf_counter() - started) * 1000)
-                if result.returncode != 0:
-                    sys.exit(f"{name} failed with exit {result.returncode}")
-        base = statistics.median(times["java -cp . Hello"])
-        version = subprocess.run([java, "-version"], capture_output=True, text=True).stderr.splitlines()[0]
-        print(f"{args.runs} interleaved runs each, {os.cpu_count()} cores, {version}\n")
-        print("| command | median ms | min–max ms | × Hello |")
-        print("|---|---|---|---|")
-        for name, samples in times.items():
-            print(f"| `{name}` | {statistics.median(samples):.0f} | {min(samples):.0f}–{max(samples):.0f} | "
-                  f"{statistics.median(samples) / base:.1f} |")
+        subprocess.run(["javac", "--release", "17", "-d", work, os.path.join(work, "Hello.java")], check=True)
+        floors = os.path.join(ROOT, "auth-tests", "target", "classes", "ai", "maestro", "auth", "bench", "floor")
+        if not os.path.isdir(floors):
+            sys.exit("build the floors first: mvn -B -q install -DskipTests")
+        for home in args.java or [os.environ.get("JAVA_HOME", "")]:
+            measure(home, args.runs, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
+
+H2_CP = ""
+PICOCLI_CP = ""
 
 if __name__ == "__main__":
     main()
