@@ -161,7 +161,12 @@ def measure(home, runs, work):
     login(env)
     endpoint = Endpoint()
     due = dict(env, OPENAI_OAUTH_TOKEN_ENDPOINT=endpoint.url, MAESTRO_AUTH_REFRESH_SKEW_SECONDS="86400")
-    floors = os.path.join(ROOT, "auth-tests", "target", "classes")
+    # Class-data sharing takes jars only: the floors go into one.
+    floors = os.path.join(data, "floors.jar")
+    subprocess.run(["jar", "cf", floors, "-C", os.path.join(ROOT, "auth-tests", "target", "classes"),
+                    "ai/maestro/auth/bench/floor"], check=True)
+    subprocess.run([java, "-cp", floors + os.pathsep + H2_CP, "ai.maestro.auth.bench.floor.StoreReadFloor", "prepare",
+                    data], check=True, stdout=subprocess.DEVNULL)
     store_floor = archived(java, data, "store-floor", floors + os.pathsep + H2_CP, "ai.maestro.auth.bench.floor.StoreReadFloor",
                            ["run", data])
     picocli_floor = archived(java, data, "picocli-floor", floors + os.pathsep + PICOCLI_CP,

@@ -40,7 +40,6 @@ public final class AccessTokenService implements AutoCloseable {
 
     /** How often the store's change stamp is looked at, at most. */
     static final Duration CHANGE_CHECK_INTERVAL = Duration.ofSeconds(1);
-
     private final CredentialRows rows;
     private final Clock clock;
     private final TokenLifecyclePolicy policy;
@@ -83,20 +82,32 @@ public final class AccessTokenService implements AutoCloseable {
 
     /** The whole token set behind {@link #validAccessToken(ProviderId)} (e.g. for the id_token's account id). */
     public OAuthToken validToken(ProviderId provider) {
-        Instant now = clock.instant();
-        if (changes.due(now)) {
-            noticeOtherProcesses(now);
-        }
-        return validToken(defaultKey(provider), now);
+        lookForOtherProcesses(clock.instant());
+        return validToken(defaultKey(provider));
     }
 
     /** The whole token set behind {@link #validAccessToken(CredentialKey)}; same hot path. */
     public OAuthToken validToken(CredentialKey key) {
         Instant now = clock.instant();
-        if (changes.due(now)) {
-            noticeOtherProcesses(now);
-        }
+        lookForOtherProcesses(now);
         return validToken(key, now);
+    }
+
+    /**
+     * The token of {@code key} when fresh (cached, or read and cached); empty when it needs a refresh,
+     * which this never starts (a caller reading in one visit of the store refreshes after it).
+     */
+    public Optional<OAuthToken> freshToken(CredentialKey key) {
+        Instant now = clock.instant();
+        lookForOtherProcesses(now);
+        CachedToken cached = cache.get(key);
+        if (cached != null && cached.isFreshAt(now)) {
+            return Optional.of(cached.token());
+        }
+        return rotation.freshRow(key, now).map(row -> {
+            cache.put(key, CachedToken.of(row, policy));
+            return row.requireOAuthToken();
+        });
     }
 
     /**
@@ -109,7 +120,7 @@ public final class AccessTokenService implements AutoCloseable {
 
     private OAuthToken validToken(CredentialKey key, Instant now) {
         CachedToken cached = cache.get(key);
-        if (cached != null && now.isBefore(cached.refreshAt())) {
+        if (cached != null && cached.isFreshAt(now)) {
             return cached.token();
         }
         try {
@@ -149,8 +160,7 @@ public final class AccessTokenService implements AutoCloseable {
 
     private OAuthToken recoverFrom(CredentialKey key, Secret rejected) {
         CachedToken cached = cache.get(key);
-        if (cached != null && !cached.token().accessToken().equals(rejected)
-                && clock.instant().isBefore(cached.refreshAt())) {
+        if (cached != null && !cached.token().accessToken().equals(rejected) && cached.isFreshAt(clock.instant())) {
             return cached.token();
         }
         OAuthToken token = refresh(key, RefreshTrigger.REJECTED, rejected).token();
@@ -166,11 +176,7 @@ public final class AccessTokenService implements AutoCloseable {
         return refresh(key, RefreshTrigger.FORCED, null).row();
     }
 
-    /**
-     * Stores an answer that a process which died after the provider answered left behind for
-     * {@code key}, without sending anything; the stored row afterwards. Refreshes apply such an answer
-     * first by themselves: this is for callers that need the newest row without a refresh.
-     */
+    /** Stores an answer a process that died after the provider answered left for {@code key}; sends nothing. */
     public SavedAuthentication settle(CredentialKey key) {
         cache.remove(key);
         return rotation.settle(key);
@@ -196,6 +202,12 @@ public final class AccessTokenService implements AutoCloseable {
         });
     }
 
+    private void lookForOtherProcesses(Instant now) {
+        if (changes.due(now)) {
+            noticeOtherProcesses(now);
+        }
+    }
+
     /** When the store changed, every cached token is checked against its row and defaults are read again. */
     private void noticeOtherProcesses(Instant now) {
         changes.look(now, () -> !cache.isEmpty() || !defaults.isEmpty(), () -> {
@@ -206,14 +218,9 @@ public final class AccessTokenService implements AutoCloseable {
 
     private void revalidate(CredentialKey key) {
         CachedToken old = cache.get(key);
-        if (old == null) {
-            return;
-        }
-        Optional<SavedAuthentication> row = rows.find(key);
-        if (row.isEmpty() || row.get().reloginRequired().isPresent()) {
-            cache.remove(key, old);
-        } else if (row.get().version() != old.row().version() || !row.get().createdAt().equals(old.row().createdAt())) {
-            cache.replace(key, old, CachedToken.of(row.get(), policy));
+        if (old != null) {
+            old.against(rows.find(key), policy).ifPresentOrElse(now -> cache.replace(key, old, now),
+                    () -> cache.remove(key, old));
         }
     }
 

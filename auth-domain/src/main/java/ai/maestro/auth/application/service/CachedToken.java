@@ -21,4 +21,21 @@ record CachedToken(SavedAuthentication row, Instant refreshAt) {
         Instant expiry = token().expiresAt().orElse(Instant.MAX);
         return new CachedToken(row, retryAt.isBefore(expiry) ? retryAt : expiry);
     }
+
+    boolean isFreshAt(Instant now) {
+        return now.isBefore(refreshAt);
+    }
+
+    /**
+     * This entry as the store's row now says: gone when the row is gone or marked for a new login,
+     * replaced when another process wrote a newer one, else itself.
+     */
+    java.util.Optional<CachedToken> against(java.util.Optional<SavedAuthentication> stored, TokenLifecyclePolicy policy) {
+        if (stored.isEmpty() || stored.get().reloginRequired().isPresent()) {
+            return java.util.Optional.empty();
+        }
+        SavedAuthentication now = stored.get();
+        boolean same = now.version() == row.version() && now.createdAt().equals(row.createdAt());
+        return java.util.Optional.of(same ? this : of(now, policy));
+    }
 }

@@ -76,6 +76,12 @@ final class TokenRotation {
 
 
 
+    /** The row when its token is fresh; empty when it is due or expired. Never refreshes, never locks. */
+    Optional<SavedAuthentication> freshRow(CredentialKey key, Instant now) {
+        SavedAuthentication row = current(key);
+        return isFresh(row, now, RefreshTrigger.DUE) ? Optional.of(row) : Optional.empty();
+    }
+
     /** The row, which must exist and not be marked for a new login. */
     SavedAuthentication current(CredentialKey key) {
         SavedAuthentication row = rows.find(key)

@@ -18,6 +18,7 @@ import ai.maestro.auth.domain.Secret;
 import ai.maestro.auth.domain.error.NotLoggedInException;
 import ai.maestro.auth.domain.error.OAuthErrorException;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.Objects;
 
 /**
@@ -40,13 +41,25 @@ public final class TokenService implements GetAccessTokenUseCase, RefreshTokenUs
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /**
+     * The account, its key or a fresh token read in one visit of the store (one open of an embedded
+     * one); a token that needs a refresh is refreshed after it, through the refresh lock.
+     */
     @Override
     public Secret accessToken(AccessTokenQuery query) {
-        Account account = logins.accounts().resolve(query.account(), query.authType());
-        if (query.authType() == AuthType.API_KEY) {
-            return ((ApiKey) require(account.key(AuthType.API_KEY)).credential()).key();
-        }
-        return tokens.validAccessToken(account.key(AuthType.OAUTH));
+        Seen seen = rows.inOneVisit(() -> {
+            Account account = logins.accounts().resolve(query.account(), query.authType());
+            if (query.authType() == AuthType.API_KEY) {
+                return new Seen(account, Optional.of(((ApiKey) require(account.key(AuthType.API_KEY)).credential())
+                        .key()));
+            }
+            return new Seen(account, tokens.freshToken(account.key(AuthType.OAUTH)).map(OAuthToken::accessToken));
+        });
+        return seen.secret().orElseGet(() -> tokens.validAccessToken(seen.account().key(AuthType.OAUTH)));
+    }
+
+    /** What one visit found: the account, and its secret when no refresh is needed. */
+    private record Seen(Account account, Optional<Secret> secret) {
     }
 
     @Override

@@ -1,6 +1,6 @@
 package ai.maestro.auth.adapter.outbound.persistence;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.NoTemplateEngine;
 
 /** Opens the credential store the settings describe, migrating its schema first. */
 public final class CredentialStores {
@@ -67,7 +68,9 @@ public final class CredentialStores {
         long started = System.nanoTime();
         boolean postgres = settings.jdbcUrl().isPresent();
         DataSource dataSource = postgres ? DataSources.postgres(settings.jdbcUrl().get(), settings) : DataSources.h2(settings);
-        Jdbi jdbi = Jdbi.create(dataSource);
+        // The statements are plain SQL with :named parameters, no <attribute> templates: no template
+        // engine to run over each (it would load and start a parser of its own).
+        Jdbi jdbi = Jdbi.create(dataSource).setTemplateEngine(new NoTemplateEngine());
         Path file = Path.of(settings.embeddedDatabaseFile() + ".mv.db");
         StoreGeneration generation = new StoreGeneration(settings.dataDirectory(), file);
         // Known before H2 opens it: a file that does not exist yet is new, not one that reads as empty.
@@ -92,10 +95,9 @@ public final class CredentialStores {
             LOG.debug("Opened the credential store {} in {} ms", settings.describe(),
                     (System.nanoTime() - started) / 1_000_000);
         };
-        ObjectMapper json = new ObjectMapper();
         CredentialCipher cipher = new CredentialCipher(keys, random);
-        CredentialCodec codec = new CredentialCodec(json);
-        return new JdbiCredentialStore(jdbi, access, new RotationJournal(settings.dataDirectory(), cipher, codec, json),
+        CredentialCodec codec = new CredentialCodec(new JsonFactory());
+        return new JdbiCredentialStore(jdbi, access, new RotationJournal(settings.dataDirectory(), cipher, codec),
                 cipher, codec, settings.describe(), prepare, e -> OpenFailures.cannotOpen(settings, postgres, e), clock);
     }
 

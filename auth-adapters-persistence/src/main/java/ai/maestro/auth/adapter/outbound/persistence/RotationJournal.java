@@ -35,13 +35,16 @@ final class RotationJournal {
     private final Path directory;
     private final CredentialCipher cipher;
     private final CredentialCodec codec;
-    private final ObjectMapper json;
 
-    RotationJournal(Path directory, CredentialCipher cipher, CredentialCodec codec, ObjectMapper json) {
+    /** Made on first use: only a refresh writes or reads a journal, and a command that reads a token needs none. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
+
+    RotationJournal(Path directory, CredentialCipher cipher, CredentialCodec codec) {
         this.directory = directory;
         this.cipher = cipher;
         this.codec = codec;
-        this.json = json;
     }
 
     /** One journal per account: the account's id is hashed into the name, never written out. */
@@ -59,7 +62,7 @@ final class RotationJournal {
         try {
             // The answer's path first, with a body of a typical answer's size: it is the one that must be quick.
             write(current.key(), answerRecord(current, new byte[4096], 0, "reserved"));
-            write(current.key(), json.writeValueAsBytes(recordOf(current, "reserved")));
+            write(current.key(), Json.MAPPER.writeValueAsBytes(recordOf(current, "reserved")));
         } catch (IOException e) {
             throw new CredentialStoreException("The data directory " + directory + " cannot take the refreshed "
                     + current.provider().cliName() + " tokens (" + e.getClass().getSimpleName() + "); nothing was"
@@ -70,7 +73,7 @@ final class RotationJournal {
 
     /** Makes {@code candidate} (to be saved over its {@code version()}) durable: written and forced to disk. */
     void record(SavedAuthentication candidate) throws IOException {
-        write(candidate.key(), json.writeValueAsBytes(recordOf(candidate, "recorded")));
+        write(candidate.key(), Json.MAPPER.writeValueAsBytes(recordOf(candidate, "recorded")));
     }
 
     /**
@@ -85,7 +88,7 @@ final class RotationJournal {
 
     private byte[] answerRecord(SavedAuthentication current, byte[] answer, long receivedAtMillis, String state)
             throws IOException {
-        return json.writeValueAsBytes(json.createObjectNode().put("state", state)
+        return Json.MAPPER.writeValueAsBytes(Json.MAPPER.createObjectNode().put("state", state)
                 .put("version", current.version())
                 .put("receivedAt", receivedAtMillis)
                 .put("answer", Base64.getEncoder().encodeToString(
@@ -121,7 +124,7 @@ final class RotationJournal {
                     "Check that you own " + directory + ".", e);
         }
         try {
-            return Optional.ofNullable(json.readTree(new String(bytes, StandardCharsets.UTF_8).trim()));
+            return Optional.ofNullable(Json.MAPPER.readTree(new String(bytes, StandardCharsets.UTF_8).trim()));
         } catch (IOException torn) {
             // A record cut short by a crash while it was written: it never became durable.
             return Optional.empty();
@@ -129,7 +132,7 @@ final class RotationJournal {
     }
 
     private ObjectNode recordOf(SavedAuthentication row, String state) {
-        return json.createObjectNode().put("state", state)
+        return Json.MAPPER.createObjectNode().put("state", state)
                 .put("version", row.version())
                 .put("createdAt", row.createdAt().toEpochMilli())
                 .put("updatedAt", row.updatedAt().toEpochMilli())

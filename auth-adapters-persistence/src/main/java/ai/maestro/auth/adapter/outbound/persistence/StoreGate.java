@@ -1,5 +1,6 @@
 package ai.maestro.auth.adapter.outbound.persistence;
 
+import ai.maestro.auth.domain.error.AuthException;
 import ai.maestro.auth.domain.error.CredentialStoreException;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -54,7 +55,8 @@ final class StoreGate {
                 prepareOnce();
                 return translate(work);
             }));
-        } catch (CredentialStoreException e) {
+        } catch (AuthException e) {
+            // The store's own typed errors, and the work's (an account not found within one visit).
             throw e;
         } catch (RuntimeException e) {
             // The database could not be opened or migrated: say why in the user's terms.

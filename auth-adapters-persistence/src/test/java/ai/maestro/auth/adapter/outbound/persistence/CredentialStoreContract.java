@@ -239,7 +239,7 @@ abstract class CredentialStoreContract {
         JdbiCredentialStore store = store();
         SavedAuthentication v1 = ((SaveResult.Saved) store.save(fresh(ProviderId.OPENAI, token("a1", "r1")))).stored();
         writeRaw(store, ProviderId.OPENAI, formatOne(ProviderId.OPENAI, new CredentialCodec(
-                new com.fasterxml.jackson.databind.ObjectMapper()).encode(token("old-format", "r0"))));
+                new com.fasterxml.jackson.core.JsonFactory()).encode(token("old-format", "r0"))));
 
         SavedAuthentication read = store.find(TestStores.row(ProviderId.OPENAI, AuthType.OAUTH)).orElseThrow();
         assertEquals("old-format", ((OAuthToken) read.credential()).accessToken().reveal());
@@ -533,7 +533,7 @@ abstract class CredentialStoreContract {
     private static void writeStoreFromBeforeAccounts(JdbiCredentialStore store, EncryptionKeys keys,
                                                      OAuthToken token) {
         CredentialCipher cipher = new CredentialCipher(keys, TestStores.RANDOM);
-        CredentialCodec codec = new CredentialCodec(new com.fasterxml.jackson.databind.ObjectMapper());
+        CredentialCodec codec = new CredentialCodec(new com.fasterxml.jackson.core.JsonFactory());
         store.jdbi().useHandle(h -> {
             h.execute("CREATE TABLE maestro_auth_schema_version (version INT NOT NULL PRIMARY KEY,"
                     + " script VARCHAR(200) NOT NULL, applied_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP"

@@ -5,7 +5,6 @@ import ai.maestro.auth.domain.OAuthToken;
 import ai.maestro.auth.domain.ProviderId;
 import ai.maestro.auth.domain.SaveResult;
 import ai.maestro.auth.domain.SavedAuthentication;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,9 +46,8 @@ public class RotationWindowBenchmark {
         SecureRandom random = new SecureRandom();
         EncryptionKeys keys = EncryptionKeys.parse(EncryptionKeys.generate(random), "bench");
         store = CredentialStores.open(PersistenceSettings.embedded(home), keys, random);
-        ObjectMapper json = new ObjectMapper();
         journal = new RotationJournal(Files.createTempDirectory("maestro-auth-journal"),
-                new CredentialCipher(keys, random), new CredentialCodec(json), json);
+                new CredentialCipher(keys, random), new CredentialCodec(new com.fasterxml.jackson.core.JsonFactory()));
         Instant now = Instant.now();
         token = BenchTokens.realistic(now);
         current = ((SaveResult.Saved) store.save(SavedAuthentication.fresh(ai.maestro.auth.domain.CredentialKey.oauth(ProviderId.OPENAI, "acct-bench"), token, now))).stored();

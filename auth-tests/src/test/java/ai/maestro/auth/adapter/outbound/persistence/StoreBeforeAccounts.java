@@ -3,7 +3,6 @@ package ai.maestro.auth.adapter.outbound.persistence;
 import ai.maestro.auth.domain.AuthType;
 import ai.maestro.auth.domain.OAuthToken;
 import ai.maestro.auth.domain.ProviderId;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -29,7 +28,7 @@ public final class StoreBeforeAccounts {
         // Opening is lazy: nothing is migrated until the first operation, which this never runs.
         JdbiCredentialStore store = CredentialStores.open(PersistenceSettings.embedded(dataDirectory), keys, random);
         byte[] sealed = new CredentialCipher(keys, random).encryptLegacy(ProviderId.OPENAI, AuthType.OAUTH, 1,
-                new CredentialCodec(new ObjectMapper()).encode(token));
+                new CredentialCodec(new com.fasterxml.jackson.core.JsonFactory()).encode(token));
         Instant now = Instant.now();
         store.jdbi().useHandle(h -> {
             h.execute("CREATE TABLE maestro_auth_schema_version (version INT NOT NULL PRIMARY KEY,"
