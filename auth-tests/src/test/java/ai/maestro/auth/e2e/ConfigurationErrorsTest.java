@@ -108,6 +108,9 @@ class ConfigurationErrorsTest extends OnAUsersMachine {
             assertEquals(3, status.exitCode(60), status.all());
             assertTrue(status.err().contains("DEBUG") && status.err().contains("Opened the credential store"),
                     status.all());
+            // Our own lines only: no library's start-up chatter (Micrometer announced its logging here).
+            status.err().lines().filter(line -> line.contains(" DEBUG ") || line.contains(" INFO "))
+                    .forEach(line -> assertTrue(line.contains(" ai.maestro."), "a library's line: " + line));
         }
     }
 

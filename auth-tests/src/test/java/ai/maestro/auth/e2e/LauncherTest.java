@@ -1,15 +1,18 @@
 package ai.maestro.auth.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,36 +24,106 @@ class LauncherTest {
     @TempDir
     Path root;
 
-    @Test
-    void aJarRebuiltBehindTheLaunchersBackGetsAFreshArchive() throws Exception {
-        Path jar = Path.of("..", "auth-app-cli", "target", "maestro-auth.jar").toAbsolutePath().normalize();
+    private Path target;
+    private Path jar;
+
+    /** A copy of the project as the launcher sees it: its script, an old pom, and the built jar. */
+    private void project(boolean withJar) throws IOException {
+        jar = Path.of("..", "auth-app-cli", "target", "maestro-auth.jar").toAbsolutePath().normalize();
         assertTrue(Files.isRegularFile(jar), "package auth-app-cli first: " + jar);
-        Path target = Files.createDirectories(root.resolve("auth-app-cli").resolve("target"));
+        target = Files.createDirectories(root.resolve("auth-app-cli").resolve("target"));
         Files.copy(Path.of("..", "maestro-auth"), root.resolve("maestro-auth"));
         Files.writeString(root.resolve("pom.xml"), "<project/>");
         Files.setLastModifiedTime(root.resolve("pom.xml"), FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
-        Files.copy(jar, target.resolve("maestro-auth.jar"));
-        Path archive = target.resolve("maestro-auth.jsa");
+        if (withJar) {
+            Files.copy(jar, target.resolve("maestro-auth.jar"));
+        }
+    }
 
-        assertEquals(0, launch());
+    /** The one archive the launcher keeps for the JDK at {@code javaHome}: named by that JDK's version. */
+    private Path archiveFor(Path javaHome) throws IOException {
+        String version = Files.readAllLines(javaHome.resolve("release")).stream()
+                .filter(line -> line.startsWith("JAVA_VERSION=")).findFirst().orElseThrow()
+                .replaceAll("^JAVA_VERSION=\"|\"$", "");
+        boolean aot = Integer.parseInt(version.split("\\.")[0]) >= 25;
+        return target.resolve("maestro-auth-" + version + (aot ? ".aot" : ".jsa"));
+    }
+
+    private static Path thisJdk() {
+        return Path.of(System.getProperty("java.home"));
+    }
+
+    @Test
+    void aJarRebuiltBehindTheLaunchersBackGetsAFreshArchive() throws Exception {
+        project(true);
+        Path archive = archiveFor(thisJdk());
+
+        assertEquals(0, launch(thisJdk()));
         assertTrue(Files.size(archive) > 0, "no archive after the first run");
         FileTime first = Files.getLastModifiedTime(archive);
-        assertEquals(0, launch());
+        assertEquals(0, launch(thisJdk()));
         assertEquals(first, Files.getLastModifiedTime(archive), "a fitting archive was rewritten");
 
         // What `mvn -B verify` does: a new jar in place, the launcher not asked.
         Files.copy(jar, target.resolve("maestro-auth.jar"), StandardCopyOption.REPLACE_EXISTING);
         Files.setLastModifiedTime(target.resolve("maestro-auth.jar"), FileTime.from(Instant.now().plusSeconds(5)));
-        assertEquals(0, launch());
+        assertEquals(0, launch(thisJdk()));
 
         assertNotEquals(first, Files.getLastModifiedTime(archive), "the stale archive was kept");
-        assertEquals(0, launch());
+        assertEquals(0, launch(thisJdk()));
     }
 
-    private int launch() throws Exception {
-        Process process = new ProcessBuilder("bash", root.resolve("maestro-auth").toString(), "--version")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the launcher hung");
+    /** An IDE's JDK and the shell's: each keeps its own archive, and running one never retrains the other. */
+    @Test
+    void alternatingJdksKeepAnArchiveEach() throws Exception {
+        Path other = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
+        Assumptions.assumeTrue(Files.isRegularFile(other.resolve("bin/java")) && !other.equals(thisJdk()),
+                "a second JDK is installed beside this one");
+        project(true);
+        assertEquals(0, launch(thisJdk()));
+        FileTime mine = Files.getLastModifiedTime(archiveFor(thisJdk()));
+
+        assertEquals(0, launch(other));
+        assertTrue(Files.size(archiveFor(other)) > 0, "no archive for the second JDK");
+        FileTime theirs = Files.getLastModifiedTime(archiveFor(other));
+        assertEquals(0, launch(thisJdk()));
+        assertEquals(0, launch(other));
+
+        assertEquals(mine, Files.getLastModifiedTime(archiveFor(thisJdk())), "running the other JDK retrained this one");
+        assertEquals(theirs, Files.getLastModifiedTime(archiveFor(other)), "running this JDK retrained the other");
+    }
+
+    /** A fresh clone: the build runs once and the terminal sees the launcher's one line, no colour codes. */
+    @Test
+    void theFirstRunsBuildPrintsOnlyItsOwnLine() throws Exception {
+        project(false);
+        // Maven as the launcher meets it: it writes colour resets even in batch mode, then leaves the jar.
+        Path bin = Files.createDirectories(root.resolve("bin"));
+        Path mvn = bin.resolve("mvn");
+        Files.writeString(mvn, "#!/bin/sh\nprintf '\\033[0m\\033[0m' ; printf '\\033[0m' >&2\ncp '" + jar + "' '"
+                + target.resolve("maestro-auth.jar") + "'\n");
+        mvn.toFile().setExecutable(true);
+
+        ProcessBuilder builder = new ProcessBuilder("bash", root.resolve("maestro-auth").toString(), "--version");
+        builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        builder.environment().put("JAVA_HOME", thisJdk().toString());
+        Process process = builder.start();
+        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the launcher hung");
+        String err = new String(process.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+
+        assertEquals(0, process.exitValue(), err);
+        assertEquals("maestro-auth: building the jar (once; about a minute the first time)...\n", err);
+        assertTrue(out.startsWith("maestro-auth "), out);
+        assertFalse(out.contains("\u001b"), "an escape sequence on stdout: " + out);
+    }
+
+    private int launch(Path javaHome) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("bash", root.resolve("maestro-auth").toString(), "--version")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().put("JAVA_HOME", javaHome.toString());
+        Process process = builder.start();
+        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the launcher hung");
         return process.exitValue();
     }
 }

@@ -45,8 +45,10 @@ public final class MaestroAuthCommand implements Runnable {
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Log what happens (never secrets) and show stack traces.")
     void verbose(boolean verbose) {
         context.verbose(verbose);
-        if (verbose && !"trace".equals(System.getProperty(Main.LOG_LEVEL))) {
-            System.setProperty(Main.LOG_LEVEL, "debug");
+        if (verbose && !Main.logLevelGiven()) {
+            // Our own lines; a library speaks only when something is wrong (a -D level given to the JVM wins).
+            System.setProperty(Main.LOG_LEVEL, "warn");
+            System.setProperty("org.slf4j.simpleLogger.log.ai.maestro", "debug");
         }
     }
 

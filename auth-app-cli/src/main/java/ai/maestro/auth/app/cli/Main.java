@@ -11,6 +11,12 @@ import java.time.Duration;
 /** The {@code maestro-auth} program. */
 public final class Main {
     static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
+    /** Whether the JVM was given a log level of its own (-D), which --verbose leaves alone. */
+    private static volatile boolean levelGiven;
+
+    static boolean logLevelGiven() {
+        return levelGiven;
+    }
 
     private Main() {
     }
@@ -21,6 +27,8 @@ public final class Main {
         // debug log on before the first logger exists (a -D given to the JVM wins).
         if (System.getProperty(LOG_LEVEL) == null) {
             System.setProperty(LOG_LEVEL, "off");
+        } else {
+            levelGiven = true;
         }
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
         // The command line binds no method interceptors: Guice need not generate classes at run time,

@@ -43,6 +43,11 @@ final class EmbeddedAccess implements StoreAccess {
     }
 
     @Override
+    public boolean holdsConnectionPerVisit() {
+        return true;
+    }
+
+    @Override
     public <T> T access(Supplier<T> operation) {
         return FileLocks.withLock(directory.resolve("credentials.lock"), OPERATION_WAIT, "the credential store", () -> {
             T result;

@@ -54,6 +54,11 @@ final class PostgresAccess implements StoreAccess {
     }
 
     @Override
+    public boolean holdsConnectionPerVisit() {
+        return false;
+    }
+
+    @Override
     public <T> T access(Supplier<T> operation) {
         return access(operation, RIDE_OUT);
     }

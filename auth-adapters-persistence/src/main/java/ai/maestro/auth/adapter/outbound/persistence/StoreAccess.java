@@ -13,6 +13,13 @@ interface StoreAccess {
     <T> T access(Supplier<T> operation);
 
     /**
+     * Whether one visit should hold a connection for the operations inside it: an embedded database
+     * opened per operation is then opened once; a pooled server connection gains nothing, and a cut
+     * session under a held one would leave the operations inside nothing to retry on.
+     */
+    boolean holdsConnectionPerVisit();
+
+    /**
      * Runs {@code work} holding the refresh lock of {@code provider}; waits at most {@code maxWait}.
      * {@code work} is told who held a lease that ended without a result, when this one took it over.
      */

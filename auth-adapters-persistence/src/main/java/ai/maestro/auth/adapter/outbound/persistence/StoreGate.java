@@ -50,8 +50,8 @@ final class StoreGate {
             return translate(() -> access.access(work));
         }
         try {
-            // The kept handle holds the database open across the migration check and the work.
-            return access.access(() -> jdbi.withHandle(kept -> {
+            // The migration check and the work in one open of an embedded database.
+            return access.access(() -> held(() -> {
                 prepareOnce();
                 return translate(work);
             }));
@@ -64,9 +64,17 @@ final class StoreGate {
         }
     }
 
-    /** Several operations in one visit: the kept handle holds the database open for the others. */
+    /**
+     * Several operations in one visit: on an embedded store the kept handle holds the database open
+     * for the others (Jdbi hands the operations inside that handle).
+     */
     <T> T inOneVisit(Supplier<T> work) {
-        return visit(() -> jdbi.withHandle(kept -> work.get()));
+        return visit(() -> held(work));
+    }
+
+    /** {@code work} on a handle kept open for it where the store opens per operation; as it is elsewhere. */
+    private <T> T held(Supplier<T> work) {
+        return access.holdsConnectionPerVisit() ? jdbi.withHandle(kept -> work.get()) : work.get();
     }
 
     /** For calls that reach the database without a visit of their own (the lock, the stamp). */
