@@ -141,7 +141,9 @@ def loaded_classes(command, env, java_option_env):
         run_env = dict(env)
         run_env[java_option_env] = f"-Xlog:class+load:file={path}"
         if command[0] != LAUNCHER:
-            command = [command[0], f"-Xlog:class+load:file={path}", *command[1:]]
+            # After the command's own options (its -Xlog:disable would turn this off), before its class path.
+            at = command.index("-cp")
+            command = [*command[:at], f"-Xlog:class+load:file={path}", *command[at:]]
         subprocess.run(command, env=run_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         with open(path) as f:
             return sum(1 for line in f if "class,load" in line)
