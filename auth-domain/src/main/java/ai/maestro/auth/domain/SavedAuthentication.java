@@ -42,7 +42,11 @@ public record SavedAuthentication(
 
     /** The sign-in of a row known to hold one (an {@code OAUTH} row). */
     public OAuthToken requireOAuthToken() {
-        return oauthToken().orElseThrow(() -> new IllegalStateException(key.authType() + " row holds no sign-in"));
+        // On the hot path (every cached token): no Optional, no lambda.
+        if (credential instanceof OAuthToken token) {
+            return token;
+        }
+        throw new IllegalStateException(key.authType() + " row holds no sign-in");
     }
 
     public ProviderId provider() {
