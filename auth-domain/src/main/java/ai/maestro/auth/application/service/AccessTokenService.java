@@ -37,7 +37,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * caller chooses.
  */
 public final class AccessTokenService implements AutoCloseable {
-
     /** How often the store's change stamp is looked at, at most. */
     static final Duration CHANGE_CHECK_INTERVAL = Duration.ofSeconds(1);
     private final CredentialRows rows;
@@ -82,8 +81,9 @@ public final class AccessTokenService implements AutoCloseable {
 
     /** The whole token set behind {@link #validAccessToken(ProviderId)} (e.g. for the id_token's account id). */
     public OAuthToken validToken(ProviderId provider) {
-        lookForOtherProcesses(clock.instant());
-        return validToken(defaultKey(provider));
+        Instant now = clock.instant(); // one reading for the whole hot path
+        lookForOtherProcesses(now);
+        return validToken(defaultKey(provider), now);
     }
 
     /** The whole token set behind {@link #validAccessToken(CredentialKey)}; same hot path. */
@@ -182,7 +182,7 @@ public final class AccessTokenService implements AutoCloseable {
         return rotation.settle(key);
     }
 
-    /** Drops the cached token and default, e.g. after a logout in this process. */
+    /** Drops the cached token and default (e.g. after a logout in this process). */
     public void forget(CredentialKey key) {
         cache.remove(key);
         defaults.forget();
