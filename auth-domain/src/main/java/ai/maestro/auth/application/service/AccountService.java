@@ -80,11 +80,6 @@ public final class AccountService implements SwitchDefaultAccountUseCase {
         return resolve(choice.provider(), choice.selector(), missing);
     }
 
-    /** {@code use}: makes the account {@code selector} names its provider's default. */
-    public Account makeDefault(ProviderId provider, String selector) {
-        return makeDefault(new AccountChoice(provider, Optional.of(selector)));
-    }
-
     @Override
     public Account makeDefault(AccountChoice choice) {
         ProviderId provider = choice.provider();

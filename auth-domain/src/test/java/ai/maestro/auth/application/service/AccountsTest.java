@@ -124,7 +124,8 @@ class AccountsTest {
         loginAs("ada@example.com", "acct-ada", Optional.empty());
         loginAs("bob@example.com", "acct-bob", Optional.empty());
 
-        Account bob = service.accounts().makeDefault(ProviderId.OPENAI, "bob@example.com");
+        Account bob = service.accounts().makeDefault(
+                new ai.maestro.auth.application.port.inbound.AccountChoice(ProviderId.OPENAI, Optional.of("bob@example.com")));
 
         assertTrue(bob.isDefault());
         assertEquals("acct-bob", service.accounts().resolve(ProviderId.OPENAI, Optional.empty()).id());

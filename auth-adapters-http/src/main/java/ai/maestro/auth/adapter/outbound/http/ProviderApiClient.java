@@ -40,12 +40,7 @@ public final class ProviderApiClient implements ProviderApiPort {
         return type == AuthType.API_KEY ? ProviderApiSettings.below(apis.openAiApiBase(), "models") : apis.openAiUsage();
     }
 
-    /** One GET with the stored credential; any HTTP status is an answer, a network failure is not. */
-    public Verification verify(ProviderId provider, AuthType type) {
-        return verify(provider, Optional.empty(), type);
-    }
-
-    /** As {@link #verify(ProviderId, AuthType)} with the credential of {@code account} (the default when empty). */
+    /** One GET with {@code account}'s credential (the default's when empty): any HTTP status is an answer. */
     @Override
     public Verification verify(ProviderId provider, Optional<String> account, AuthType type) {
         URI url = verificationUrl(provider, type);
@@ -54,12 +49,7 @@ public final class ProviderApiClient implements ProviderApiPort {
         }
     }
 
-    /** The OpenAI sign-in's plan, rate-limit windows and credits. */
-    public UsageReport usage() {
-        return usage(Optional.empty());
-    }
-
-    /** As {@link #usage()} for the OpenAI account {@code account} names (the default when empty). */
+    /** The plan, rate-limit windows and credits of the OpenAI account {@code account} names (the default when empty). */
     @Override
     public UsageReport usage(Optional<String> account) {
         URI url = interceptors.apis().openAiUsage();
