@@ -165,6 +165,12 @@ public final class InMemoryCredentialStore implements CredentialRows, AccountDir
         }
     }
 
+    @Override
+    public java.util.Set<CredentialKey> abandonedHere() {
+        // A lock of this JVM dies with it.
+        return java.util.Set.of();
+    }
+
     /** The last refresh of each row, as {@link #recordRefresh} kept it. */
     public final Map<CredentialKey, RefreshRecord> lastRefreshes = new java.util.concurrent.ConcurrentHashMap<>();
 

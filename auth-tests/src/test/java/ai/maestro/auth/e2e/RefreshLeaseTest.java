@@ -120,6 +120,45 @@ class RefreshLeaseTest extends OnAUsersMachine {
         assertEquals(0, machine.fake.reusedRefreshTokens.get(), "reused refresh tokens");
     }
 
+    /**
+     * The holder's machine settles a dead holder's lease in its next process, whatever account that
+     * process asks for: a machine elsewhere waiting on the lease refreshes at once instead of waiting
+     * for the lease to end and then refusing (the answer might wait in the holder's journal).
+     */
+    @Test
+    void theNextProcessOnTheHoldersMachineSettlesItsDeadLeaseWhicheverAccountItAsksFor() throws Exception {
+        machine.env.put("MAESTRO_AUTH_HTTP_DEADLINE_SECONDS", "3");
+        machine.fake.loginLifetime = Duration.ofHours(1);
+        assertEquals(0, machine.cliLoginAs(new FakeAuthorizationServer.User("acct-bob", "bob@example.com", "pro"),
+                "--account", "bob").exitCode(5), "bob's login");
+        CountDownLatch inFlight = new CountDownLatch(1);
+        CountDownLatch killed = new CountDownLatch(1);
+        machine.fake.refreshArrives = () -> {
+            if (inFlight.getCount() > 0) {
+                inFlight.countDown();
+                await(killed);
+                return false; // the client is gone: answered 503, nothing rotated
+            }
+            return true;
+        };
+        CliProcess holder = CliProcess.start(machine.env, "refresh", "openai");
+        assertTrue(inFlight.await(30, TimeUnit.SECONDS), holder.all());
+        holder.kill();
+        killed.countDown();
+        Map<String, String> elsewhere = machine.otherMachines(1).get(0);
+        try (CliProcess waiter = CliProcess.start(elsewhere, "refresh", "openai")) {
+            sleep(1500);
+            try (CliProcess bob = CliProcess.start(machine.env, "token", "openai", "--account", "bob")) {
+                assertEquals(0, bob.exitCode(60), bob.all());
+                assertEquals("", bob.err(), "settling another account's lease is quiet: " + bob.all());
+            }
+            assertEquals(0, waiter.exitCode(60), "the waiter elsewhere refreshed: " + waiter.all());
+            assertEquals("", waiter.err(), waiter.all());
+        }
+        assertEquals(1, machine.fake.refreshGrants.get(), "refresh grants");
+        assertEquals(0, machine.fake.reusedRefreshTokens.get(), "reused refresh tokens");
+    }
+
     @Test
     void aMachineWhoseClockIsTenMinutesOffWaitsForTheLeaseLikeAnyOther() throws Exception {
         CountDownLatch inFlight = new CountDownLatch(1);

@@ -172,6 +172,11 @@ public final class MeteredStore implements CredentialStore {
     }
 
     @Override
+    public java.util.Set<CredentialKey> abandonedHere() {
+        return timed("abandoned_here", store::abandonedHere);
+    }
+
+    @Override
     public void abandonRotation(CredentialKey key) {
         timed("abandon_rotation", () -> store.abandonRotation(key));
     }

@@ -49,6 +49,8 @@ public final class AccessTokenService implements AutoCloseable {
     private final DefaultAccounts defaults;
     private final BackgroundRefresher background = new BackgroundRefresher();
     private final AuthEvents events;
+    private final java.util.concurrent.atomic.AtomicBoolean abandonedSettled =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * Over the store's roles it uses: rows and accounts (the cache and defaults), the refresh lock
@@ -208,8 +210,14 @@ public final class AccessTokenService implements AutoCloseable {
         }
     }
 
-    /** When the store changed, every cached token is checked against its row and defaults are read again. */
+    /**
+     * When the store changed, every cached token is checked against its row and defaults are read
+     * again. The first time, the locks dead processes of this machine left are settled too.
+     */
     private void noticeOtherProcesses(Instant now) {
+        if (abandonedSettled.compareAndSet(false, true)) {
+            rotation.settleAbandoned();
+        }
         changes.look(now, () -> !cache.isEmpty() || !defaults.isEmpty(), () -> {
             defaults.forget();
             cache.keySet().forEach(this::revalidate);
@@ -235,6 +243,8 @@ public final class AccessTokenService implements AutoCloseable {
     }
 
     void refreshDueTokens() {
+        // A long-running process settles its machine's abandoned locks as a CLI there would.
+        rotation.settleAbandoned();
         noticeOtherProcesses(clock.instant());
         Instant soon = clock.instant().plus(policy.backgroundLead());
         for (Map.Entry<CredentialKey, CachedToken> entry : cache.entrySet()) {

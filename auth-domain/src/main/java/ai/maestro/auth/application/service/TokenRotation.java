@@ -16,12 +16,14 @@ import ai.maestro.auth.domain.SavedAuthentication;
 import ai.maestro.auth.domain.Secret;
 import ai.maestro.auth.domain.token.TokenResponse;
 import ai.maestro.auth.domain.config.ProviderConfigs;
+import ai.maestro.auth.domain.error.AuthException;
 import ai.maestro.auth.domain.error.CredentialStoreException;
 import ai.maestro.auth.domain.error.InvalidTokenResponseException;
 import ai.maestro.auth.domain.error.NotLoggedInException;
 import ai.maestro.auth.domain.error.ProviderUnavailableException;
 import ai.maestro.auth.domain.error.ReloginRequiredException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -31,6 +33,8 @@ import java.util.Optional;
  * spend the refresh token, and store its successor before anyone uses the new access token.
  */
 final class TokenRotation {
+    /** How long settling another account's abandoned lock may wait: a holder now is settling it already. */
+    private static final Duration SETTLE_WAIT = Duration.ofMillis(500);
     private final CredentialRows rows;
     private final RefreshLocks locks;
     private final RotationLog log;
@@ -196,7 +200,32 @@ final class TokenRotation {
 
     /** Applies an answer a dead holder recorded for {@code key}'s row, under the refresh lock; sends nothing. */
     SavedAuthentication settle(CredentialKey key) {
-        return locks.withRefreshLock(key, policy.refreshLockWait(), () -> {
+        return settle(key, policy.refreshLockWait());
+    }
+
+    /**
+     * Settles the refresh locks dead processes of this machine left, whichever account they guard:
+     * other machines wait on them, and only a process here can apply what the dead one journaled.
+     * Briefly: a lock another process holds now is being settled or refreshed by it.
+     */
+    void settleAbandoned() {
+        java.util.Set<CredentialKey> abandoned;
+        try {
+            abandoned = locks.abandonedHere();
+        } catch (AuthException unreachable) {
+            return; // the command's own store access reports it
+        }
+        for (CredentialKey key : abandoned) {
+            try {
+                settle(key, SETTLE_WAIT);
+            } catch (AuthException e) {
+                // That account's own next refresh meets the same and reports it to its caller.
+            }
+        }
+    }
+
+    private SavedAuthentication settle(CredentialKey key, Duration wait) {
+        return locks.withRefreshLock(key, wait, () -> {
             SavedAuthentication row = current(key);
             Optional<RotationLog.RecordedAnswer> left = log.recordedAnswer(row);
             return left.isPresent() ? applyRecordedAnswer(row, left.get()) : row;

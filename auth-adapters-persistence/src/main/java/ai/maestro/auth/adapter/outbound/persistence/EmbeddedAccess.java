@@ -114,6 +114,11 @@ final class EmbeddedAccess implements StoreAccess {
     }
 
     @Override
+    public java.util.Set<String> abandonedHere() {
+        return java.util.Set.of();
+    }
+
+    @Override
     public <T> T withRefreshLock(CredentialKey provider, Duration maxWait, java.util.function.LongSupplier rowVersion,
                                  java.util.function.Function<java.util.Optional<String>, T> work) {
         // A dead holder's OS lock died with it: there is never a lease to take over.

@@ -110,6 +110,11 @@ public final class JdbiCredentialStore implements CredentialStore {
     }
 
     @Override
+    public java.util.Set<CredentialKey> abandonedHere() {
+        return rotations.abandonedHere();
+    }
+
+    @Override
     public void prepareRotation(SavedAuthentication current) {
         rotations.prepareRotation(current);
     }

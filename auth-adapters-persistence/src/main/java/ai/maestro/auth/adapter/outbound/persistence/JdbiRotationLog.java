@@ -61,6 +61,18 @@ final class JdbiRotationLog implements RefreshLocks, RotationLog {
     }
 
     @Override
+    public java.util.Set<CredentialKey> abandonedHere() {
+        gate.ensurePrepared();
+        java.util.Set<String> names = gate.access().abandonedHere();
+        if (names.isEmpty()) {
+            return java.util.Set.of();
+        }
+        return rows.list().stream().map(ai.maestro.auth.domain.CredentialSummary::key)
+                .filter(key -> names.contains(key.accountName()))
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
+    @Override
     public void prepareRotation(SavedAuthentication current) {
         journal.reserve(current);
         AnswersInFlight.opened();

@@ -137,6 +137,11 @@ final class PostgresAccess implements StoreAccess {
         return leases.unstored();
     }
 
+    @Override
+    public java.util.Set<String> abandonedHere() {
+        return leases.abandonedHere();
+    }
+
     /** "pid 4242 on machine build-7 (10.0.0.7)" from a holder line and address. */
     static String describeHolder(String recorded) {
         java.util.regex.Matcher m = HOLDER.matcher(recorded == null ? "" : recorded);

@@ -107,13 +107,8 @@ final class PostgresLeases {
      */
     private Optional<Optional<String>> takeFromADeadHolderHere(Handle h, String name, String id, Duration length,
                                                                long version) {
-        Optional<String> deadId = h.createQuery(StoreSql.LEASE_HOLDER).bind("name", name).map((rs, ctx) -> {
-            String holder = rs.getString("holder");
-            boolean here = holder != null && !machine.isEmpty() && holder.endsWith(" machine " + machine)
-                    && Objects.equals(rs.getString("holder_host"), rs.getString("asking"));
-            Optional<LockWaits.Holder> parsed = LockWaits.Holder.parse(holder);
-            return here && parsed.isPresent() && !parsed.get().isRunningHere() ? rs.getString("holder_id") : null;
-        }).findFirst().filter(Objects::nonNull);
+        Optional<String> deadId = h.createQuery(StoreSql.LEASE_HOLDER).bind("name", name)
+                .map((rs, ctx) -> deadHere(rs) ? rs.getString("holder_id") : null).findFirst().filter(Objects::nonNull);
         if (deadId.isEmpty()) {
             return Optional.empty();
         }
@@ -121,6 +116,25 @@ final class PostgresLeases {
                 .bind("millis", Math.max(1, length.toMillis())).bind("version", version).bind("name", name)
                 .bind("deadId", deadId.get())
                 .map((rs, ctx) -> Optional.ofNullable(rs.getString("taken_from"))).findFirst();
+    }
+
+    /** Whether the lease in {@code rs} is held by a process of this machine that is no longer running. */
+    private boolean deadHere(java.sql.ResultSet rs) throws java.sql.SQLException {
+        String holder = rs.getString("holder");
+        boolean here = holder != null && !machine.isEmpty() && holder.endsWith(" machine " + machine)
+                && Objects.equals(rs.getString("holder_host"), rs.getString("asking"));
+        Optional<LockWaits.Holder> parsed = LockWaits.Holder.parse(holder);
+        return here && parsed.isPresent() && !parsed.get().isRunningHere();
+    }
+
+    /**
+     * Lock names of the leases dead processes of this machine hold: only a process here can settle
+     * them (its journal may hold the answer), and other machines wait on them until one does.
+     */
+    java.util.Set<String> abandonedHere() {
+        return ride(h -> h.createQuery(StoreSql.LEASE_HOLDERS).map((rs, ctx) -> deadHere(rs)
+                ? rs.getString("lock_name") : null).list().stream().filter(Objects::nonNull)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet()), PostgresAccess.RIDE_OUT);
     }
 
     /**

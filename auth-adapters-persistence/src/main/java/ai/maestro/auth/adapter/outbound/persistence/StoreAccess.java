@@ -37,4 +37,10 @@ interface StoreAccess {
      * ({@link CredentialKey#accountName()}); empty where a dead holder's lock dies with it.
      */
     java.util.Map<String, ai.maestro.auth.domain.UnstoredRefresh> unstoredRefreshes();
+
+    /**
+     * Lock names of refresh leases dead processes of this machine still hold (only a lease outlives
+     * its holder: empty where the lock is the process's own).
+     */
+    java.util.Set<String> abandonedHere();
 }

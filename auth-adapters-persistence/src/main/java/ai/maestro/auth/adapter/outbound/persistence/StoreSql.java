@@ -93,6 +93,9 @@ final class StoreSql {
             + " CAST(EXTRACT(EPOCH FROM clock_timestamp() - lease_since) * 1000 AS BIGINT) AS held_ms,"
             + " holder_id, host(inet_client_addr()) AS asking FROM refresh_locks"
             + " WHERE lock_name = :name AND holder_id IS NOT NULL";
+    /** Every lease held, with the address the database sees for its holder and for the asking process. */
+    static final String LEASE_HOLDERS = "SELECT lock_name, holder, holder_host, holder_id,"
+            + " host(inet_client_addr()) AS asking FROM refresh_locks WHERE holder_id IS NOT NULL";
     /** Takes over the lease of a holder known to be dead: only if that holder still has it. */
     static final String TAKE_OVER_LEASE = "UPDATE refresh_locks SET taken_from = holder, holder = :holder,"
             + " holder_id = :id, holder_host = host(inet_client_addr()), lease_since = clock_timestamp(),"

@@ -12,4 +12,11 @@ public interface RefreshLocks {
      * for the lock, then throws {@link ai.maestro.auth.domain.error.CredentialStoreException}.
      */
     <T> T withRefreshLock(CredentialKey key, Duration maxWait, Supplier<T> work);
+
+    /**
+     * The credentials whose refresh lock a dead process of this machine still holds: a lock that
+     * outlives its holder (a shared server's lease) keeps other machines waiting until a process
+     * here settles it. Empty where a lock dies with its process.
+     */
+    java.util.Set<CredentialKey> abandonedHere();
 }
