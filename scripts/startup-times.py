@@ -105,7 +105,7 @@ def feature(java):
 
 def archived(java, work, name, classpath, main_class, train_args):
     """The floor's command, with a start-up archive made the way the launcher makes the CLI's."""
-    flags = ["-XX:TieredStopAtLevel=1", "-Xlog:disable"]
+    flags = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xlog:disable"]
     if feature(java) >= 25:
         cache = os.path.join(work, f"{name}.aot")
         subprocess.run([java, *flags, f"-XX:AOTCacheOutput={cache}", "-cp", classpath, main_class, *train_args],
@@ -118,7 +118,7 @@ def archived(java, work, name, classpath, main_class, train_args):
         # class files too (a dynamic archive skips them).
         subprocess.run([java, *flags, "-Xshare:off", f"-XX:DumpLoadedClassList={classes}", "-cp", classpath,
                         main_class, *train_args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        subprocess.run([java, "-Xshare:dump", f"-XX:SharedClassListFile={classes}",
+        subprocess.run([java, "-XX:+UseSerialGC", "-Xshare:dump", f"-XX:SharedClassListFile={classes}",
                         f"-XX:SharedArchiveFile={archive}", "-cp", classpath], stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL)
         share = [f"-XX:SharedArchiveFile={archive}"] if os.path.exists(archive) else []

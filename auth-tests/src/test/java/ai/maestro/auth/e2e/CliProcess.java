@@ -73,8 +73,8 @@ final class CliProcess implements AutoCloseable {
     }
 
     /** The JVM options the launcher script gives every command. */
-    static final List<String> LAUNCHER_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-Xlog:disable",
-            "-XX:-PrintWarnings", "-XX:-FlightRecorder");
+    static final List<String> LAUNCHER_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+            "-Xlog:disable", "-XX:-PrintWarnings", "-XX:-FlightRecorder");
 
     /**
      * The start-up archive of the CLI, made as the launcher script makes one (the training run of
@@ -95,7 +95,7 @@ final class CliProcess implements AutoCloseable {
             training.addAll(List.of("-cp", classPath(), StartupTraining.class.getName()));
             run(training);
             if (!aot) {
-                run(List.of(java(), "-Xlog:disable", "-Xshare:dump", "-XX:SharedClassListFile=" + classes,
+                run(List.of(java(), "-XX:+UseSerialGC", "-Xlog:disable", "-Xshare:dump", "-XX:SharedClassListFile=" + classes,
                         "-XX:SharedArchiveFile=" + file, "-cp", classPath()));
             }
             archive = Files.exists(file) ? file : dir.resolve("none");

@@ -1,0 +1,50 @@
+package ai.maestro.auth.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The start-up archive the launcher trains holds what the commands people run every hour load, not
+ * only a cached `token`: a refresh falling due (the HTTP client, JSON) and a PostgreSQL store (its
+ * driver and pool). A class missing from it is read and verified from the jar at every start.
+ */
+class ArchiveCoverageTest extends OnAUsersMachine {
+    /** At least this share of the classes a command loads comes from the archive. */
+    private static final double SHARED = 0.93;
+
+    @Test
+    void aRefreshFallingDueLoadsItsClassesFromTheArchive() throws Exception {
+        machine.fake.loginLifetime = Duration.ofSeconds(60); // inside the refresh skew: `token` refreshes
+        machine.cliLogin();
+        assertMostlyShared("token openai, refresh due");
+        assertEquals(1, machine.fake.refreshGrants.get(), "the command refreshed");
+    }
+
+    @Test
+    void aPostgresStoreLoadsItsClassesFromTheArchive() throws Exception {
+        machine.onPostgres();
+        machine.cliLogin();
+        assertMostlyShared("token openai, PostgreSQL store");
+    }
+
+    private void assertMostlyShared(String what) throws Exception {
+        Path log = home.resolve("classes.log");
+        try (CliProcess token = CliProcess.start(machine.env, List.of("-Xlog:class+load:file=" + log), "token",
+                "openai")) {
+            assertEquals(0, token.exitCode(60), token.all());
+        }
+        List<String> loaded = Files.readAllLines(log).stream().filter(line -> line.contains(" source: ")).toList();
+        List<String> fromJars = loaded.stream().filter(line -> !line.contains("shared objects file"))
+                .map(line -> line.replaceAll("^\\S+ (\\S+) source: .*$", "$1")).toList();
+        double shared = 1 - (double) fromJars.size() / loaded.size();
+        System.out.printf("%s: %d classes, %.1f %% from the archive%n", what, loaded.size(), shared * 100);
+        assertTrue(shared >= SHARED, String.format("%s: %.1f %% of %d classes from the archive; not: %s", what,
+                shared * 100, loaded.size(), fromJars.subList(0, Math.min(40, fromJars.size()))));
+    }
+}
