@@ -82,21 +82,8 @@ class RefreshLeaseTest extends OnAUsersMachine {
             throws Exception {
         // A short request deadline makes a short lease (deadline + margin).
         machine.env.put("MAESTRO_AUTH_HTTP_DEADLINE_SECONDS", "3");
-        CountDownLatch inFlight = new CountDownLatch(1);
-        CountDownLatch killed = new CountDownLatch(1);
-        machine.fake.refreshArrives = () -> {
-            if (inFlight.getCount() > 0) {
-                inFlight.countDown();
-                await(killed);
-                return false; // the client is gone: answered 503, nothing rotated
-            }
-            return true;
-        };
-        CliProcess holder = CliProcess.start(machine.env, "refresh", "openai");
-        assertTrue(inFlight.await(30, TimeUnit.SECONDS), holder.all());
-        holder.kill();
+        CliProcess holder = refreshKilledInFlight();
         long killedAt = System.nanoTime();
-        killed.countDown();
         Map<String, String> elsewhere = machine.otherMachines(1).get(0);
         try (CliProcess other = CliProcess.start(elsewhere, "token", "openai")) {
             assertEquals(8, other.exitCode(60), other.all());
@@ -131,20 +118,7 @@ class RefreshLeaseTest extends OnAUsersMachine {
         machine.fake.loginLifetime = Duration.ofHours(1);
         assertEquals(0, machine.cliLoginAs(new FakeAuthorizationServer.User("acct-bob", "bob@example.com", "pro"),
                 "--account", "bob").exitCode(5), "bob's login");
-        CountDownLatch inFlight = new CountDownLatch(1);
-        CountDownLatch killed = new CountDownLatch(1);
-        machine.fake.refreshArrives = () -> {
-            if (inFlight.getCount() > 0) {
-                inFlight.countDown();
-                await(killed);
-                return false; // the client is gone: answered 503, nothing rotated
-            }
-            return true;
-        };
-        CliProcess holder = CliProcess.start(machine.env, "refresh", "openai");
-        assertTrue(inFlight.await(30, TimeUnit.SECONDS), holder.all());
-        holder.kill();
-        killed.countDown();
+        refreshKilledInFlight();
         Map<String, String> elsewhere = machine.otherMachines(1).get(0);
         try (CliProcess waiter = CliProcess.start(elsewhere, "refresh", "openai")) {
             sleep(1500);
@@ -249,6 +223,28 @@ class RefreshLeaseTest extends OnAUsersMachine {
             assertTrue(row.get("last_refresh").get("reason").isNull(), status.all());
             assertEquals("UP", row.get("health").get("status").asText(), status.all());
         }
+    }
+
+    /**
+     * A `refresh` on this machine SIGKILLed while its request is at the provider, which then answers
+     * 503 (the client is gone: nothing rotated); its lease stays behind. Returns the dead holder.
+     */
+    private CliProcess refreshKilledInFlight() throws Exception {
+        CountDownLatch inFlight = new CountDownLatch(1);
+        CountDownLatch killed = new CountDownLatch(1);
+        machine.fake.refreshArrives = () -> {
+            if (inFlight.getCount() > 0) {
+                inFlight.countDown();
+                await(killed);
+                return false;
+            }
+            return true;
+        };
+        CliProcess holder = CliProcess.start(machine.env, "refresh", "openai");
+        assertTrue(inFlight.await(30, TimeUnit.SECONDS), holder.all());
+        holder.kill();
+        killed.countDown();
+        return holder;
     }
 
     private static void sleep(long millis) {

@@ -4,15 +4,11 @@ import ai.maestro.auth.app.wiring.MaestroAuthConfig;
 import ai.maestro.auth.app.wiring.ProcessSetup;
 import ai.maestro.auth.app.wiring.TrainingStore;
 import ai.maestro.auth.domain.token.TokenResponse;
-import com.sun.net.httpserver.HttpServer;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringReader;
 import java.io.Writer;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,28 +68,14 @@ public final class StartupTraining {
      * token endpoint of this process's own on the loopback interface (HTTP client, JSON, the rotation).
      */
     private static void refreshes(Map<String, String> env) throws IOException {
-        HttpServer endpoint = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        endpoint.createContext("/oauth/token", exchange -> {
-            exchange.getRequestBody().readAllBytes();
-            byte[] answer = ("{\"access_token\":\"" + jwt() + "\",\"refresh_token\":\"training-refresh-"
-                    + System.nanoTime() + "\",\"id_token\":\"" + jwt() + "\",\"expires_in\":86400,"
-                    + "\"token_type\":\"Bearer\"}").getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, answer.length);
-            try (OutputStream body = exchange.getResponseBody()) {
-                body.write(answer);
-            }
-        });
-        endpoint.start();
-        try {
+        try (TrainingStore.LoopbackEndpoint endpoint = TrainingStore.tokenEndpoint(() -> ("{\"access_token\":\""
+                + jwt() + "\",\"refresh_token\":\"training-refresh-" + System.nanoTime() + "\",\"id_token\":\""
+                + jwt() + "\",\"expires_in\":86400,\"token_type\":\"Bearer\"}").getBytes(StandardCharsets.UTF_8))) {
             Map<String, String> due = new HashMap<>(env);
-            due.put("OPENAI_OAUTH_TOKEN_ENDPOINT", "http://127.0.0.1:" + endpoint.getAddress().getPort()
-                    + "/oauth/token");
+            due.put("OPENAI_OAUTH_TOKEN_ENDPOINT", endpoint.url());
             due.put("MAESTRO_AUTH_REFRESH_SKEW_SECONDS", "86400");
             Cli.run(quiet(due), "token", "openai");
             Cli.run(quiet(due), "refresh", "openai");
-        } finally {
-            endpoint.stop(0);
         }
     }
 
