@@ -1,5 +1,6 @@
 package ai.maestro.auth.bench;
 
+import ai.maestro.auth.app.wiring.TrainingStore;
 import ai.maestro.auth.adapter.outbound.http.HttpSettings;
 import ai.maestro.auth.adapter.outbound.http.OkHttpClients;
 import ai.maestro.auth.adapter.outbound.http.OkHttpTokenEndpoint;
@@ -21,11 +22,7 @@ import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
 import com.nimbusds.oauth2.sdk.token.RefreshToken;
 import com.nimbusds.oauth2.sdk.token.Tokens;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -65,7 +62,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ExchangeBenchmark {
     private static final MediaType JSON = MediaType.get("application/json");
     private final ObjectMapper mapper = new ObjectMapper();
-    private HttpServer server;
+    private TrainingStore.LoopbackEndpoint server;
     private URI tokenEndpoint;
     private ProviderConfig config;
     private OkHttpTokenEndpoint maestro;
@@ -78,17 +75,8 @@ public class ExchangeBenchmark {
         byte[] answer = mapper.writeValueAsBytes(Map.of("access_token", BenchTokens.realistic(Instant.now())
                 .accessToken().reveal(), "refresh_token", "rt-next-0123456789", "expires_in", 3600,
                 "token_type", "Bearer"));
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-        server.createContext("/oauth/token", exchange -> {
-            exchange.getRequestBody().readAllBytes();
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, answer.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(answer);
-            }
-        });
-        server.start();
-        tokenEndpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/oauth/token");
+        server = TrainingStore.tokenEndpoint(() -> answer);
+        tokenEndpoint = URI.create(server.url());
         config = ProviderConfigs.fromEnvironment(Map.of("OPENAI_OAUTH_TOKEN_ENDPOINT", tokenEndpoint.toString()))
                 .get(ProviderId.OPENAI);
         HttpSettings settings = HttpSettings.defaults();
@@ -103,7 +91,7 @@ public class ExchangeBenchmark {
 
     @TearDown(Level.Trial)
     public void stop() {
-        server.stop(0);
+        server.close();
     }
 
     @Benchmark

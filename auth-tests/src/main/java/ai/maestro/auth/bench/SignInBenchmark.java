@@ -1,5 +1,6 @@
 package ai.maestro.auth.bench;
 
+import ai.maestro.auth.app.wiring.TrainingStore;
 import ai.maestro.auth.app.wiring.MaestroAuthConfig;
 import ai.maestro.auth.app.wiring.MaestroAuthModule;
 import ai.maestro.auth.application.port.inbound.SignInCommand;
@@ -10,11 +11,8 @@ import ai.maestro.auth.domain.ProviderId;
 import ai.maestro.auth.adapter.outbound.persistence.EncryptionKeys;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.inject.Guice;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -61,7 +59,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = "-Dsun.net.httpserver.nodelay=true")
 public class SignInBenchmark {
     private static final Pattern STATE = Pattern.compile("[?&]state=([^&]+)");
-    private HttpServer tokenEndpoint;
+    private TrainingStore.LoopbackEndpoint tokenEndpoint;
     private SignInUseCase signIn;
     private OkHttpClient browser;
     private URI redirect;
@@ -71,16 +69,7 @@ public class SignInBenchmark {
         byte[] answer = new ObjectMapper().writeValueAsBytes(Map.of("access_token", BenchTokens.realistic(
                 Instant.now()).accessToken().reveal(), "refresh_token", "rt-bench-0123456789", "id_token", idToken(),
                 "expires_in", 3600, "token_type", "Bearer"));
-        tokenEndpoint = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-        tokenEndpoint.createContext("/oauth/token", exchange -> {
-            exchange.getRequestBody().readAllBytes();
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, answer.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(answer);
-            }
-        });
-        tokenEndpoint.start();
+        tokenEndpoint = TrainingStore.tokenEndpoint(() -> answer);
         int port;
         try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = free.getLocalPort();
@@ -89,8 +78,7 @@ public class SignInBenchmark {
         Map<String, String> env = new HashMap<>();
         env.put("MAESTRO_AUTH_HOME", Files.createTempDirectory("maestro-auth-bench").toString());
         env.put("MAESTRO_AUTH_ENCRYPTION_KEY", EncryptionKeys.generate(new SecureRandom()));
-        env.put("OPENAI_OAUTH_TOKEN_ENDPOINT", "http://127.0.0.1:" + tokenEndpoint.getAddress().getPort()
-                + "/oauth/token");
+        env.put("OPENAI_OAUTH_TOKEN_ENDPOINT", tokenEndpoint.url());
         env.put("OPENAI_OAUTH_REDIRECT_URI", redirect.toString());
         signIn = Guice.createInjector(new MaestroAuthModule(MaestroAuthConfig.fromEnvironment(env)))
                 .getInstance(SignInUseCase.class);
@@ -99,7 +87,7 @@ public class SignInBenchmark {
 
     @TearDown(Level.Trial)
     public void stop() {
-        tokenEndpoint.stop(0);
+        tokenEndpoint.close();
     }
 
     @Benchmark

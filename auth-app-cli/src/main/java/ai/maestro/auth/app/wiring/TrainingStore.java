@@ -30,7 +30,8 @@ public final class TrainingStore {
 
     /**
      * A token endpoint on the loopback interface that answers every grant with a new token set (the
-     * body {@code answer} gives), until closed: the training's refreshes reach it and nothing else.
+     * body {@code answer} gives), until closed: the training's refreshes reach it and nothing else
+     * (the benchmarks' exchanges too; -Dsun.net.httpserver.nodelay=true keeps Nagle out of them).
      */
     public static LoopbackEndpoint tokenEndpoint(Supplier<byte[]> answer) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
