@@ -28,6 +28,12 @@ import okhttp3.OkHttpClient;
  */
 public final class HttpAdapterModule extends AbstractModule {
 
+    @Override
+    protected void configure() {
+        bind(ServeTokensUseCase.class).to(TokenHosts.class);
+        bind(ProviderApiPort.class).to(ProviderApiClient.class);
+    }
+
     @Provides
     @Singleton
     OkHttpClient okHttpClient(HttpSettings settings, MaestroAuthConfig config) {
@@ -55,16 +61,6 @@ public final class HttpAdapterModule extends AbstractModule {
     TokenHosts tokenHosts(AccessTokenService tokens, AccountService accounts, ProviderInterceptors interceptors,
                           HostEvents events) {
         return new TokenHosts(tokens, accounts, interceptors::headersFor, events);
-    }
-
-    @Provides
-    ServeTokensUseCase serveTokens(TokenHosts hosts) {
-        return hosts;
-    }
-
-    @Provides
-    ProviderApiPort providerApi(ProviderApiClient client) {
-        return client;
     }
 
     @Provides

@@ -30,6 +30,12 @@ public final class PersistenceModule extends AbstractModule {
     protected void configure() {
         // The embedder's registry when its injector binds one; Micrometer's global registry otherwise.
         com.google.inject.multibindings.OptionalBinder.newOptionalBinder(binder(), MeterRegistry.class);
+        // Each role the services depend on is the one metered store; the aggregate lives here only.
+        bind(CredentialRows.class).to(CredentialStore.class);
+        bind(AccountDirectory.class).to(CredentialStore.class);
+        bind(RefreshLocks.class).to(CredentialStore.class);
+        bind(ChangeFeed.class).to(CredentialStore.class);
+        bind(RotationLog.class).to(CredentialStore.class);
     }
 
     @Provides
@@ -44,32 +50,6 @@ public final class PersistenceModule extends AbstractModule {
     StoreKeys storeKeys(com.google.inject.Provider<JdbiCredentialStore> store, MaestroAuthConfig config,
                         PersistenceSettings settings, SecureRandom random) {
         return new StoreKeyring(store::get, settings, config.environment(), random);
-    }
-
-    // Each role the services depend on is the one metered store; the aggregate lives here only.
-    @Provides
-    CredentialRows rows(CredentialStore store) {
-        return store;
-    }
-
-    @Provides
-    AccountDirectory accounts(CredentialStore store) {
-        return store;
-    }
-
-    @Provides
-    RefreshLocks locks(CredentialStore store) {
-        return store;
-    }
-
-    @Provides
-    ChangeFeed changes(CredentialStore store) {
-        return store;
-    }
-
-    @Provides
-    RotationLog rotations(CredentialStore store) {
-        return store;
     }
 
     @Provides

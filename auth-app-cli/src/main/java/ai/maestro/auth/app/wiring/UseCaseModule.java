@@ -38,6 +38,17 @@ import java.time.Clock;
  */
 public final class UseCaseModule extends AbstractModule {
 
+    /** Use cases one service carries out together: the same object under each name. */
+    @Override
+    protected void configure() {
+        bind(GetAccessTokenUseCase.class).to(TokenService.class);
+        bind(RefreshTokenUseCase.class).to(TokenService.class);
+        bind(ObtainApiKeyUseCase.class).to(TokenService.class);
+        bind(SwitchDefaultAccountUseCase.class).to(AccountService.class);
+        bind(ReadUsageUseCase.class).to(ProviderApiService.class);
+        bind(VerifyCredentialUseCase.class).to(ProviderApiService.class);
+    }
+
     @Provides
     @Singleton
     LoginService loginService(OAuthService logins, CallbackListeners listeners) {
@@ -65,26 +76,6 @@ public final class UseCaseModule extends AbstractModule {
     }
 
     @Provides
-    GetAccessTokenUseCase accessToken(TokenService service) {
-        return service;
-    }
-
-    @Provides
-    RefreshTokenUseCase refresh(TokenService service) {
-        return service;
-    }
-
-    @Provides
-    ObtainApiKeyUseCase apiKey(TokenService service) {
-        return service;
-    }
-
-    @Provides
-    SwitchDefaultAccountUseCase switchDefault(AccountService accounts) {
-        return accounts;
-    }
-
-    @Provides
     @Singleton
     ReadStatusUseCase status(CredentialRows rows, Clock clock, MaestroAuthConfig config, StoreKeys keys) {
         // Its own health check: one that status builds registers no gauges.
@@ -95,16 +86,6 @@ public final class UseCaseModule extends AbstractModule {
     @Singleton
     ProviderApiService providerApi(AccountService accounts, ProviderApiPort api) {
         return new ProviderApiService(accounts, api);
-    }
-
-    @Provides
-    ReadUsageUseCase usage(ProviderApiService service) {
-        return service;
-    }
-
-    @Provides
-    VerifyCredentialUseCase verify(ProviderApiService service) {
-        return service;
     }
 
     @Provides
