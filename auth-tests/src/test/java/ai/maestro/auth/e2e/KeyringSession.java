@@ -68,8 +68,15 @@ final class KeyringSession implements AutoCloseable {
             return Optional.empty();
         }
         KeyringSession keyring = new KeyringSession(session, line.substring(4), home);
-        // The daemon takes the bus name shortly after it starts.
-        for (int i = 0; i < 100 && !keyring.run("secret-tool", "search", "--all", "service", "none").ok(); i++) {
+        // The daemon takes the bus name, then unlocks its login collection, shortly after it starts (longer on a
+        // loaded machine): a test begins only once a secret stored there is read back, or a keyring that is
+        // not ready yet would send a login's new key to a file (as it should for a keyring that fails).
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!keyring.answers()) {
+            if (System.nanoTime() - deadline > 0) {
+                keyring.close();
+                throw new IllegalStateException("the test keyring did not answer within 30 s");
+            }
             Thread.sleep(50);
         }
         return Optional.of(keyring);
@@ -91,12 +98,35 @@ final class KeyringSession implements AutoCloseable {
         }
     }
 
+    /** Whether a secret stored in this keyring is read back (then removed). */
+    private boolean answers() throws Exception {
+        String[] probe = {"service", "maestro-auth-probe", "account", "probe"};
+        if (!runWithInput("probe", concat(new String[] {"secret-tool", "store", "--label=probe"}, probe)).ok()) {
+            return false;
+        }
+        Result back = run(concat(new String[] {"secret-tool", "lookup"}, probe));
+        run(concat(new String[] {"secret-tool", "clear"}, probe));
+        return back.ok() && back.out().trim().equals("probe");
+    }
+
+    private static String[] concat(String[] first, String[] second) {
+        return java.util.stream.Stream.concat(java.util.Arrays.stream(first), java.util.Arrays.stream(second))
+                .toArray(String[]::new);
+    }
+
     /** A command on this session's bus (secret-tool, dbus-send), bounded. */
     Result run(String... command) throws Exception {
+        return runWithInput("", command);
+    }
+
+    private Result runWithInput(String input, String... command) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("DBUS_SESSION_BUS_ADDRESS", bus);
         builder.environment().put("HOME", home.toString());
         Process process = builder.start();
+        try (java.io.OutputStream stdin = process.getOutputStream()) {
+            stdin.write(input.getBytes(StandardCharsets.UTF_8));
+        }
         CompletableFuture<String> text = CompletableFuture.supplyAsync(() -> {
             try {
                 return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -168,7 +168,7 @@ class KeyringTest extends OnAUsersMachine {
             move.kill();
             boolean file = Files.exists(keyFile());
             boolean entry = keyring.entries().contains("secret = ");
-            try (CliProcess after = machine.run("token", "openai")) {
+            try (CliProcess after = machine.run("--verbose", "token", "openai")) {
                 assertEquals(0, after.exitCode(60), "after a kill at " + delay + " ms: " + after.all());
                 if (token != null) {
                     assertEquals(token, after.out().trim());
@@ -187,7 +187,7 @@ class KeyringTest extends OnAUsersMachine {
             }
             assertEquals(target.equals("file"), Files.exists(keyFile()));
             assertEquals(target.equals("keyring"), keyring.entries().contains("secret = "));
-            try (CliProcess after = machine.run("token", "openai")) {
+            try (CliProcess after = machine.run("--verbose", "token", "openai")) {
                 assertEquals(0, after.exitCode(60), after.all());
             }
         }
