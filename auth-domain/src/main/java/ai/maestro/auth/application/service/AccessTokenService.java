@@ -49,8 +49,7 @@ public final class AccessTokenService implements AutoCloseable {
     private final DefaultAccounts defaults;
     private final BackgroundRefresher background = new BackgroundRefresher();
     private final AuthEvents events;
-    private final java.util.concurrent.atomic.AtomicBoolean abandonedSettled =
-            new java.util.concurrent.atomic.AtomicBoolean();
+    private final AbandonedLocks abandoned;
 
     /**
      * Over the store's roles it uses: rows and accounts (the cache and defaults), the refresh lock
@@ -68,6 +67,7 @@ public final class AccessTokenService implements AutoCloseable {
         this.rotation = new TokenRotation(rows, locks, log, Objects.requireNonNull(tokenEndpoint, "tokenEndpoint"),
                 Objects.requireNonNull(configs, "configs"), clock, policy, events);
         this.refreshes = new SingleFlight<>(policy.inFlightWait());
+        this.abandoned = new AbandonedLocks(locks, rotation::settle);
         this.changes = new ChangeWatcher(Objects.requireNonNull(feed, "feed"), CHANGE_CHECK_INTERVAL);
     }
 
@@ -181,7 +181,7 @@ public final class AccessTokenService implements AutoCloseable {
     /** Stores an answer a process that died after the provider answered left for {@code key}; sends nothing. */
     public SavedAuthentication settle(CredentialKey key) {
         cache.remove(key);
-        return rotation.settle(key);
+        return rotation.settle(key, policy.refreshLockWait());
     }
 
     /** Drops the cached token and default (e.g. after a logout in this process). */
@@ -215,9 +215,7 @@ public final class AccessTokenService implements AutoCloseable {
      * again. The first time, the locks dead processes of this machine left are settled too.
      */
     private void noticeOtherProcesses(Instant now) {
-        if (abandonedSettled.compareAndSet(false, true)) {
-            rotation.settleAbandoned();
-        }
+        abandoned.settleOnce();
         changes.look(now, () -> !cache.isEmpty() || !defaults.isEmpty(), () -> {
             defaults.forget();
             cache.keySet().forEach(this::revalidate);
@@ -244,17 +242,9 @@ public final class AccessTokenService implements AutoCloseable {
 
     void refreshDueTokens() {
         // A long-running process settles its machine's abandoned locks as a CLI there would.
-        rotation.settleAbandoned();
+        abandoned.settleNow();
         noticeOtherProcesses(clock.instant());
-        Instant soon = clock.instant().plus(policy.backgroundLead());
-        for (Map.Entry<CredentialKey, CachedToken> entry : cache.entrySet()) {
-            if (!soon.isBefore(entry.getValue().refreshAt())) {
-                try {
-                    refresh(entry.getKey(), RefreshTrigger.BACKGROUND, null);
-                } catch (AuthException e) {
-                    // The next caller gets the same typed error; the refresher only tries to be early.
-                }
-            }
-        }
+        BackgroundRefresher.refreshDue(cache, clock.instant().plus(policy.backgroundLead()),
+                key -> refresh(key, RefreshTrigger.BACKGROUND, null));
     }
 }

@@ -30,4 +30,18 @@ final class BackgroundRefresher implements AutoCloseable {
             scheduler = null;
         }
     }
+
+    /** Refreshes each cached token due before {@code soon}; a failure is left for that token's next caller. */
+    static void refreshDue(java.util.Map<ai.maestro.auth.domain.CredentialKey, CachedToken> cache,
+                           java.time.Instant soon, java.util.function.Consumer<ai.maestro.auth.domain.CredentialKey> refresh) {
+        cache.forEach((key, cached) -> {
+            if (!soon.isBefore(cached.refreshAt())) {
+                try {
+                    refresh.accept(key);
+                } catch (ai.maestro.auth.domain.error.AuthException e) {
+                    // The next caller gets the same typed error; the refresher only tries to be early.
+                }
+            }
+        });
+    }
 }

@@ -16,7 +16,6 @@ import ai.maestro.auth.domain.SavedAuthentication;
 import ai.maestro.auth.domain.Secret;
 import ai.maestro.auth.domain.token.TokenResponse;
 import ai.maestro.auth.domain.config.ProviderConfigs;
-import ai.maestro.auth.domain.error.AuthException;
 import ai.maestro.auth.domain.error.CredentialStoreException;
 import ai.maestro.auth.domain.error.InvalidTokenResponseException;
 import ai.maestro.auth.domain.error.NotLoggedInException;
@@ -33,8 +32,6 @@ import java.util.Optional;
  * spend the refresh token, and store its successor before anyone uses the new access token.
  */
 final class TokenRotation {
-    /** How long settling another account's abandoned lock may wait: a holder now is settling it already. */
-    private static final Duration SETTLE_WAIT = Duration.ofMillis(500);
     private final CredentialRows rows;
     private final RefreshLocks locks;
     private final RotationLog log;
@@ -77,8 +74,6 @@ final class TokenRotation {
             throw e;
         }
     }
-
-
 
     /** The row when its token is fresh; empty when it is due or expired. Never refreshes, never locks. */
     Optional<SavedAuthentication> freshRow(CredentialKey key, Instant now) {
@@ -199,32 +194,7 @@ final class TokenRotation {
     }
 
     /** Applies an answer a dead holder recorded for {@code key}'s row, under the refresh lock; sends nothing. */
-    SavedAuthentication settle(CredentialKey key) {
-        return settle(key, policy.refreshLockWait());
-    }
-
-    /**
-     * Settles the refresh locks dead processes of this machine left, whichever account they guard:
-     * other machines wait on them, and only a process here can apply what the dead one journaled.
-     * Briefly: a lock another process holds now is being settled or refreshed by it.
-     */
-    void settleAbandoned() {
-        java.util.Set<CredentialKey> abandoned;
-        try {
-            abandoned = locks.abandonedHere();
-        } catch (AuthException unreachable) {
-            return; // the command's own store access reports it
-        }
-        for (CredentialKey key : abandoned) {
-            try {
-                settle(key, SETTLE_WAIT);
-            } catch (AuthException e) {
-                // That account's own next refresh meets the same and reports it to its caller.
-            }
-        }
-    }
-
-    private SavedAuthentication settle(CredentialKey key, Duration wait) {
+    SavedAuthentication settle(CredentialKey key, Duration wait) {
         return locks.withRefreshLock(key, wait, () -> {
             SavedAuthentication row = current(key);
             Optional<RotationLog.RecordedAnswer> left = log.recordedAnswer(row);
@@ -263,7 +233,6 @@ final class TokenRotation {
         SaveResult saved = log.commitRotation(row.replacedBy(token.withRotatedRefreshTokenOnly(next.get(), now), now));
         return saved instanceof SaveResult.Saved ? refused.refreshTokenKept() : refused;
     }
-
 
     private boolean isFresh(SavedAuthentication row, Instant now, RefreshTrigger need) {
         return Freshness.of(row.requireOAuthToken(), now, policy, need) == Freshness.FRESH;
