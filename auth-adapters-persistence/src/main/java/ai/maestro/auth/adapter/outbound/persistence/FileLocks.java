@@ -3,11 +3,8 @@ package ai.maestro.auth.adapter.outbound.persistence;
 import ai.maestro.auth.domain.error.CredentialStoreException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousCloseException;
-import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.FileLockInterruptionException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -15,9 +12,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -29,33 +23,9 @@ import java.util.function.Supplier;
  */
 final class FileLocks {
     private static final Map<Path, ReentrantLock> IN_THIS_JVM = new ConcurrentHashMap<>();
-    /** One daemon thread, made on the first wait, that ends waits at their deadline. */
-    private static final LazyAlarms ALARMS = new LazyAlarms();
+    private static final long POLL_MILLIS = 5;
 
     private FileLocks() {
-    }
-
-    private static final class LazyAlarms {
-        private volatile ScheduledExecutorService alarms;
-
-        ScheduledExecutorService get() {
-            ScheduledExecutorService made = alarms;
-            if (made == null) {
-                synchronized (this) {
-                    made = alarms;
-                    if (made == null) {
-                        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
-                            Thread thread = new Thread(task, "maestro-auth-lock-alarm");
-                            thread.setDaemon(true);
-                            return thread;
-                        });
-                        executor.setRemoveOnCancelPolicy(true);
-                        alarms = made = executor;
-                    }
-                }
-            }
-            return made;
-        }
     }
 
     /**
@@ -119,66 +89,22 @@ final class FileLocks {
         }
     }
 
-    /**
-     * Waits in the kernel for the lock (woken the moment its holder lets go or dies: no polling, no
-     * lag), bounded: at the deadline an alarm closes the channel under the waiting call.
-     */
     private static FileLock acquire(FileChannel channel, long deadline, String what, Duration maxWait, Path file)
             throws IOException {
-        FileLock lock = channel.tryLock();
-        if (lock != null) {
-            return lock;
-        }
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-            throw heldTooLong(what, maxWait, file);
-        }
-        ScheduledFuture<?> alarm = ALARMS.get().schedule(() -> closeQuietly(channel), left, TimeUnit.NANOSECONDS);
-        try {
-            lock = channel.lock();
-        } catch (FileLockInterruptionException | ClosedByInterruptException e) {
-            alarm.cancel(false);
-            // The interrupt status stays set for the caller.
-            throw new CredentialStoreException("Interrupted while waiting for " + what + ".", null, "Try again.", e);
-        } catch (AsynchronousCloseException timedOut) {
-            throw heldTooLong(what, maxWait, file);
-        }
-        if (!alarm.cancel(false)) {
-            // The alarm went off as the lock came: the channel, and the lock with it, may be gone.
-            awaitQuietly(alarm);
-            if (!channel.isOpen()) {
-                throw heldTooLong(what, maxWait, file);
+        while (true) {
+            FileLock lock = channel.tryLock();
+            if (lock != null) {
+                return lock;
             }
-        }
-        return lock;
-    }
-
-    /** Says who held the lock, read through a channel of its own (this process holds no lock on it). */
-    private static CredentialStoreException heldTooLong(String what, Duration maxWait, Path file) {
-        Optional<LockWaits.Holder> holder;
-        try (FileChannel reading = open(file)) {
-            holder = readHolder(reading);
-        } catch (IOException unreadable) {
-            holder = Optional.empty();
-        }
-        return LockWaits.heldTooLong(what, maxWait, holder, "`fuser " + file + "`");
-    }
-
-    private static void closeQuietly(FileChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // Closed is closed.
-        }
-    }
-
-    private static void awaitQuietly(ScheduledFuture<?> alarm) {
-        try {
-            alarm.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException ignored) {
-            // It ran or it did not; the channel says which.
+            if (System.nanoTime() - deadline > 0) {
+                throw LockWaits.heldTooLong(what, maxWait, readHolder(channel), "`fuser " + file + "`");
+            }
+            try {
+                Thread.sleep(POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CredentialStoreException("Interrupted while waiting for " + what + ".", null, "Try again.", e);
+            }
         }
     }
 
