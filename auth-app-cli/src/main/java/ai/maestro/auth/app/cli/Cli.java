@@ -42,6 +42,31 @@ public final class Cli {
         return code;
     }
 
+    /**
+     * Whether these arguments may run a command that opens the credential store (not help, a version
+     * or config). Decided from the words alone, without loading a command's class: it is asked first.
+     */
+    static boolean opensStore(String... args) {
+        String name = firstWord(args);
+        java.util.List<String> words = java.util.Arrays.asList(args);
+        return !name.isEmpty() && !STORELESS.contains(name) && !words.contains("--help") && !words.contains("-h");
+    }
+
+    /** Whether --verbose is among our own arguments (not after `--`, where a child command's begin). */
+    static boolean verboseAsked(String... args) {
+        for (String arg : args) {
+            if (arg.equals("--")) {
+                return false;
+            }
+            if (arg.equals("--verbose")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final java.util.Set<String> STORELESS = java.util.Set.of("config", "generate-completion");
+
     /** The first argument that is not an option: the command's name, if any. */
     private static String firstWord(String[] args) {
         for (String arg : args) {

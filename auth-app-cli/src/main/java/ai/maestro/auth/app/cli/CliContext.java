@@ -27,6 +27,8 @@ public final class CliContext {
     private final Browser browser;
     private final Function<MaestroAuthConfig, Module> modules;
     private Injector injector;
+    /** The injector being built on another thread while the command line is parsed; null when not asked. */
+    private java.util.concurrent.FutureTask<Injector> preparing;
     private boolean verbose;
     /** Added to the command timeout by a command that waits for the user (login's --timeout). */
     private volatile Duration extraTime = Duration.ZERO;
@@ -52,9 +54,38 @@ public final class CliContext {
             if (!config.problems().isEmpty()) {
                 throw new ConfigurationException(config.problems());
             }
-            injector = Guice.createInjector(modules.apply(config));
+            injector = preparing == null ? Guice.createInjector(modules.apply(config)) : prepared();
         }
         return injector.getInstance(type);
+    }
+
+    /**
+     * Starts building the injector on a daemon thread, so that a command that will need it does not
+     * wait for it after its command line is parsed; {@link #get} takes it (or its failure) from there.
+     * Nothing is built for a configuration with problems: {@link #get} reports them.
+     */
+    synchronized void prepare() {
+        if (injector == null && preparing == null && config.problems().isEmpty()) {
+            preparing = new java.util.concurrent.FutureTask<>(() -> Guice.createInjector(modules.apply(config)));
+            Thread thread = new Thread(preparing, "maestro-auth-wiring");
+            thread.setDaemon(true);
+            thread.start();
+        }
+    }
+
+    private Injector prepared() {
+        try {
+            // Unbounded on purpose: building the injector does no I/O, and the command's deadline bounds the caller.
+            return preparing.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the wiring was built", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException("the wiring failed", e.getCause());
+        }
     }
 
     public MaestroAuthConfig config() {

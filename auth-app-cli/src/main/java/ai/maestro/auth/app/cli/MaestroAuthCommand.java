@@ -46,10 +46,14 @@ public final class MaestroAuthCommand implements Runnable {
     void verbose(boolean verbose) {
         context.verbose(verbose);
         if (verbose && !Main.logLevelGiven()) {
-            // Our own lines; a library speaks only when something is wrong (a -D level given to the JVM wins).
-            System.setProperty(Main.LOG_LEVEL, "warn");
-            System.setProperty("org.slf4j.simpleLogger.log.ai.maestro", "debug");
+            verboseLogging();
         }
+    }
+
+    /** Our own lines; a library speaks only when something is wrong (a -D level given to the JVM wins). */
+    static void verboseLogging() {
+        System.setProperty(Main.LOG_LEVEL, "warn");
+        System.setProperty("org.slf4j.simpleLogger.log.ai.maestro", "debug");
     }
 
     CliContext context() {

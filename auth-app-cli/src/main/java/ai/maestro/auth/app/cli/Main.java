@@ -41,11 +41,24 @@ public final class Main {
         // (143 or 130, as any process stopped by those signals).
         ProcessSetup.keepRefreshAnswers(Duration.ofSeconds(2));
         ProcessSetup.boundHttpServers();
+        if (!levelGiven && Cli.verboseAsked(args)) {
+            // Set now, not when picocli reads the option: the threads started below create loggers.
+            MaestroAuthCommand.verboseLogging();
+        }
+        // A command that opens the store: its libraries warm up, and then its wiring is built, on other
+        // cores while the configuration is read and picocli parses.
+        boolean opensStore = Cli.opensStore(args);
+        if (opensStore) {
+            ProcessSetup.warmUpStore();
+        }
         CliContext context = CliContext.standard(MaestroAuthConfig.fromSystemEnvironment(),
                 new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)),
                 new PrintWriter(System.out, true, StandardCharsets.UTF_8),
                 new PrintWriter(System.err, true, StandardCharsets.UTF_8),
                 System.console() != null);
+        if (opensStore) {
+            context.prepare();
+        }
         System.exit(Cli.run(context, args));
     }
 }

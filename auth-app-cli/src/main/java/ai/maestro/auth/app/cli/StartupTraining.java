@@ -40,6 +40,7 @@ public final class StartupTraining {
         // What every command's start does before its command runs (this process exits right after).
         ProcessSetup.keepRefreshAnswers(Duration.ofSeconds(2));
         ProcessSetup.boundHttpServers();
+        ProcessSetup.warmUpStore();
         Path home = Files.createTempDirectory("maestro-auth-training");
         try {
             byte[] key = new byte[32];

@@ -2,6 +2,8 @@ package ai.maestro.auth.app.wiring;
 
 import ai.maestro.auth.adapter.inbound.JdkHttpServerBounds;
 import ai.maestro.auth.adapter.outbound.persistence.AnswersInFlight;
+import ai.maestro.auth.adapter.outbound.persistence.PersistenceSettings;
+import ai.maestro.auth.adapter.outbound.persistence.StoreWarmUp;
 import java.time.Duration;
 
 /** What a maestro-auth command-line process sets up for itself: the JDK server bounds, and what it does when asked to stop. */
@@ -21,5 +23,17 @@ public final class ProcessSetup {
     /** The JDK HTTP server's JVM-wide bounds (callback listener, token host), unless given with -D. */
     public static void boundHttpServers() {
         JdkHttpServerBounds.applyUnlessSet();
+    }
+
+    /**
+     * Warms what the first store visit of this process will need, on another core, while the command
+     * line and the wiring are built (see {@link StoreWarmUp}); for a command that opens the store.
+     */
+    public static void warmUpStore() {
+        try {
+            StoreWarmUp.start(PersistenceSettings.fromEnvironment(System.getenv()).jdbcUrl().isEmpty());
+        } catch (RuntimeException invalidSettings) {
+            // The command reports them itself, with what to do.
+        }
     }
 }

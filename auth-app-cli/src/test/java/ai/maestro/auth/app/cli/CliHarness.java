@@ -31,6 +31,9 @@ final class CliHarness {
         CliContext context = new CliContext(MaestroAuthConfig.fromEnvironment(env), new BufferedReader(reader),
                 new PrintWriter(out, true), new PrintWriter(err, true), false, url -> false,
                 ai.maestro.auth.app.wiring.MaestroAuthModule::new);
+        if (Cli.opensStore(args)) {
+            context.prepare(); // as the program does: the wiring is built while picocli parses
+        }
         exit = CompletableFuture.supplyAsync(() -> Cli.run(context, args));
     }
 

@@ -1,6 +1,7 @@
 package ai.maestro.auth.app.cli;
 
 import ai.maestro.auth.domain.error.ExitCodes;
+import ai.maestro.auth.app.wiring.MaestroAuthConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -484,5 +485,43 @@ class CliTest {
         assertEquals(ExitCodes.USAGE, login.exitCode(), login.all());
         assertTrue(login.err().contains("--account Ada Lovelace is not a label"), login.err());
         assertFalse(login.out().contains("oauth/authorize"), login.out());
+    }
+
+    @Test
+    void onlyCommandsThatOpenTheStoreWarmItUpAndPrepareTheirWiring() {
+        assertTrue(Cli.opensStore("token", "openai"));
+        assertTrue(Cli.opensStore("--verbose", "status"));
+        assertTrue(Cli.opensStore("refresh", "openai", "--account", "work"));
+        assertFalse(Cli.opensStore("--version"));
+        assertFalse(Cli.opensStore("token", "--help"));
+        assertFalse(Cli.opensStore("-h"));
+        assertFalse(Cli.opensStore("config"));
+        assertFalse(Cli.opensStore("generate-completion"));
+        assertFalse(Cli.opensStore());
+    }
+
+    @Test
+    void verboseIsOursOnlyBeforeTheChildCommandsArguments() {
+        assertTrue(Cli.verboseAsked("status", "--verbose"));
+        assertTrue(Cli.verboseAsked("--verbose", "exec", "openai", "--", "tool"));
+        assertFalse(Cli.verboseAsked("exec", "openai", "--", "tool", "--verbose"));
+        assertFalse(Cli.verboseAsked("status"));
+    }
+
+    /** The wiring built ahead, on another thread, fails as it would have on the command's own. */
+    @Test
+    void aFailureWhileTheWiringIsPreparedReachesTheUserAsItsOwnLine() throws Exception {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        CliContext context = new CliContext(MaestroAuthConfig.fromEnvironment(env),
+                new java.io.BufferedReader(new java.io.StringReader("")), new java.io.PrintWriter(out, true),
+                new java.io.PrintWriter(err, true), false, url -> false, config -> {
+                    throw new ai.maestro.auth.domain.error.CredentialStoreException("The store is being moved.", null,
+                            "Try again in a minute.", null);
+                });
+        context.prepare();
+        assertEquals(ExitCodes.STORE, Cli.run(context, "token", "openai"));
+        assertEquals("maestro-auth: The store is being moved. Try again in a minute.", err.toString().strip());
+        assertEquals("", out.toString());
     }
 }
