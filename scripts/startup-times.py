@@ -105,7 +105,7 @@ def feature(java):
 
 def archived(java, work, name, classpath, main_class, train_args):
     """The floor's command, with a start-up archive made the way the launcher makes the CLI's."""
-    flags = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xlog:disable"]
+    flags = ["-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:+UseSerialGC", "-Xlog:disable"]
     if feature(java) >= 25:
         cache = os.path.join(work, f"{name}.aot")
         subprocess.run([java, *flags, f"-XX:AOTCacheOutput={cache}", "-cp", classpath, main_class, *train_args],

@@ -73,7 +73,7 @@ final class CliProcess implements AutoCloseable {
     }
 
     /** The JVM options the launcher script gives every command. */
-    static final List<String> LAUNCHER_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+    static final List<String> LAUNCHER_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:+UseSerialGC",
             "-Xlog:disable", "-XX:-PrintWarnings", "-XX:-FlightRecorder");
 
     /**
