@@ -80,7 +80,7 @@ public class ExchangeBenchmark {
         config = ProviderConfigs.fromEnvironment(Map.of("OPENAI_OAUTH_TOKEN_ENDPOINT", tokenEndpoint.toString()))
                 .get(ProviderId.OPENAI);
         HttpSettings settings = HttpSettings.defaults();
-        maestro = new OkHttpTokenEndpoint(OkHttpClients.create(settings), mapper, settings, Clock.systemUTC());
+        maestro = new OkHttpTokenEndpoint(OkHttpClients.create(settings), settings, Clock.systemUTC());
         raw = new OkHttpClient();
         Instant now = Instant.now();
         session = new AuthorizationSession(ProviderId.OPENAI, State.of("state-0123456789-0123456789-0123456789"),

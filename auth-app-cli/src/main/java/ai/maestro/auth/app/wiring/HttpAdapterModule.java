@@ -71,9 +71,9 @@ public final class HttpAdapterModule extends AbstractModule {
 
     @Provides
     @Singleton
-    TokenEndpointPort tokenEndpoint(com.google.inject.Provider<OkHttpClient> client,
-                                    com.google.inject.Provider<ObjectMapper> mapper, HttpSettings settings, Clock clock) {
-        // Built on the first call: a command that reads a stored token needs neither OkHttp nor Jackson's mapper.
-        return new LazyTokenEndpoint(() -> new OkHttpTokenEndpoint(client.get(), mapper.get(), settings, clock));
+    TokenEndpointPort tokenEndpoint(com.google.inject.Provider<OkHttpClient> client, HttpSettings settings,
+                                    Clock clock) {
+        // Built on the first call: a command that reads a stored token needs no OkHttp.
+        return new LazyTokenEndpoint(() -> new OkHttpTokenEndpoint(client.get(), settings, clock));
     }
 }

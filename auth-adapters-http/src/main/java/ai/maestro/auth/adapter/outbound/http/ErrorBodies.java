@@ -1,9 +1,6 @@
 package ai.maestro.auth.adapter.outbound.http;
 
 import ai.maestro.auth.domain.OAuthError;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.util.List;
 
 /** Reads an error answer into an {@link OAuthError}: RFC 6749 §5.2 bodies and OpenAI's nested ones. */
@@ -11,38 +8,29 @@ final class ErrorBodies {
     private ErrorBodies() {
     }
 
-    static OAuthError parse(ObjectMapper mapper, int status, byte[] body, String contentType, List<String> sentSecrets) {
-        JsonNode root = null;
-        try {
-            root = body.length == 0 ? null : mapper.readTree(body);
-        } catch (IOException notJson) {
-            root = null;
-        }
-        if (root == null || !root.isObject()) {
+    static OAuthError parse(int status, byte[] body, String contentType, List<String> sentSecrets) {
+        java.util.Map<String, Object> root = body.length == 0 ? null : JsonMaps.object(body).orElse(null);
+        if (root == null) {
             String what = body.length == 0 ? "an empty body"
                     : "a non-JSON body" + (contentType == null ? "" : " (" + contentType + ")");
             return OAuthError.of("http_error", "HTTP " + status + " with " + what, status);
         }
-        JsonNode error = root.path("error");
-        if (error.isTextual()) {
+        Object error = root.get("error");
+        if (error instanceof String code) {
             // RFC 6749 §5.2: {"error":"invalid_grant","error_description":"..."}
-            return OAuthError.of(redact(error.asText(), sentSecrets),
-                    redact(text(root.path("error_description")), sentSecrets), status);
+            return OAuthError.of(redact(code, sentSecrets),
+                    redact(JsonMaps.text(root, "error_description"), sentSecrets), status);
         }
-        if (error.isObject()) {
+        if (error instanceof java.util.Map<?, ?> nested) {
             // OpenAI: {"error":{"message":"..","type":"invalid_request_error","code":"refresh_token_reused"}}
-            String code = text(error.path("code"));
+            String code = JsonMaps.text(nested, "code");
             if (code == null) {
-                code = text(error.path("type"));
+                code = JsonMaps.text(nested, "type");
             }
             return OAuthError.of(code == null ? "http_error" : redact(code, sentSecrets),
-                    redact(text(error.path("message")), sentSecrets), status);
+                    redact(JsonMaps.text(nested, "message"), sentSecrets), status);
         }
         return OAuthError.of("http_error", "HTTP " + status + " with a JSON body that has no error field", status);
-    }
-
-    private static String text(JsonNode node) {
-        return node.isTextual() && !node.asText().isBlank() ? node.asText() : null;
     }
 
     /** Shorter runs are too common to be an echo; 8 characters of a random token are not. */

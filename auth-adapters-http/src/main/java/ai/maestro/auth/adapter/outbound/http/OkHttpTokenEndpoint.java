@@ -13,7 +13,6 @@ import ai.maestro.auth.domain.error.TokenEndpointErrors;
 import ai.maestro.auth.domain.login.AuthorizationSession;
 import ai.maestro.auth.domain.login.Pauses;
 import ai.maestro.auth.domain.token.TokenResponse;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -57,19 +56,19 @@ public final class OkHttpTokenEndpoint implements TokenEndpointPort {
     private final Clock clock;
     private final AtomicBoolean warmedUp = new AtomicBoolean();
 
-    public OkHttpTokenEndpoint(OkHttpClient client, ObjectMapper mapper, HttpSettings settings, Clock clock) {
-        this(client, mapper, settings, clock, Pauses.sleeping());
+    public OkHttpTokenEndpoint(OkHttpClient client, HttpSettings settings, Clock clock) {
+        this(client, settings, clock, Pauses.sleeping());
     }
 
     /** With {@code pauses} between attempts; tests pass one that records instead of sleeping. */
-    public OkHttpTokenEndpoint(OkHttpClient client, ObjectMapper mapper, HttpSettings settings, Clock clock,
+    public OkHttpTokenEndpoint(OkHttpClient client, HttpSettings settings, Clock clock,
                                Pauses pauses) {
         // Every request says what it accepts and who sends it, in one place.
         OkHttpClient speaking = client.newBuilder().addInterceptor(chain -> chain.proceed(chain.request().newBuilder()
                 .header("Accept", "application/json").header("User-Agent", settings.userAgent()).build())).build();
         this.client = speaking;
         this.fresh = speaking.newBuilder().connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS)).build();
-        this.answers = new TokenAnswers(mapper, settings);
+        this.answers = new TokenAnswers(settings);
         this.repeatable = new RepeatableCalls(speaking.newBuilder().connectionPool(new ConnectionPool())
                 .retryOnConnectionFailure(true).build(), answers, settings);
         this.settings = settings;

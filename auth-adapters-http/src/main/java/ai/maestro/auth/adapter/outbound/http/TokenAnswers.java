@@ -11,9 +11,6 @@ import ai.maestro.auth.domain.error.InvalidTokenResponseException;
 import ai.maestro.auth.domain.error.InvalidTokenResponseException.Defect;
 import ai.maestro.auth.domain.error.ProviderUnavailableException;
 import ai.maestro.auth.domain.token.TokenResponse;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
@@ -34,16 +31,10 @@ import okio.BufferedSource;
 final class TokenAnswers {
     static final long MAX_BODY_BYTES = 1024 * 1024;
     private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
-    };
-
-    private final ObjectMapper mapper;
-    private final JwtPayloads jwts;
+    private final JwtPayloads jwts = new JwtPayloads();
     private final HttpSettings settings;
 
-    TokenAnswers(ObjectMapper mapper, HttpSettings settings) {
-        this.mapper = mapper;
-        this.jwts = new JwtPayloads(mapper);
+    TokenAnswers(HttpSettings settings) {
         this.settings = settings;
     }
 
@@ -54,8 +45,8 @@ final class TokenAnswers {
             return form.build();
         }
         try {
-            return RequestBody.create(mapper.writeValueAsBytes(request.fields()), JSON);
-        } catch (JsonProcessingException e) {
+            return RequestBody.create(JsonMaps.JSON.asBytes(request.fields()), JSON);
+        } catch (IOException e) {
             throw new IllegalStateException("a map of strings always serializes", e);
         }
     }
@@ -91,16 +82,8 @@ final class TokenAnswers {
         return json(body.bytes());
     }
 
-    private Map<String, Object> json(byte[] body) {
-        try {
-            Map<String, Object> fields = mapper.readValue(body, MAP);
-            if (fields == null) {
-                throw new InvalidTokenResponseException(Defect.NOT_A_JSON_OBJECT);
-            }
-            return fields;
-        } catch (IOException e) {
-            throw new InvalidTokenResponseException(Defect.NOT_A_JSON_OBJECT);
-        }
+    private static Map<String, Object> json(byte[] body) {
+        return JsonMaps.object(body).orElseThrow(() -> new InvalidTokenResponseException(Defect.NOT_A_JSON_OBJECT));
     }
 
     OAuthError errorOf(Response response, List<String> secrets) throws IOException {
@@ -113,7 +96,7 @@ final class TokenAnswers {
         if (body.tooLarge()) {
             return OAuthError.of("http_error", "HTTP " + status + " with a body over 1 MiB", status);
         }
-        return ErrorBodies.parse(mapper, status, body.bytes(), response.header("Content-Type"), secrets);
+        return ErrorBodies.parse(status, body.bytes(), response.header("Content-Type"), secrets);
     }
 
     ProviderUnavailableException unavailable(IOException e, URI endpoint) {

@@ -35,7 +35,7 @@ class ClosingServerTest {
     private final MockWebServer server = new MockWebServer();
 
     private final HttpSettings settings = HttpSettings.defaults();
-    private final OkHttpTokenEndpoint endpoint = new OkHttpTokenEndpoint(OkHttpClients.create(settings), JSON,
+    private final OkHttpTokenEndpoint endpoint = new OkHttpTokenEndpoint(OkHttpClients.create(settings),
             settings, Clock.systemUTC());
 
     /** An answer after which the server drops the connection, with no "Connection: close". */

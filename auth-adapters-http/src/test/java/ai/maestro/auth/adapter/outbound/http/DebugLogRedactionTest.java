@@ -13,7 +13,6 @@ import ai.maestro.auth.domain.State;
 import ai.maestro.auth.domain.config.ProviderConfig;
 import ai.maestro.auth.domain.config.ProviderConfigs;
 import ai.maestro.auth.domain.error.ReloginRequiredException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +37,7 @@ class DebugLogRedactionTest {
         ProviderConfig config = ProviderConfigs.fromEnvironment(Map.of("OPENAI_OAUTH_TOKEN_ENDPOINT",
                 server.url("/oauth/token").toString())).get(ProviderId.OPENAI);
         HttpSettings settings = HttpSettings.defaults();
-        OkHttpTokenEndpoint endpoint = new OkHttpTokenEndpoint(OkHttpClients.create(settings), new ObjectMapper(),
+        OkHttpTokenEndpoint endpoint = new OkHttpTokenEndpoint(OkHttpClients.create(settings),
                 settings, Clock.systemUTC(), d -> { });
         Instant now = Instant.now();
         AuthorizationSession session = new AuthorizationSession(ProviderId.OPENAI,

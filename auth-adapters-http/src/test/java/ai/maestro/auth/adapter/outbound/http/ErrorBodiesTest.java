@@ -4,17 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import ai.maestro.auth.domain.OAuthError;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ErrorBodiesTest {
     private static final String SECRET = "rt-0123456789abcdefghijKLMN";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static OAuthError parse(String body) {
-        return ErrorBodies.parse(JSON, 400, body.getBytes(StandardCharsets.UTF_8), "application/json", List.of(SECRET));
+        return ErrorBodies.parse(400, body.getBytes(StandardCharsets.UTF_8), "application/json", List.of(SECRET));
     }
 
     /** No 8 characters in a row of the secret may survive anywhere in what is shown. */

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.maestro.auth.domain.IdTokenClaims;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -17,9 +16,9 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
-/** The JWTs of a token endpoint's answer, read with Jackson into typed claims; hostile ones yield none. */
+/** The JWTs of a token endpoint's answer, read into typed claims; hostile ones yield none. */
 class JwtPayloadsTest {
-    private final JwtPayloads jwts = new JwtPayloads(new ObjectMapper());
+    private final JwtPayloads jwts = new JwtPayloads();
 
     private static String withPayload(String json) {
         Base64.Encoder encoder = Base64.getUrlEncoder().withoutPadding();

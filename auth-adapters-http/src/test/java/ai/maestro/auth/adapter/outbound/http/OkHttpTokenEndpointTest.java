@@ -49,7 +49,7 @@ class OkHttpTokenEndpointTest {
     private HttpSettings settings = HttpSettings.defaults();
 
     private OkHttpTokenEndpoint endpoint() {
-        return new OkHttpTokenEndpoint(OkHttpClients.create(settings), JSON, settings, Clock.systemUTC(),
+        return new OkHttpTokenEndpoint(OkHttpClients.create(settings), settings, Clock.systemUTC(),
                 sleeps::add);
     }
 

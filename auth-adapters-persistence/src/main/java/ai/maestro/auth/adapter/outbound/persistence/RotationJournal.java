@@ -4,9 +4,7 @@ import ai.maestro.auth.domain.Credential;
 import ai.maestro.auth.domain.CredentialKey;
 import ai.maestro.auth.domain.SavedAuthentication;
 import ai.maestro.auth.domain.error.CredentialStoreException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -18,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -38,7 +37,7 @@ final class RotationJournal {
 
     /** Made on first use: only a refresh writes or reads a journal, and a command that reads a token needs none. */
     private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper();
+        static final JSON RECORDS = JSON.std;
     }
 
     RotationJournal(Path directory, CredentialCipher cipher, CredentialCodec codec) {
@@ -62,7 +61,7 @@ final class RotationJournal {
         try {
             // The answer's path first, with a body of a typical answer's size: it is the one that must be quick.
             write(current.key(), answerRecord(current, new byte[4096], 0, "reserved"));
-            write(current.key(), Json.MAPPER.writeValueAsBytes(recordOf(current, "reserved")));
+            write(current.key(), Json.RECORDS.asBytes(recordOf(current, "reserved")));
         } catch (IOException e) {
             throw new CredentialStoreException("The data directory " + directory + " cannot take the refreshed "
                     + current.provider().cliName() + " tokens (" + e.getClass().getSimpleName() + "); nothing was"
@@ -73,7 +72,7 @@ final class RotationJournal {
 
     /** Makes {@code candidate} (to be saved over its {@code version()}) durable: written and forced to disk. */
     void record(SavedAuthentication candidate) throws IOException {
-        write(candidate.key(), Json.MAPPER.writeValueAsBytes(recordOf(candidate, "recorded")));
+        write(candidate.key(), Json.RECORDS.asBytes(recordOf(candidate, "recorded")));
     }
 
     /**
@@ -88,10 +87,8 @@ final class RotationJournal {
 
     private byte[] answerRecord(SavedAuthentication current, byte[] answer, long receivedAtMillis, String state)
             throws IOException {
-        return Json.MAPPER.writeValueAsBytes(Json.MAPPER.createObjectNode().put("state", state)
-                .put("version", current.version())
-                .put("receivedAt", receivedAtMillis)
-                .put("answer", Base64.getEncoder().encodeToString(
+        return Json.RECORDS.asBytes(Map.of("state", state, "version", current.version(), "receivedAt", receivedAtMillis,
+                "answer", Base64.getEncoder().encodeToString(
                         cipher.encrypt(current.key(), answerVersion(current.version()), answer))));
     }
 
@@ -102,18 +99,17 @@ final class RotationJournal {
 
     /** The answer recorded for a refresh of exactly {@code current}'s version; empty when there is none. */
     Optional<ai.maestro.auth.application.port.outbound.RotationLog.RecordedAnswer> answer(SavedAuthentication current) {
-        Optional<JsonNode> node = read(current.key());
-        if (node.isEmpty() || !"answered".equals(node.get().path("state").asText())
-                || node.get().path("version").asLong(Long.MIN_VALUE) != current.version()) {
+        Map<String, Object> record = read(current.key()).orElse(Map.of());
+        if (!"answered".equals(record.get("state")) || number(record, "version") != current.version()) {
             return Optional.empty();
         }
         byte[] body = cipher.decrypt(current.key(), answerVersion(current.version()),
-                Base64.getDecoder().decode(node.get().path("answer").asText()));
+                Base64.getDecoder().decode(text(record, "answer")));
         return Optional.of(new ai.maestro.auth.application.port.outbound.RotationLog.RecordedAnswer(body,
-                Instant.ofEpochMilli(node.get().path("receivedAt").asLong())));
+                instant(record, "receivedAt")));
     }
 
-    private Optional<JsonNode> read(CredentialKey key) {
+    private Optional<Map<String, Object>> read(CredentialKey key) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file(key));
@@ -124,29 +120,43 @@ final class RotationJournal {
                     "Check that you own " + directory + ".", e);
         }
         try {
-            return Optional.ofNullable(Json.MAPPER.readTree(new String(bytes, StandardCharsets.UTF_8).trim()));
-        } catch (IOException torn) {
+            return Optional.ofNullable(Json.RECORDS.mapFrom(new String(bytes, StandardCharsets.UTF_8).trim()));
+        } catch (IOException | RuntimeException torn) {
             // A record cut short by a crash while it was written: it never became durable.
             return Optional.empty();
         }
     }
 
-    private ObjectNode recordOf(SavedAuthentication row, String state) {
-        return Json.MAPPER.createObjectNode().put("state", state)
-                .put("version", row.version())
-                .put("createdAt", row.createdAt().toEpochMilli())
-                .put("updatedAt", row.updatedAt().toEpochMilli())
-                .put("credentials", Base64.getEncoder().encodeToString(codec.seal(cipher, row)));
+    private Map<String, Object> recordOf(SavedAuthentication row, String state) {
+        return Map.of("state", state, "version", row.version(), "createdAt", row.createdAt().toEpochMilli(),
+                "updatedAt", row.updatedAt().toEpochMilli(),
+                "credentials", Base64.getEncoder().encodeToString(codec.seal(cipher, row)));
+    }
+
+    /** A record's whole-number field; {@link Long#MIN_VALUE} (no row's version) when it is missing or not one. */
+    private static long number(Map<String, Object> record, String name) {
+        return record.get(name) instanceof Number value && value.doubleValue() == value.longValue()
+                ? value.longValue() : Long.MIN_VALUE;
+    }
+
+    private static Instant instant(Map<String, Object> record, String name) {
+        long millis = number(record, name);
+        return Instant.ofEpochMilli(millis == Long.MIN_VALUE ? 0 : millis);
+    }
+
+    /** A record's text field; empty when it is missing or not text (it then decrypts to nothing valid). */
+    private static String text(Map<String, Object> record, String name) {
+        return record.get(name) instanceof String value ? value : "";
     }
 
     /** A recorded rotation not yet in the store, as the candidate to save; empty when there is none. */
     Optional<SavedAuthentication> pending(CredentialKey provider) {
-        JsonNode node = read(provider).orElse(null);
-        if (node == null || !"recorded".equals(node.path("state").asText())) {
+        Map<String, Object> record = read(provider).orElse(Map.of());
+        if (!"recorded".equals(record.get("state")) || number(record, "version") == Long.MIN_VALUE) {
             return Optional.empty();
         }
-        byte[] plaintext = cipher.decrypt(provider, node.path("version").asLong() + 1,
-                Base64.getDecoder().decode(node.path("credentials").asText()));
+        long version = number(record, "version");
+        byte[] plaintext = cipher.decrypt(provider, version + 1, Base64.getDecoder().decode(text(record, "credentials")));
         Credential credential;
         try {
             credential = codec.decode(plaintext);
@@ -156,8 +166,7 @@ final class RotationJournal {
             Arrays.fill(plaintext, (byte) 0);
         }
         return Optional.of(new SavedAuthentication(provider, credential,
-                Instant.ofEpochMilli(node.path("createdAt").asLong()), Instant.ofEpochMilli(node.path("updatedAt")
-                .asLong()), node.path("version").asLong(), Optional.empty()));
+                instant(record, "createdAt"), instant(record, "updatedAt"), version, Optional.empty()));
     }
 
     /** Forgets the journal of {@code provider}'s account; best effort (a leftover record loses its CAS later). */
