@@ -65,6 +65,15 @@ public final class Cli {
         return false;
     }
 
+    /**
+     * Whether these arguments sign in: the token request follows the user's seconds in the browser,
+     * time in which its HTTP client can be warmed. (A refresh or a revocation follows the store's
+     * read within milliseconds: warming beside it saved nothing, measured, and cost CPU.)
+     */
+    static boolean signsIn(String... args) {
+        return opensStore(args) && firstWord(args).equals("login");
+    }
+
     private static final java.util.Set<String> STORELESS = java.util.Set.of("config", "generate-completion");
 
     /** The first argument that is not an option: the command's name, if any. */

@@ -51,6 +51,9 @@ public final class Main {
         if (opensStore) {
             ProcessSetup.warmUpStore();
         }
+        if (Cli.signsIn(args)) {
+            ProcessSetup.warmUpHttp();
+        }
         CliContext context = CliContext.standard(MaestroAuthConfig.fromSystemEnvironment(),
                 new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)),
                 new PrintWriter(System.out, true, StandardCharsets.UTF_8),

@@ -1,6 +1,7 @@
 package ai.maestro.auth.app.wiring;
 
 import ai.maestro.auth.adapter.inbound.JdkHttpServerBounds;
+import ai.maestro.auth.adapter.outbound.http.HttpWarmUp;
 import ai.maestro.auth.adapter.outbound.persistence.AnswersInFlight;
 import ai.maestro.auth.adapter.outbound.persistence.PersistenceSettings;
 import ai.maestro.auth.adapter.outbound.persistence.StoreWarmUp;
@@ -35,5 +36,10 @@ public final class ProcessSetup {
         } catch (RuntimeException invalidSettings) {
             // The command reports them itself, with what to do.
         }
+    }
+
+    /** For a login: warms the HTTP client and the token answer's path on another core (see {@link HttpWarmUp}). */
+    public static void warmUpHttp() {
+        HttpWarmUp.start();
     }
 }

@@ -498,6 +498,11 @@ class CliTest {
         assertFalse(Cli.opensStore("config"));
         assertFalse(Cli.opensStore("generate-completion"));
         assertFalse(Cli.opensStore());
+        assertTrue(Cli.signsIn("login", "openai", "--no-browser"));
+        assertTrue(Cli.signsIn("--verbose", "login", "anthropic"));
+        assertFalse(Cli.signsIn("login", "--help"));
+        assertFalse(Cli.signsIn("refresh", "openai"));
+        assertFalse(Cli.signsIn("token", "openai"));
     }
 
     @Test

@@ -107,7 +107,7 @@ public final class OkHttpTokenEndpoint implements TokenEndpointPort {
      * time between the real answer and its durable record is the window in which a crash loses a
      * rotation.
      */
-    private void warmUpAnswerPath() {
+    void warmUpAnswerPath() {
         if (warmedUp.compareAndSet(false, true)) {
             try {
                 Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();

@@ -13,9 +13,9 @@ import org.jdbi.v3.core.statement.NoTemplateEngine;
  * line and the wiring are built: the classes behind Jdbi's configuration (its first
  * {@code Jdbi.create} costs a cold JVM tens of milliseconds, the second about one), a statement
  * with a bound parameter, the embedded database's engine (an in-memory database, opened and
- * dropped, touches no file) and the AES-GCM cipher. It opens no store, reads no key, writes
- * nothing and says nothing: a failure here is only time not saved, and the store's own open
- * reports every real problem.
+ * dropped, touches no file), the AES-GCM cipher and the random source the store draws nonces
+ * from. It opens no store, reads no key, writes nothing and says nothing: a failure here is only
+ * time not saved, and the store's own open reports every real problem.
  */
 public final class StoreWarmUp {
     private StoreWarmUp() {
@@ -39,6 +39,7 @@ public final class StoreWarmUp {
                         .bind("value", "warm".getBytes(StandardCharsets.UTF_8))
                         .map((rs, ctx) -> rs.getBytes(1)).findOne());
             }
+            new java.security.SecureRandom().nextInt();
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(new byte[32], "AES"), new GCMParameterSpec(128, new byte[12]));
             cipher.doFinal(new byte[32]);
