@@ -83,8 +83,9 @@ def login(env, in_browser=0.0):
     proc.stdin.flush()
     proc.stdout.read()
     proc.wait(timeout=120)
+    elapsed = (time.perf_counter() - started) * 1000
     server.shutdown()
-    return (time.perf_counter() - started) * 1000
+    return elapsed
     server.shutdown()
     if proc.returncode != 0:
         sys.exit("the login for the measurement failed")

@@ -103,7 +103,9 @@ final class CliProcess implements AutoCloseable {
         if (!Files.exists(archive)) {
             return List.of();
         }
-        return List.of((archive.toString().endsWith(".aot") ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=") + archive);
+        // As the launcher: with an AOT cache, no warm-up threads.
+        return archive.toString().endsWith(".aot") ? List.of("-XX:AOTCache=" + archive, "-Dmaestro-auth.warm-up=off")
+                : List.of("-XX:SharedArchiveFile=" + archive);
     }
 
     private static void run(List<String> command) throws IOException {
