@@ -23,7 +23,7 @@ public final class Cli {
         String name = firstWord(args);
         Class<?> wanted = MaestroAuthCommand.SUBCOMMANDS.get(name);
         java.util.List<String> words = java.util.Arrays.asList(args);
-        boolean help = words.contains("--help") || words.contains("-h");
+        boolean help = asksForHelp(args);
         if (wanted != null && !help) {
             commandLine.addSubcommand(name, wanted);
         } else if (name.isEmpty() && !help && (words.contains("--version") || words.contains("-V"))) {
@@ -48,8 +48,12 @@ public final class Cli {
      */
     static boolean opensStore(String... args) {
         String name = firstWord(args);
+        return !name.isEmpty() && !STORELESS.contains(name) && !asksForHelp(args);
+    }
+
+    private static boolean asksForHelp(String[] args) {
         java.util.List<String> words = java.util.Arrays.asList(args);
-        return !name.isEmpty() && !STORELESS.contains(name) && !words.contains("--help") && !words.contains("-h");
+        return words.contains("--help") || words.contains("-h");
     }
 
     /** Whether --verbose is among our own arguments (not after `--`, where a child command's begin). */
