@@ -85,11 +85,10 @@ def login(env, in_browser=0.0):
     proc.wait(timeout=120)
     elapsed = (time.perf_counter() - started) * 1000
     server.shutdown()
-    return elapsed
-    server.shutdown()
     if proc.returncode != 0:
         sys.exit("the login for the measurement failed")
     env.pop("OPENAI_OAUTH_TOKEN_ENDPOINT")
+    return elapsed
 
 
 class Endpoint:
@@ -135,7 +134,8 @@ def archived(java, work, name, classpath, main_class, train_args):
 
 def classpath_of(module):
     out = os.path.join(ROOT, module, "target", "classpath.txt")
-    subprocess.run(["mvn", "-B", "-q", "-o", "-f", os.path.join(ROOT, module, "pom.xml"), "dependency:build-classpath",
+    # Not offline: on a fresh machine the dependency plugin itself is fetched the first time.
+    subprocess.run(["mvn", "-B", "-q", "-f", os.path.join(ROOT, module, "pom.xml"), "dependency:build-classpath",
                     f"-Dmdep.outputFile={out}"], check=True, stdout=subprocess.DEVNULL)
     with open(out) as f:
         return f.read().strip()
