@@ -37,13 +37,22 @@ class ArchiveCoverageTest extends OnAUsersMachine {
         assertMostlyShared("token openai, PostgreSQL store");
     }
 
+    /**
+     * A cached token is a read: the rows are read with JDBC itself, and Jdbi (whose configuration
+     * registry alone is tens of milliseconds and hundreds of classes in a new process) is never built.
+     */
+    @Test
+    void aCachedTokenIsReadWithoutBuildingJdbi() throws Exception {
+        machine.cliLogin();
+        List<String> jdbi = tokenLoads().stream().map(line -> line.replaceAll("^\\S+ (\\S+) source: .*$", "$1"))
+                .filter(name -> List.of("org.jdbi.v3.core.Jdbi", "org.jdbi.v3.core.config.ConfigRegistry",
+                        "org.jdbi.v3.core.Handle").contains(name) || name.startsWith("org.jdbi.v3.core.config.internal."))
+                .toList();
+        assertEquals(List.of(), jdbi, "Jdbi classes a cached token loaded");
+    }
+
     private List<String> assertMostlyShared(String what) throws Exception {
-        Path log = home.resolve("classes.log");
-        try (CliProcess token = CliProcess.start(machine.env, List.of("-Xlog:class+load:file=" + log), "token",
-                "openai")) {
-            assertEquals(0, token.exitCode(60), token.all());
-        }
-        List<String> loaded = Files.readAllLines(log).stream().filter(line -> line.contains(" source: ")).toList();
+        List<String> loaded = tokenLoads();
         List<String> fromJars = loaded.stream().filter(line -> !line.contains("shared objects file"))
                 .map(line -> line.replaceAll("^\\S+ (\\S+) source: .*$", "$1")).toList();
         double shared = 1 - (double) fromJars.size() / loaded.size();
@@ -51,5 +60,16 @@ class ArchiveCoverageTest extends OnAUsersMachine {
         assertTrue(shared >= SHARED, String.format("%s: %.1f %% of %d classes from the archive; not: %s", what,
                 shared * 100, loaded.size(), fromJars.subList(0, Math.min(40, fromJars.size()))));
         return loaded;
+    }
+
+    /** The class-loading lines of one `token openai`. */
+    private List<String> tokenLoads() throws Exception {
+        Path log = home.resolve("classes.log");
+        Files.deleteIfExists(log);
+        try (CliProcess token = CliProcess.start(machine.env, List.of("-Xlog:class+load:file=" + log), "token",
+                "openai")) {
+            assertEquals(0, token.exitCode(60), token.all());
+        }
+        return Files.readAllLines(log).stream().filter(line -> line.contains(" source: ")).toList();
     }
 }

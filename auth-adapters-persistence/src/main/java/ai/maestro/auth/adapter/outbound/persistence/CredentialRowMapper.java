@@ -10,8 +10,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.Optional;
-import org.jdbi.v3.core.mapper.RowMapper;
-import org.jdbi.v3.core.statement.StatementContext;
 
 /**
  * A credential row, decrypted: the key is part of the AES-GCM associated data, so a ciphertext
@@ -26,12 +24,8 @@ final class CredentialRowMapper {
         this.codec = codec;
     }
 
-    /** The mapper of the row {@code key} names. */
-    RowMapper<SavedAuthentication> of(CredentialKey key) {
-        return (ResultSet rs, StatementContext ctx) -> read(rs, key);
-    }
-
-    private SavedAuthentication read(ResultSet rs, CredentialKey key) throws SQLException {
+    /** The row {@code key} names, decrypted. */
+    SavedAuthentication read(ResultSet rs, CredentialKey key) throws SQLException {
         byte[] plaintext = cipher.decrypt(key, rs.getLong("version"), rs.getBytes("credentials"));
         Credential credential;
         try {

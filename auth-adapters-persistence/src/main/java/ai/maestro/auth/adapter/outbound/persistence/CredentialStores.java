@@ -8,8 +8,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.NoTemplateEngine;
 
 /** Opens the credential store the settings describe, migrating its schema first. */
 public final class CredentialStores {
@@ -68,27 +66,26 @@ public final class CredentialStores {
         long started = System.nanoTime();
         boolean postgres = settings.jdbcUrl().isPresent();
         DataSource dataSource = postgres ? DataSources.postgres(settings.jdbcUrl().get(), settings) : DataSources.h2(settings);
-        // The statements are plain SQL with :named parameters, no <attribute> templates: no template
-        // engine to run over each (it would load and start a parser of its own).
-        Jdbi jdbi = Jdbi.create(dataSource).setTemplateEngine(new NoTemplateEngine());
+        StoreConnections connections = new StoreConnections(dataSource);
         Path file = Path.of(settings.embeddedDatabaseFile() + ".mv.db");
         StoreGeneration generation = new StoreGeneration(settings.dataDirectory(), file);
         // Known before H2 opens it: a file that does not exist yet is new, not one that reads as empty.
         boolean existed = postgres || Files.exists(file);
-        StoreAccess access = postgres ? new PostgresAccess(jdbi, settings.describe(), settings.machineName())
-                : new EmbeddedAccess(settings.dataDirectory(), () -> jdbi.useHandle(h -> h.execute(StoreSql.SHUTDOWN_COMPACT)),
-                generation);
+        // PostgreSQL's leases are Jdbi statements; the embedded store builds Jdbi only for a write.
+        StoreAccess access = postgres ? new PostgresAccess(connections.jdbi(), settings.describe(), settings.machineName())
+                : new EmbeddedAccess(settings.dataDirectory(), () -> connections.jdbi().useHandle(h -> h.execute(
+                StoreSql.SHUTDOWN_COMPACT)), generation);
         // Migrations (one query when the schema is current) run in the first visit, inside the same open
         // of the database as the first operation: a command opens an embedded store once, not twice.
         Runnable prepare = () -> {
             if (!postgres) {
                 if (existed) {
-                    jdbi.useHandle(generation::check);
+                    generation.check(connections);
                 } else {
                     generation.forget();
                 }
             }
-            Migrations.migrate(jdbi, postgres);
+            Migrations.migrate(connections, postgres);
             if (!postgres) {
                 DataDirectory.restrictDatabaseFiles(settings.dataDirectory());
             }
@@ -97,7 +94,7 @@ public final class CredentialStores {
         };
         CredentialCipher cipher = new CredentialCipher(keys, random);
         CredentialCodec codec = new CredentialCodec(new JsonFactory());
-        return new JdbiCredentialStore(jdbi, access, new RotationJournal(settings.dataDirectory(), cipher, codec),
+        return new JdbiCredentialStore(connections, access, new RotationJournal(settings.dataDirectory(), cipher, codec),
                 cipher, codec, settings.describe(), prepare, e -> OpenFailures.cannotOpen(settings, postgres, e), clock);
     }
 

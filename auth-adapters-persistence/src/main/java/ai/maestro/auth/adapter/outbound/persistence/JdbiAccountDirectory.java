@@ -22,7 +22,7 @@ final class JdbiAccountDirectory implements AccountDirectory {
 
     @Override
     public List<Account> accounts(ProviderId provider) {
-        return gate.visit(() -> gate.jdbi().withHandle(h -> StoreRows.accountsOf(h, provider)));
+        return gate.visit(() -> StoreRows.accountsOf(gate.connections(), provider));
     }
 
     @Override

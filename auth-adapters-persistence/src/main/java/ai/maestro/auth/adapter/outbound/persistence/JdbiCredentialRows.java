@@ -34,8 +34,7 @@ final class JdbiCredentialRows implements CredentialRows {
 
     @Override
     public Optional<SavedAuthentication> find(CredentialKey key) {
-        return gate.visit(() -> gate.jdbi().withHandle(h -> StoreRows.bindKey(h.createQuery(StoreSql.FIND), key)
-                .map(mapper.of(key)).findOne()));
+        return gate.visit(() -> StoreRows.find(gate.connections(), key, rs -> mapper.read(rs, key)));
     }
 
     @Override
@@ -92,8 +91,8 @@ final class JdbiCredentialRows implements CredentialRows {
 
     @Override
     public List<CredentialSummary> list() {
-        List<CredentialSummary> rows = gate.visit(() -> gate.jdbi().withHandle(h -> h.createQuery(StoreSql.LIST)
-                .map((rs, ctx) -> StoreRows.summary(rs)).list()).stream().filter(Objects::nonNull).toList());
+        List<CredentialSummary> rows = gate.visit(() -> gate.connections().read(StoreSql.LIST, StoreRows::summary))
+                .stream().filter(Objects::nonNull).toList();
         Map<String, UnstoredRefresh> unstored = gate.visit(gate.access()::unstoredRefreshes);
         if (unstored.isEmpty()) {
             return rows;
@@ -120,15 +119,15 @@ final class JdbiCredentialRows implements CredentialRows {
 
     @Override
     public List<String> unrecognizedRows() {
-        return gate.visit(() -> gate.jdbi().withHandle(h -> h.createQuery(StoreSql.ALL_IDENTITIES)
-                .map((rs, ctx) -> StoreRows.known(rs.getString("provider"), rs.getString("auth_type")).isPresent()
-                        ? null : rs.getString("provider") + "/" + rs.getString("auth_type"))
-                .list()).stream().filter(Objects::nonNull).toList());
+        return gate.visit(() -> gate.connections().read(StoreSql.ALL_IDENTITIES,
+                rs -> StoreRows.known(rs.getString("provider"), rs.getString("auth_type")).isPresent()
+                        ? null : rs.getString("provider") + "/" + rs.getString("auth_type")))
+                .stream().filter(Objects::nonNull).toList();
     }
 
     /** Whether any row is stored, known to this version or not. */
     boolean hasRows() {
-        return gate.visit(() -> gate.jdbi().withHandle(h -> h.createQuery(StoreSql.COUNT).mapTo(Long.class).one())) > 0;
+        return gate.visit(() -> gate.connections().read(StoreSql.COUNT, rs -> rs.getLong(1)).get(0)) > 0;
     }
 
     /** Rows not yet under the primary key. */

@@ -29,14 +29,14 @@ public final class JdbiCredentialStore implements CredentialStore {
     private final JdbiAccountDirectory accounts;
     private final JdbiRotationLog rotations;
 
-    JdbiCredentialStore(Jdbi jdbi, StoreAccess access, RotationJournal journal, CredentialCipher cipher,
+    JdbiCredentialStore(StoreConnections connections, StoreAccess access, RotationJournal journal, CredentialCipher cipher,
                         CredentialCodec codec, String location, Runnable prepare,
                         Function<RuntimeException, CredentialStoreException> openFailure, Clock clock) {
         this.cipher = cipher;
         this.journal = journal;
-        this.gate = new StoreGate(jdbi, access, location, () -> {
+        this.gate = new StoreGate(connections, access, location, () -> {
             prepare.run();
-            new RowsFromBeforeAccounts(jdbi, access, cipher, codec, clock).adoptAll();
+            new RowsFromBeforeAccounts(connections, access, cipher, codec, clock).adoptAll();
         }, openFailure);
         this.accounts = new JdbiAccountDirectory(gate, clock);
         this.rows = new JdbiCredentialRows(gate, cipher, codec, accounts);
@@ -162,7 +162,7 @@ public final class JdbiCredentialStore implements CredentialStore {
     }
 
     public int schemaVersion() {
-        return gate.visit(() -> Migrations.currentVersion(gate.jdbi()));
+        return gate.visit(() -> Migrations.currentVersion(gate.connections()));
     }
 
     /** Whether any row is stored, known to this version or not. */

@@ -20,10 +20,11 @@ final class Migrations {
     private Migrations() {
     }
 
-    static void migrate(Jdbi jdbi, boolean postgres) {
-        if (isCurrent(jdbi)) {
-            return; // one query: no DDL, no transaction, no lock
+    static void migrate(StoreConnections connections, boolean postgres) {
+        if (isCurrent(connections)) {
+            return; // one query: no DDL, no transaction, no lock, no Jdbi
         }
+        Jdbi jdbi = connections.jdbi();
         try {
             migrateOnce(jdbi, postgres);
         } catch (RuntimeException raceWithAnotherProcess) {
@@ -55,16 +56,16 @@ final class Migrations {
     }
 
     /** True when every migration is recorded; false too when the version table does not exist yet. */
-    private static boolean isCurrent(Jdbi jdbi) {
+    private static boolean isCurrent(StoreConnections connections) {
         try {
-            return currentVersion(jdbi) >= SCRIPTS.size();
+            return currentVersion(connections) >= SCRIPTS.size();
         } catch (RuntimeException noTableYet) {
             return false;
         }
     }
 
-    static int currentVersion(Jdbi jdbi) {
-        return jdbi.withHandle(h -> h.createQuery(StoreSql.SCHEMA_VERSION).mapTo(Integer.class).one());
+    static int currentVersion(StoreConnections connections) {
+        return connections.read(StoreSql.SCHEMA_VERSION, rs -> rs.getInt(1)).get(0);
     }
 
     private static String read(String script) {

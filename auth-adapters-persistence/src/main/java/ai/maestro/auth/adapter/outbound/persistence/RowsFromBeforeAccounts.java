@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * The rows of the table before accounts ({@code saved_authentications}, one per provider and auth
@@ -25,16 +24,16 @@ import org.jdbi.v3.core.Jdbi;
 final class RowsFromBeforeAccounts {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RowsFromBeforeAccounts.class);
 
-    private final Jdbi jdbi;
+    private final StoreConnections connections;
     private final StoreAccess access;
     private final CredentialCipher cipher;
     private final CredentialCodec codec;
     private final java.time.Clock clock;
 
-    RowsFromBeforeAccounts(Jdbi jdbi, StoreAccess access, CredentialCipher cipher, CredentialCodec codec,
+    RowsFromBeforeAccounts(StoreConnections connections, StoreAccess access, CredentialCipher cipher, CredentialCodec codec,
                            java.time.Clock clock) {
         this.clock = clock;
-        this.jdbi = jdbi;
+        this.connections = connections;
         this.access = access;
         this.cipher = cipher;
         this.codec = codec;
@@ -48,7 +47,7 @@ final class RowsFromBeforeAccounts {
      * alone. A row that cannot be decrypted (no key yet) is left for a later open.
      */
     void adoptAll() {
-        List<Map<String, Object>> legacy = jdbi.withHandle(h -> h.createQuery(StoreSql.LEGACY).mapToMap().list());
+        List<Map<String, Object>> legacy = connections.read(StoreSql.LEGACY, StoreConnections::row);
         for (Map<String, Object> row : legacy) {
             Optional<Map.Entry<ProviderId, AuthType>> identity = StoreRows.known(String.valueOf(row.get("provider")),
                     String.valueOf(row.get("auth_type")));
@@ -75,7 +74,7 @@ final class RowsFromBeforeAccounts {
         } finally {
             Arrays.fill(plaintext, (byte) 0);
         }
-        jdbi.useTransaction(h -> {
+        connections.jdbi().useTransaction(h -> {
             String moved = provider.name() + "~moved";
             h.createUpdate(StoreSql.FORGET_MOVED).bind("moved", moved).bind("authType", authType.name()).execute();
             int claimed = h.createUpdate(StoreSql.MARK_MOVED).bind("moved", moved).bind("provider", provider.name())

@@ -14,7 +14,7 @@ import org.jdbi.v3.core.JdbiException;
  * {@link CredentialStoreException} in the user's terms.
  */
 final class StoreGate {
-    private final Jdbi jdbi;
+    private final StoreConnections connections;
     private final StoreAccess access;
     private final String location;
     /** Migrates the schema, settles the files and adopts old rows: once, inside the first visit. */
@@ -23,17 +23,22 @@ final class StoreGate {
     private final Function<RuntimeException, CredentialStoreException> openFailure;
     private volatile boolean prepared;
 
-    StoreGate(Jdbi jdbi, StoreAccess access, String location, Runnable prepare,
+    StoreGate(StoreConnections connections, StoreAccess access, String location, Runnable prepare,
               Function<RuntimeException, CredentialStoreException> openFailure) {
-        this.jdbi = jdbi;
+        this.connections = connections;
         this.access = access;
         this.location = location;
         this.prepare = prepare;
         this.openFailure = openFailure;
     }
 
+    /** Jdbi, built on first use (a command that only reads never builds it). */
     Jdbi jdbi() {
-        return jdbi;
+        return connections.jdbi();
+    }
+
+    StoreConnections connections() {
+        return connections;
     }
 
     StoreAccess access() {
@@ -65,16 +70,16 @@ final class StoreGate {
     }
 
     /**
-     * Several operations in one visit: on an embedded store the kept handle holds the database open
-     * for the others (Jdbi hands the operations inside that handle).
+     * Several operations in one visit: on an embedded store the held connection keeps the database
+     * open for the others (reads and Jdbi's handles alike run on it).
      */
     <T> T inOneVisit(Supplier<T> work) {
         return visit(() -> held(work));
     }
 
-    /** {@code work} on a handle kept open for it where the store opens per operation; as it is elsewhere. */
+    /** {@code work} on a connection held for it where the store opens per operation; as it is elsewhere. */
     private <T> T held(Supplier<T> work) {
-        return access.holdsConnectionPerVisit() ? jdbi.withHandle(kept -> work.get()) : work.get();
+        return access.holdsConnectionPerVisit() ? connections.held(work) : work.get();
     }
 
     /** For calls that reach the database without a visit of their own (the lock, the stamp). */

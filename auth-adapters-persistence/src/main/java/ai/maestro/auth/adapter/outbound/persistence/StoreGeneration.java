@@ -69,14 +69,14 @@ final class StoreGeneration {
      * Before anything is written on this open: throws when the database reads as older than the
      * record (or has no tables at all) although it held credentials.
      */
-    void check(Handle handle) {
+    void check(StoreConnections connections) {
         Optional<Long> last = recorded();
         if (last.isEmpty() || last.get() == 0) {
             return;
         }
         Optional<Long> now;
         try {
-            now = handle.createQuery(StoreSql.READ_STAMP).mapTo(Long.class).findOne();
+            now = connections.read(StoreSql.READ_STAMP, rs -> rs.getLong(1)).stream().findFirst();
         } catch (RuntimeException noTable) {
             now = Optional.empty();
         }

@@ -75,10 +75,21 @@ final class StoreRows {
     }
 
     static List<Account> accountsOf(Handle h, ProviderId provider) {
-        return h.createQuery(StoreSql.ACCOUNTS).bind("provider", provider.name())
-                .map((rs, ctx) -> new Account(provider, rs.getString("account"), rs.getString("label"),
-                        rs.getBoolean("is_default")))
-                .list();
+        return StoreConnections.read(h.getConnection(), StoreSql.ACCOUNTS, rs -> account(rs, provider), provider.name());
+    }
+
+    static List<Account> accountsOf(StoreConnections connections, ProviderId provider) {
+        return connections.read(StoreSql.ACCOUNTS, rs -> account(rs, provider), provider.name());
+    }
+
+    private static Account account(ResultSet rs, ProviderId provider) throws SQLException {
+        return new Account(provider, rs.getString("account"), rs.getString("label"), rs.getBoolean("is_default"));
+    }
+
+    /** The row {@code key} names, read by {@code reader}. */
+    static <T> Optional<T> find(StoreConnections connections, CredentialKey key, StoreConnections.RowReader<T> reader) {
+        return connections.read(StoreSql.FIND, reader, key.provider().name(), key.account(), key.authType().name())
+                .stream().findFirst();
     }
 
     static Optional<Account> accountOf(Handle h, ProviderId provider, String accountId) {

@@ -7,8 +7,9 @@ package ai.maestro.auth.adapter.outbound.persistence;
 final class StoreSql {
     static final String COLUMNS = "provider, account, auth_type, credentials, key_id, expires_at, created_at,"
             + " updated_at, version, relogin_reason, relogin_since";
+    /** Read with JDBC itself: positional parameters (provider, account, auth type). */
     static final String FIND = "SELECT " + COLUMNS + " FROM account_credentials"
-            + " WHERE provider = :provider AND account = :account AND auth_type = :authType";
+            + " WHERE provider = ? AND account = ? AND auth_type = ?";
     static final String INSERT = "INSERT INTO account_credentials (" + COLUMNS + ") VALUES (:provider, :account,"
             + " :authType, :credentials, :keyId, :expiresAt, :createdAt, :updatedAt, :next, :reloginReason,"
             + " :reloginSince)";
@@ -34,8 +35,9 @@ final class StoreSql {
             + " + (SELECT COUNT(*) FROM saved_authentications WHERE provider NOT LIKE '%~moved')";
     static final String STALE_KEYS = "SELECT provider, account, auth_type FROM account_credentials"
             + " WHERE key_id <> :primary";
+    /** Read with JDBC itself: a positional parameter (provider). */
     static final String ACCOUNTS = "SELECT provider, account, label, is_default FROM accounts"
-            + " WHERE provider = :provider ORDER BY created_at, label";
+            + " WHERE provider = ? ORDER BY created_at, label";
     static final String ACCOUNT_CREDENTIALS = "SELECT COUNT(*) FROM account_credentials"
             + " WHERE provider = :provider AND account = :account";
     static final String INSERT_ACCOUNT = "INSERT INTO accounts (provider, account, label, is_default, created_at)"

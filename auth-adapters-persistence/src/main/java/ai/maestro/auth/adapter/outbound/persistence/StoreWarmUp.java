@@ -1,6 +1,6 @@
 package ai.maestro.auth.adapter.outbound.persistence;
 
-import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -10,11 +10,12 @@ import org.jdbi.v3.core.statement.NoTemplateEngine;
 
 /**
  * The one-time work of a process's first store visit, done on another core while the command
- * line and the wiring are built: the classes behind Jdbi's configuration (its first
- * {@code Jdbi.create} costs a cold JVM tens of milliseconds, the second about one), a statement
- * with a bound parameter, the embedded database's engine (an in-memory database, opened and
- * dropped, touches no file), the AES-GCM cipher and the random source the store draws nonces
- * from. It opens no store, reads no key, writes nothing and says nothing: a failure here is only
+ * line and the wiring are built: for the embedded store, its database engine and a read like the
+ * store's (a statement with a bound parameter, the column types of a row, on an in-memory
+ * database that is opened and dropped and touches no file); for PostgreSQL, whose leases are Jdbi
+ * statements, Jdbi's configuration (its first {@code Jdbi.create} costs a cold JVM tens of
+ * milliseconds, the second about one); for both, the AES-GCM cipher and the random source the
+ * store draws nonces from. It opens no store, reads no key, writes nothing and says nothing: a failure here is only
  * time not saved, and the store's own open reports every real problem.
  */
 public final class StoreWarmUp {
@@ -33,11 +34,16 @@ public final class StoreWarmUp {
             JdbcDataSource memory = new JdbcDataSource();
             // A private, unnamed in-memory database: gone when its connection closes.
             memory.setURL("jdbc:h2:mem:;TRACE_LEVEL_FILE=0");
-            Jdbi jdbi = Jdbi.create(memory).setTemplateEngine(new NoTemplateEngine());
             if (embedded) {
-                jdbi.withHandle(handle -> handle.createQuery("SELECT CAST(:value AS VARBINARY) AS v")
-                        .bind("value", "warm".getBytes(StandardCharsets.UTF_8))
-                        .map((rs, ctx) -> rs.getBytes(1)).findOne());
+                StoreConnections connections = new StoreConnections(memory);
+                connections.held(() -> connections.read("SELECT CAST(? AS VARBINARY) AS v, CURRENT_TIMESTAMP AS t,"
+                        + " CAST(1 AS BIGINT) AS n, TRUE AS b", rs -> {
+                            rs.getBytes("v");
+                            rs.getObject("t", OffsetDateTime.class);
+                            return rs.getLong("n") + (rs.getBoolean("b") ? 1 : 0);
+                        }, "warm"));
+            } else {
+                Jdbi.create(memory).setTemplateEngine(new NoTemplateEngine());
             }
             new java.security.SecureRandom().nextInt();
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
