@@ -71,8 +71,8 @@ public final class CredentialStores {
         StoreGeneration generation = new StoreGeneration(settings.dataDirectory(), file);
         // Known before H2 opens it: a file that does not exist yet is new, not one that reads as empty.
         boolean existed = postgres || Files.exists(file);
-        // PostgreSQL's leases are Jdbi statements; the embedded store builds Jdbi only for a write.
-        StoreAccess access = postgres ? new PostgresAccess(connections.jdbi(), settings.describe(), settings.machineName())
+        // Jdbi is built on the first write or lease: a command that only reads never builds it.
+        StoreAccess access = postgres ? new PostgresAccess(connections, settings.describe(), settings.machineName())
                 : new EmbeddedAccess(settings.dataDirectory(), () -> connections.jdbi().useHandle(h -> h.execute(
                 StoreSql.SHUTDOWN_COMPACT)), generation);
         // Migrations (one query when the schema is current) run in the first visit, inside the same open

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * The embedded H2 file, shared by processes that come and go: each operation opens the database
@@ -90,7 +89,7 @@ final class EmbeddedAccess implements StoreAccess {
     }
 
     @Override
-    public long changeStamp(Jdbi jdbi) {
+    public long changeStamp(StoreConnections connections) {
         return readStamp(directory.resolve(STAMP_FILE));
     }
 

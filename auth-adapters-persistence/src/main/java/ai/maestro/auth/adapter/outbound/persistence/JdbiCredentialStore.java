@@ -101,7 +101,7 @@ public final class JdbiCredentialStore implements CredentialStore {
     @Override
     public long changeStamp() {
         gate.ensurePrepared();
-        return gate.translate(() -> gate.access().changeStamp(gate.jdbi()));
+        return gate.translate(() -> gate.access().changeStamp(gate.connections()));
     }
 
     @Override

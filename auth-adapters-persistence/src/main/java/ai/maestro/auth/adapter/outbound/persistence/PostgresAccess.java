@@ -10,7 +10,6 @@ import java.util.Set;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,9 +47,9 @@ final class PostgresAccess implements StoreAccess {
     /** Until the database answered once, a failure is a setting or an outage to report, not a cut to ride out. */
     private volatile boolean reached;
 
-    PostgresAccess(Jdbi jdbi, String location, String machine) {
+    PostgresAccess(StoreConnections connections, String location, String machine) {
         this.location = location;
-        this.leases = new PostgresLeases(jdbi, this, machine.replaceAll("[^A-Za-z0-9._-]", "_"));
+        this.leases = new PostgresLeases(connections, this, machine.replaceAll("[^A-Za-z0-9._-]", "_"));
     }
 
     @Override
@@ -116,8 +115,8 @@ final class PostgresAccess implements StoreAccess {
     }
 
     @Override
-    public long changeStamp(Jdbi jdbi) {
-        return access(() -> jdbi.withHandle(h -> h.createQuery(StoreSql.READ_STAMP).mapTo(Long.class).one()));
+    public long changeStamp(StoreConnections connections) {
+        return access(() -> connections.read(StoreSql.READ_STAMP, rs -> rs.getLong(1)).get(0));
     }
 
     @Override

@@ -13,7 +13,6 @@ import java.util.Objects;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
-import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,13 +30,13 @@ final class PostgresLeases {
     /** Releasing is a courtesy to waiters (an unreleased lease ends by itself): a short try. */
     private static final Duration RELEASE_RIDE_OUT = Duration.ofSeconds(2);
 
-    private final Jdbi jdbi;
+    private final StoreConnections connections;
     private final PostgresAccess access;
     /** This machine's name, written with the holder so that a dead holder here is known as dead. */
     private final String machine;
 
-    PostgresLeases(Jdbi jdbi, PostgresAccess access, String machine) {
-        this.jdbi = jdbi;
+    PostgresLeases(StoreConnections connections, PostgresAccess access, String machine) {
+        this.connections = connections;
         this.access = access;
         this.machine = machine;
     }
@@ -132,9 +131,9 @@ final class PostgresLeases {
      * them (its journal may hold the answer), and other machines wait on them until one does.
      */
     java.util.Set<String> abandonedHere() {
-        return ride(h -> h.createQuery(StoreSql.LEASE_HOLDERS).map((rs, ctx) -> deadHere(rs)
-                ? rs.getString("lock_name") : null).list().stream().filter(Objects::nonNull)
-                .collect(java.util.stream.Collectors.toUnmodifiableSet()), PostgresAccess.RIDE_OUT);
+        return read(() -> connections.read(StoreSql.LEASE_HOLDERS, rs -> deadHere(rs) ? rs.getString("lock_name")
+                : null).stream().filter(Objects::nonNull).collect(java.util.stream.Collectors.toUnmodifiableSet()),
+                PostgresAccess.RIDE_OUT);
     }
 
     /**
@@ -176,9 +175,9 @@ final class PostgresLeases {
 
     /** Leases taken and not released, by lock name: refreshes in flight or ended without a result. */
     Map<String, UnstoredRefresh> unstored() {
-        return ride(h -> {
+        return read(() -> {
             Map<String, UnstoredRefresh> leases = new HashMap<>();
-            h.createQuery(StoreSql.UNRELEASED_LEASES).map((rs, ctx) -> {
+            connections.read(StoreSql.UNRELEASED_LEASES, rs -> {
                 String host = rs.getString("holder_host");
                 String who = PostgresAccess.describeHolder(rs.getString("holder") + (host == null ? "" : " on " + host));
                 return Map.entry(rs.getString("lock_name"), new UnstoredRefresh(who,
@@ -191,7 +190,7 @@ final class PostgresLeases {
     /** The process holding the lease of {@code name}, as it recorded itself. */
     private Optional<LockWaits.Holder> holder(String name) {
         try {
-            return jdbi.withHandle(h -> h.createQuery(StoreSql.LEASE_HOLDER).bind("name", name).map((rs, ctx) -> {
+            return connections.jdbi().withHandle(h -> h.createQuery(StoreSql.LEASE_HOLDER).bind("name", name).map((rs, ctx) -> {
                 String client = rs.getString("holder_host");
                 boolean local = client == null || client.equals("127.0.0.1") || client.equals("::1");
                 // How long by the database's clock, so that a machine whose clock is off says it right.
@@ -207,8 +206,13 @@ final class PostgresLeases {
 
     /** Work on a handle of its own, riding out a cut session like every other operation. */
     private <T> T ride(HandleCallback<T, RuntimeException> work, Duration rideOut) {
+        return read(() -> connections.jdbi().withHandle(work), rideOut);
+    }
+
+    /** Reads on JDBC itself (no Jdbi for a command that only reads), riding out a cut session as well. */
+    private <T> T read(java.util.function.Supplier<T> work, Duration rideOut) {
         try {
-            return access.access(() -> jdbi.withHandle(work), rideOut);
+            return access.access(work, rideOut);
         } catch (JdbiException e) {
             throw access.unusable(e);
         }

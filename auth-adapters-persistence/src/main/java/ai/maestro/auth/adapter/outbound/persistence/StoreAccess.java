@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 
 /** How this process reaches the database and serialises refreshes with the other processes sharing it. */
 interface StoreAccess {
@@ -30,7 +29,7 @@ interface StoreAccess {
     void changed(Handle handle);
 
     /** The change stamp now; cheap, since a running orchestrator reads it once a second. */
-    long changeStamp(Jdbi jdbi);
+    long changeStamp(StoreConnections connections);
 
     /**
      * Refreshes other processes started and have not stored a result of, by lock name

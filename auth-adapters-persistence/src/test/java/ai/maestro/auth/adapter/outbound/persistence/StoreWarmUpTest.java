@@ -28,8 +28,8 @@ class StoreWarmUpTest {
         try (PrintStream capture = new PrintStream(said, true)) {
             System.setOut(capture);
             System.setErr(capture);
-            StoreWarmUp.run(true);
-            StoreWarmUp.run(false);
+            assertTrue(StoreWarmUp.run(true), "every step of the embedded store's warm-up ran");
+            assertTrue(StoreWarmUp.run(false), "every step of the shared store's warm-up ran");
         } finally {
             System.setOut(out);
             System.setErr(err);
