@@ -131,7 +131,7 @@ final class PostgresLeases {
      * them (its journal may hold the answer), and other machines wait on them until one does.
      */
     java.util.Set<String> abandonedHere() {
-        return read(() -> connections.read(StoreSql.LEASE_HOLDERS, rs -> deadHere(rs) ? rs.getString("lock_name")
+        return riding(() -> connections.read(StoreSql.LEASE_HOLDERS, rs -> deadHere(rs) ? rs.getString("lock_name")
                 : null).stream().filter(Objects::nonNull).collect(java.util.stream.Collectors.toUnmodifiableSet()),
                 PostgresAccess.RIDE_OUT);
     }
@@ -175,7 +175,7 @@ final class PostgresLeases {
 
     /** Leases taken and not released, by lock name: refreshes in flight or ended without a result. */
     Map<String, UnstoredRefresh> unstored() {
-        return read(() -> {
+        return riding(() -> {
             Map<String, UnstoredRefresh> leases = new HashMap<>();
             connections.read(StoreSql.UNRELEASED_LEASES, rs -> {
                 String host = rs.getString("holder_host");
@@ -206,11 +206,14 @@ final class PostgresLeases {
 
     /** Work on a handle of its own, riding out a cut session like every other operation. */
     private <T> T ride(HandleCallback<T, RuntimeException> work, Duration rideOut) {
-        return read(() -> connections.jdbi().withHandle(work), rideOut);
+        return riding(() -> connections.jdbi().withHandle(work), rideOut);
     }
 
-    /** Reads on JDBC itself (no Jdbi for a command that only reads), riding out a cut session as well. */
-    private <T> T read(java.util.function.Supplier<T> work, Duration rideOut) {
+    /**
+     * Any work riding out a cut session, a failure said in the user's terms; reads pass their own
+     * JDBC statements (no Jdbi for a command that only reads), the rest {@link #ride}'s handle.
+     */
+    private <T> T riding(java.util.function.Supplier<T> work, Duration rideOut) {
         try {
             return access.access(work, rideOut);
         } catch (JdbiException e) {

@@ -11,8 +11,9 @@ import org.h2.jdbcx.JdbcDataSource;
  * line and the wiring are built: for the embedded store, its database engine and a read like the
  * store's (a statement with a bound parameter, the column types of a row, on an in-memory
  * database that is opened and dropped and touches no file); for both stores, the AES-GCM cipher
- * and the random source the store draws nonces from. It opens no store, reads no key, writes nothing and says nothing: a failure here is only
- * time not saved, and the store's own open reports every real problem.
+ * and the random source the store draws nonces from. It opens no store, reads no key, writes
+ * nothing and says nothing: a failure here is only time not saved, and the store's own open
+ * reports every real problem.
  */
 public final class StoreWarmUp {
     private StoreWarmUp() {
