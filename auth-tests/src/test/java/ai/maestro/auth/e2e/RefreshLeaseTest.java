@@ -133,6 +133,33 @@ class RefreshLeaseTest extends OnAUsersMachine {
         assertEquals(0, machine.fake.reusedRefreshTokens.get(), "reused refresh tokens");
     }
 
+    /**
+     * A lease that has just ended elsewhere is most often settled a moment later by the next process on
+     * its holder's machine (a killed process's loop starts another, a settler with a short lease dies):
+     * a waiter here gives that machine a few seconds before it says where the tokens may wait.
+     */
+    @Test
+    void aLeaseThatJustEndedElsewhereIsWaitedOnUntilItsMachineSettlesIt() throws Exception {
+        machine.env.put("MAESTRO_AUTH_HTTP_DEADLINE_SECONDS", "3");
+        refreshKilledInFlight();
+        waitFor(() -> machine.endedLeases() == 1, 30_000);
+        assertEquals(1, machine.endedLeases(), "the dead holder's lease ended");
+        Map<String, String> elsewhere = machine.otherMachines(1).get(0);
+        try (CliProcess waiter = CliProcess.start(elsewhere, "token", "openai")) {
+            // Long enough for the waiter to find the ended lease before the holder's machine runs again.
+            sleep(1500);
+            try (CliProcess settler = CliProcess.start(machine.env, "token", "openai")) {
+                assertEquals(0, settler.exitCode(60), settler.all());
+                assertEquals(machine.fake.lastAccessToken, settler.out().trim(), settler.all());
+            }
+            assertEquals(0, waiter.exitCode(60), "the waiter elsewhere got its token: " + waiter.all());
+            assertEquals("", waiter.err(), waiter.all());
+            assertEquals(machine.fake.lastAccessToken, waiter.out().trim(), waiter.all());
+        }
+        assertEquals(1, machine.fake.refreshGrants.get(), "refresh grants");
+        assertEquals(0, machine.fake.reusedRefreshTokens.get(), "reused refresh tokens");
+    }
+
     @Test
     void aMachineWhoseClockIsTenMinutesOffWaitsForTheLeaseLikeAnyOther() throws Exception {
         CountDownLatch inFlight = new CountDownLatch(1);

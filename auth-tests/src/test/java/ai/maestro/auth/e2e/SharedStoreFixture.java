@@ -101,6 +101,19 @@ final class SharedStoreFixture implements AutoCloseable {
         return sessions("SELECT COUNT(*)");
     }
 
+    /** Refresh leases taken, not released, and past their end by the database's clock. */
+    int endedLeases() {
+        try (Connection connection = DriverManager.getConnection(env.get("MAESTRO_AUTH_DB_URL"),
+                env.get("MAESTRO_AUTH_DB_USER"), "");
+             java.sql.ResultSet count = connection.createStatement().executeQuery("SELECT COUNT(*) FROM refresh_locks"
+                     + " WHERE holder_id IS NOT NULL AND lease_until < clock_timestamp()")) {
+            count.next();
+            return count.getInt(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private int sessions(String select) {
         java.util.regex.Matcher name = java.util.regex.Pattern.compile("ApplicationName=(\\w+)")
                 .matcher(env.get("MAESTRO_AUTH_DB_URL"));

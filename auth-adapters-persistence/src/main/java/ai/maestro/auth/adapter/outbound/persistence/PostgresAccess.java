@@ -123,7 +123,7 @@ final class PostgresAccess implements StoreAccess {
     public <T> T withRefreshLock(CredentialKey key, Duration maxWait, java.util.function.LongSupplier rowVersion,
                                  java.util.function.Function<Optional<String>, T> work) {
         String id = PostgresLeases.newHolderId();
-        Optional<String> takenFrom = leases.take(key, maxWait, id, rowVersion.getAsLong());
+        Optional<String> takenFrom = leases.take(key, maxWait, id, rowVersion);
         try {
             return work.apply(takenFrom);
         } finally {

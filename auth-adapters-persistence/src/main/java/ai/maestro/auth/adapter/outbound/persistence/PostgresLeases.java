@@ -22,11 +22,17 @@ import org.slf4j.LoggerFactory;
  * database's clock, that outlives its holder's sessions. A lease that ended without a result is
  * taken over by the holder's own machine (at once when the holder is dead there); elsewhere only
  * once the row moved past the version its holder refreshed from, since that machine's journal may
- * hold the answer.
+ * hold the answer; a waiter gives that machine a few seconds after the lease ends to settle it.
  */
 final class PostgresLeases {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresLeases.class);
     private static final long MAX_POLL_MILLIS = 200;
+    /**
+     * How long after a lease elsewhere ended without a result a waiter still waits for the holder's
+     * machine to settle it: its next command does so first, a start-up away. A lease that ended
+     * longer ago is reported at once.
+     */
+    static final Duration SETTLE_GRACE = Duration.ofSeconds(5);
     /** Releasing is a courtesy to waiters (an unreleased lease ends by itself): a short try. */
     private static final Duration RELEASE_RIDE_OUT = Duration.ofSeconds(2);
 
@@ -51,21 +57,23 @@ final class PostgresLeases {
      * Takes the lease of {@code key}, polling while another process holds an unexpired one; returns
      * who held a lease that ended without a result, when this one took it over.
      */
-    Optional<String> take(CredentialKey key, Duration maxWait, String id, long version) {
+    Optional<String> take(CredentialKey key, Duration maxWait, String id, java.util.function.LongSupplier rowVersion) {
         String name = key.accountName();
+        long version = rowVersion.getAsLong();
         // A lease taken before this wait began ends within maxWait of it: a waiter outlasts a dead holder.
         long deadline = System.nanoTime() + maxWait.plusSeconds(1).toNanos();
         long pause = 10;
         ride(h -> h.createUpdate(StoreSql.ENSURE_LOCK_ROW).bind("name", name).execute(), PostgresAccess.RIDE_OUT);
         while (true) {
-            Optional<Optional<String>> taken = ride(h -> tryTake(h, name, id, maxWait, version), PostgresAccess.RIDE_OUT);
+            long from = version;
+            Optional<Optional<String>> taken = ride(h -> tryTake(h, name, id, maxWait, from), PostgresAccess.RIDE_OUT);
             if (taken.isPresent()) {
                 taken.get().ifPresent(previous -> LOG.info("The refresh lease of {} held by {} ended without a"
                         + " result (the holder died or lost the database); taking it over", name,
                         PostgresAccess.describeHolder(previous)));
                 return taken.get().map(PostgresAccess::describeHolder);
             }
-            Optional<Optional<String>> fromTheDead = ride(h -> takeFromADeadHolderHere(h, name, id, maxWait, version),
+            Optional<Optional<String>> fromTheDead = ride(h -> takeFromADeadHolderHere(h, name, id, maxWait, from),
                     PostgresAccess.RIDE_OUT);
             if (fromTheDead.isPresent()) {
                 String previous = fromTheDead.get().map(PostgresAccess::describeHolder).orElse("a process");
@@ -73,11 +81,20 @@ final class PostgresLeases {
                         + " over", name, previous);
                 return Optional.of(previous);
             }
-            Optional<String> elsewhere = ride(h -> endedElsewhere(h, name, version), PostgresAccess.RIDE_OUT);
+            Optional<EndedLease> elsewhere = ride(h -> endedElsewhere(h, name, from), PostgresAccess.RIDE_OUT);
+            boolean late = System.nanoTime() - deadline > 0;
             if (elsewhere.isPresent()) {
-                throw answerMayWaitElsewhere(key, elsewhere.get());
+                // The version read when this wait began may be stale: a settled row lets the lease go.
+                long now = rowVersion.getAsLong();
+                if (now != version) {
+                    version = now;
+                    continue;
+                }
+                if (late || elsewhere.get().endedMillis() > SETTLE_GRACE.toMillis()) {
+                    throw answerMayWaitElsewhere(key, elsewhere.get().holder());
+                }
             }
-            if (System.nanoTime() - deadline > 0) {
+            if (late) {
                 throw LockWaits.heldTooLong("the " + key.provider().cliName() + " refresh lock", maxWait, holder(name),
                         "table refresh_locks, row '" + name + "'");
             }
@@ -141,7 +158,7 @@ final class PostgresLeases {
      * process sees: the provider may have answered it, and the answer may wait in that machine's
      * journal, so the refresh token here may be spent. Empty otherwise.
      */
-    private Optional<String> endedElsewhere(Handle h, String name, long version) {
+    private Optional<EndedLease> endedElsewhere(Handle h, String name, long version) {
         return h.createQuery(StoreSql.ENDED_LEASE_FROM).bind("name", name).bind("version", version)
                 .map((rs, ctx) -> {
                     String holder = rs.getString("holder");
@@ -149,8 +166,13 @@ final class PostgresLeases {
                         return null;
                     }
                     String host = rs.getString("holder_host");
-                    return PostgresAccess.describeHolder(holder + (host == null ? "" : " on " + host));
+                    return new EndedLease(PostgresAccess.describeHolder(holder + (host == null ? "" : " on " + host)),
+                            rs.getLong("ended_ms"));
                 }).findFirst().filter(Objects::nonNull);
+    }
+
+    /** A lease elsewhere that ended without a result: who held it, and how long ago it ended (database clock). */
+    private record EndedLease(String holder, long endedMillis) {
     }
 
     private static CredentialStoreException answerMayWaitElsewhere(CredentialKey key, String holder) {

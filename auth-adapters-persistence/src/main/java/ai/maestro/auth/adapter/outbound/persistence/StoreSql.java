@@ -82,7 +82,8 @@ final class StoreSql {
      * An ended lease whose holder refreshed from row version :version: whether its holder is elsewhere
      * is told by the caller, which knows its own machine.
      */
-    static final String ENDED_LEASE_FROM = "SELECT holder, holder_host, lease_since FROM refresh_locks WHERE"
+    static final String ENDED_LEASE_FROM = "SELECT holder, holder_host, lease_since,"
+            + " CAST(EXTRACT(EPOCH FROM clock_timestamp() - lease_until) * 1000 AS BIGINT) AS ended_ms FROM refresh_locks WHERE"
             + " lock_name = :name AND holder_id IS NOT NULL AND lease_until < clock_timestamp()"
             + " AND from_version = :version";
     /** Leases taken and not released: refreshes in flight, or ended without storing a result. */
