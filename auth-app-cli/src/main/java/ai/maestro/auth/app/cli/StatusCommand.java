@@ -131,7 +131,10 @@ final class StatusCommand extends Subcommand {
                 + "` there";
     }
 
-    /** Columns as wide as their widest cell (the last one, the state, unpadded): a long cell never shifts the others. */
+    /**
+     * Columns as wide as their widest cell, header included (the last one, the state, unpadded): a long
+     * cell never shifts the others, and a signed-in account fits an 80-column terminal.
+     */
     private static void printTable(PrintWriter out, List<Row> rows, Instant now) {
         List<String[]> lines = new ArrayList<>();
         lines.add(new String[] {"PROVIDER", "ACCOUNT", "AUTH", "E-MAIL (PLAN)", "EXPIRES", "REFRESHABLE", "STATE"});
@@ -142,7 +145,7 @@ final class StatusCommand extends Subcommand {
                     row.expiresAt() == null ? "-" : Display.relative(row.expiresAt(), now),
                     row.refreshable() ? "yes" : "no", row.stateText(now)});
         }
-        int[] widths = {10, 14, 8, 28, 14, 12, 0};
+        int[] widths = new int[lines.get(0).length];
         for (String[] line : lines) {
             for (int column = 0; column < widths.length - 1; column++) {
                 widths[column] = Math.max(widths[column], line[column].length());
@@ -151,7 +154,7 @@ final class StatusCommand extends Subcommand {
         for (String[] line : lines) {
             StringBuilder text = new StringBuilder();
             for (int column = 0; column < widths.length - 1; column++) {
-                text.append(line[column]).append(" ".repeat(widths[column] - line[column].length() + 1));
+                text.append(line[column]).append(" ".repeat(widths[column] - line[column].length() + 2));
             }
             out.println(text.append(line[widths.length - 1]));
         }

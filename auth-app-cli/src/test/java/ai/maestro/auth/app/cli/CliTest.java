@@ -268,6 +268,23 @@ class CliTest {
         assertEquals("", rows.get(0).path("message").asText());
     }
 
+    /** A signed-in account's line fits the 80 columns of a default terminal: no column is wider than it needs. */
+    @Test
+    void statusFitsAnEightyColumnTerminal() throws Exception {
+        loginOpenAi();
+
+        CliHarness status = cli("status");
+
+        assertEquals(0, status.exitCode(), status.all());
+        // The table's lines; the key's line after it is a sentence, which a terminal wraps as one.
+        for (String line : status.out().split("\\R")) {
+            if (!line.startsWith("Encryption key:")) {
+                assertTrue(line.length() <= 80, line.length() + " columns: " + line);
+            }
+        }
+        assertTrue(status.out().contains("ada@example.com"), status.out());
+    }
+
     /** "expired 1 s ago" is wider than its column's header: the columns after it must not shift. */
     @Test
     void statusColumnsStayInLineWhenACellIsWiderThanItsHeader() throws Exception {
