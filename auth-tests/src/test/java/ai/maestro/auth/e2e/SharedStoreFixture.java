@@ -23,7 +23,6 @@ import java.sql.DriverManager;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -78,10 +77,7 @@ final class SharedStoreFixture implements AutoCloseable {
             Assumptions.abort("PostgreSQL test skipped: set MAESTRO_AUTH_TEST_PG_URL (CI sets it)");
         }
         String user = System.getenv().getOrDefault("MAESTRO_AUTH_TEST_PG_USER", "postgres");
-        String schema = "maestro_e2e_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection connection = DriverManager.getConnection(url, user, "")) {
-            connection.createStatement().execute("CREATE SCHEMA " + schema);
-        }
+        String schema = ai.maestro.auth.testing.PostgresSchemas.create(url, user, "maestro_e2e_");
         // Its own application name, so that a test cuts its own sessions and never another test's.
         env.put("MAESTRO_AUTH_DB_URL", url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema
                 + "&ApplicationName=" + schema);

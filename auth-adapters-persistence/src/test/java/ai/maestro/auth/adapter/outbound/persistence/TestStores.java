@@ -7,14 +7,11 @@ import ai.maestro.auth.domain.ProviderId;
 import ai.maestro.auth.domain.SavedAuthentication;
 import ai.maestro.auth.domain.Secret;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
 
 /** Helpers shared by the store tests: keys, tokens and a private PostgreSQL schema per test. */
@@ -62,10 +59,7 @@ final class TestStores {
             Assumptions.abort(reason);
         }
         String user = System.getenv().getOrDefault(PG_USER, "postgres");
-        String schema = "maestro_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection connection = DriverManager.getConnection(url, user, "")) {
-            connection.createStatement().execute("CREATE SCHEMA " + schema);
-        }
+        String schema = ai.maestro.auth.testing.PostgresSchemas.create(url, user, "maestro_test_");
         String withSchema = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
         return new PersistenceSettings(java.nio.file.Path.of("target"), Optional.of(withSchema), user, "");
     }
