@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -118,12 +119,44 @@ class LauncherTest {
         assertFalse(out.contains("\u001b"), "an escape sequence on stdout: " + out);
     }
 
-    private int launch(Path javaHome) throws Exception {
+    /** A main source newer than the jar rebuilds it before the command runs; a newer build output does not. */
+    @Test
+    void aChangedSourceRebuildsTheJarAndNothingElseDoes() throws Exception {
+        project(true);
+        Path calls = root.resolve("mvn-calls");
+        Path bin = Files.createDirectories(root.resolve("bin"));
+        Files.writeString(bin.resolve("mvn"), "#!/bin/sh\necho built >> '" + calls + "'\n");
+        bin.resolve("mvn").toFile().setExecutable(true);
+        Path source = Files.createDirectories(root.resolve("auth-domain/src/main/java")).resolve("Changed.java");
+        Files.writeString(source, "class Changed {}");
+        // An untouched tree: the file and the folders that list it (a file added or removed is a change too).
+        for (Path path = source; !path.equals(root); path = path.getParent()) {
+            Files.setLastModifiedTime(path, FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
+        }
+        Path output = Files.createDirectories(root.resolve("auth-domain/target/classes")).resolve("Changed.class");
+        Files.writeString(output, "");
+
+        assertEquals(0, launch(thisJdk(), bin));
+        assertFalse(Files.exists(calls), "rebuilt for a build output newer than the jar");
+
+        Files.setLastModifiedTime(source, FileTime.from(Instant.now().plusSeconds(5)));
+        assertEquals(0, launch(thisJdk(), bin));
+        assertEquals(List.of("built"), Files.readAllLines(calls), "a changed source did not rebuild the jar");
+    }
+
+    private int launch(Path javaHome, Path bin) throws Exception {
         ProcessBuilder builder = new ProcessBuilder("bash", root.resolve("maestro-auth").toString(), "--version")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         builder.environment().put("JAVA_HOME", javaHome.toString());
+        if (bin != null) {
+            builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        }
         Process process = builder.start();
         assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the launcher hung");
         return process.exitValue();
+    }
+
+    private int launch(Path javaHome) throws Exception {
+        return launch(javaHome, null);
     }
 }
