@@ -9,7 +9,8 @@ for that JDK. Makes a throw-away data directory with one OpenAI login (a local f
 answers the code exchange and, later, every refresh), then runs each command N times in turn:
 `java Hello`; the floors, archived the way the launcher archives the CLI (the store floor opens an
 H2 file, selects a row, AES-GCM-decrypts 1.5 kB and prints it; the picocli floor prints its
-version or help); `--version`, `--help`, `status`, `token openai` (cached), `token openai` with a
+version or help; the shape floor does the store floor's read in a picocli subcommand, the object
+that reads made by a Guice injector, which is what the command's fixed libraries cost together); `--version`, `--help`, `status`, `token openai` (cached), `token openai` with a
 refresh due (the fake endpoint answers), `config`; then N logins, timed from the pasted redirect to
 the process's exit (what a user waits for after the browser). Prints medians, spreads, the ratio of each command
 to its floor, and the classes each one loads (one more run with -Xlog:class+load). Every process is a
@@ -104,31 +105,19 @@ def java_of(home):
     return os.path.join(home, "bin", "java") if home else "java"
 
 
-def feature(java):
-    out = subprocess.run([java, "-version"], capture_output=True, text=True).stderr
-    m = re.search(r'version "(\d+)', out)
-    return int(m.group(1)) if m else 0
-
-
 def archived(java, work, name, classpath, main_class, train_args):
     """The floor's command, with a start-up archive made the way the launcher makes the CLI's."""
     flags = ["-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:+UseSerialGC", "-Xlog:disable"]
-    if feature(java) >= 25:
-        cache = os.path.join(work, f"{name}.aot")
-        subprocess.run([java, *flags, f"-XX:AOTCacheOutput={cache}", "-cp", classpath, main_class, *train_args],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        share = [f"-XX:AOTCache={cache}"] if os.path.exists(cache) else []
-    else:
-        archive = os.path.join(work, f"{name}.jsa")
-        classes = os.path.join(work, f"{name}.classlist")
-        # The launcher's JDK 17 way: a static archive from a class list, which holds picocli's old
-        # class files too (a dynamic archive skips them).
-        subprocess.run([java, *flags, "-Xshare:off", f"-XX:DumpLoadedClassList={classes}", "-cp", classpath,
-                        main_class, *train_args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        subprocess.run([java, "-XX:+UseSerialGC", "-Xshare:dump", f"-XX:SharedClassListFile={classes}",
-                        f"-XX:SharedArchiveFile={archive}", "-cp", classpath], stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
-        share = [f"-XX:SharedArchiveFile={archive}"] if os.path.exists(archive) else []
+    archive = os.path.join(work, f"{name}.jsa")
+    classes = os.path.join(work, f"{name}.classlist")
+    # The launcher's way on every JDK: a static archive from a class list, which holds picocli's old
+    # class files too (a dynamic archive skips them).
+    subprocess.run([java, *flags, "-Xshare:off", f"-XX:DumpLoadedClassList={classes}", "-cp", classpath,
+                    main_class, *train_args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run([java, "-XX:+UseSerialGC", "-Xshare:dump", f"-XX:SharedClassListFile={classes}",
+                    f"-XX:SharedArchiveFile={archive}", "-cp", classpath], stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    share = [f"-XX:SharedArchiveFile={archive}"] if os.path.exists(archive) else []
     return [java, *flags, *share, "-cp", classpath, main_class]
 
 
@@ -181,11 +170,16 @@ def measure(home, runs, work):
                            ["run", data])
     picocli_floor = archived(java, data, "picocli-floor", floors + os.pathsep + PICOCLI_CP,
                              "ai.maestro.auth.bench.floor.VersionFloor", ["--version"])
+    shape_cp = os.pathsep.join([floors, H2_CP, PICOCLI_CP, GUICE_CP])
+    shape_floor = archived(java, data, "shape-floor", shape_cp, "ai.maestro.auth.bench.floor.ShapeFloor",
+                           ["token", "openai", "--data", data])
     commands = {
         "java Hello": ([java, "-cp", work, "Hello"], env, None),
         "floor: picocli --version": (picocli_floor + ["--version"], env, None),
         "floor: picocli --help": (picocli_floor + ["--help"], env, None),
         "floor: H2 row + AES-GCM": (store_floor + ["run", data], env, None),
+        "floor: the same in picocli + Guice": (shape_floor + ["token", "openai", "--data", data], env,
+                                               "floor: H2 row + AES-GCM"),
         "--version": ([LAUNCHER, "--version"], env, "floor: picocli --version"),
         "--help": ([LAUNCHER, "--help"], env, "floor: picocli --help"),
         "status": ([LAUNCHER, "status"], env, "floor: H2 row + AES-GCM"),
@@ -220,12 +214,16 @@ def measure(home, runs, work):
         ratio = f"{statistics.median(samples) / statistics.median(times[floor]):.2f}" if floor else ""
         print(f"| `{name}` | {statistics.median(samples):.0f} | {min(samples):.0f}–{max(samples):.0f} | "
               f"{floor or ''} | {ratio} | {classes[name]} |")
+    shape = statistics.median(times["floor: the same in picocli + Guice"])
+    print("\nAgainst the floor in the command's own shape (the same read in a picocli subcommand, made by a Guice"
+          " injector): " + ", ".join(f"`{name}` {statistics.median(times[name]) / shape:.2f}×"
+                                     for name in ("status", "token openai (cached)", "token openai (refresh due)")))
     print(f"\n`login openai`, from the pasted redirect to the process's exit (after 1 s in the browser): "
           f"median {statistics.median(after_redirect):.0f} ms ({min(after_redirect):.0f}–{max(after_redirect):.0f})\n")
 
 
 def main():
-    global H2_CP, PICOCLI_CP
+    global H2_CP, PICOCLI_CP, GUICE_CP
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--java", action="append", help="a JDK's home; repeat for several")
@@ -233,6 +231,9 @@ def main():
     cli_cp = classpath_of("auth-app-cli")
     H2_CP = os.pathsep.join(p for p in cli_cp.split(os.pathsep) if "/h2-" in p or "/com/h2database/" in p)
     PICOCLI_CP = os.pathsep.join(p for p in cli_cp.split(os.pathsep) if "/picocli" in p)
+    GUICE_CP = os.pathsep.join(p for p in cli_cp.split(os.pathsep)
+                               if any(name in p for name in ("/guice-", "/guava-", "/failureaccess-", "/jakarta.inject",
+                                                             "/aopalliance-")))
     work = tempfile.mkdtemp(prefix="maestro-startup-")
     try:
         with open(os.path.join(work, "Hello.java"), "w") as f:
@@ -249,6 +250,7 @@ def main():
 
 H2_CP = ""
 PICOCLI_CP = ""
+GUICE_CP = ""
 
 if __name__ == "__main__":
     main()

@@ -78,34 +78,28 @@ final class CliProcess implements AutoCloseable {
 
     /**
      * The start-up archive of the CLI, made as the launcher script makes one (the training run of
-     * the everyday commands; a static class-list archive before JDK 25, the AOT cache from 25 on):
+     * the everyday commands, a static class-list archive on every JDK):
      * written once per test run, it makes every later start of the hundreds here as fast as a user's.
      * No archive (it could not be made) is a slower start, never a failure.
      */
     private static synchronized List<String> archive() throws IOException {
         if (archive == null) {
             Path dir = Files.createTempDirectory("maestro-auth-archive");
-            boolean aot = Runtime.version().feature() >= 25;
-            Path file = dir.resolve(aot ? "cli.aot" : "cli.jsa");
+            Path file = dir.resolve("cli.jsa");
             Path classes = dir.resolve("cli.classlist");
             List<String> training = new ArrayList<>(List.of(java()));
             training.addAll(LAUNCHER_OPTIONS);
-            training.addAll(aot ? List.of("-XX:AOTCacheOutput=" + file)
-                    : List.of("-Xshare:off", "-XX:DumpLoadedClassList=" + classes));
+            training.addAll(List.of("-Xshare:off", "-XX:DumpLoadedClassList=" + classes));
             training.addAll(List.of("-cp", classPath(), StartupTraining.class.getName()));
             run(training);
-            if (!aot) {
-                run(List.of(java(), "-XX:+UseSerialGC", "-Xlog:disable", "-Xshare:dump", "-XX:SharedClassListFile=" + classes,
-                        "-XX:SharedArchiveFile=" + file, "-cp", classPath()));
-            }
+            run(List.of(java(), "-XX:+UseSerialGC", "-Xlog:disable", "-Xshare:dump", "-XX:SharedClassListFile=" + classes,
+                    "-XX:SharedArchiveFile=" + file, "-cp", classPath()));
             archive = Files.exists(file) ? file : dir.resolve("none");
         }
         if (!Files.exists(archive)) {
             return List.of();
         }
-        // As the launcher: with an AOT cache, no warm-up threads.
-        return archive.toString().endsWith(".aot") ? List.of("-XX:AOTCache=" + archive, "-Dmaestro-auth.warm-up=off")
-                : List.of("-XX:SharedArchiveFile=" + archive);
+        return List.of("-XX:SharedArchiveFile=" + archive);
     }
 
     private static void run(List<String> command) throws IOException {

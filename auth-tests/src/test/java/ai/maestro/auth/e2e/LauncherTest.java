@@ -46,8 +46,7 @@ class LauncherTest {
         String version = Files.readAllLines(javaHome.resolve("release")).stream()
                 .filter(line -> line.startsWith("JAVA_VERSION=")).findFirst().orElseThrow()
                 .replaceAll("^JAVA_VERSION=\"|\"$", "");
-        boolean aot = Integer.parseInt(version.split("\\.")[0]) >= 25;
-        return target.resolve("maestro-auth-" + version + (aot ? ".aot" : ".jsa"));
+        return target.resolve("maestro-auth-" + version + ".jsa");
     }
 
     private static Path thisJdk() {

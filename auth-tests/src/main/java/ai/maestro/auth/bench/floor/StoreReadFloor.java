@@ -29,19 +29,25 @@ public final class StoreReadFloor {
             prepare(dir, url);
             return;
         }
+        System.out.println(read(dir, "openai"));
+    }
+
+    /** The start of row {@code id}'s decrypted value, from the database {@code prepare} wrote in {@code dir}. */
+    static String read(Path dir, String id) throws Exception {
+        String url = "jdbc:h2:file:" + dir.resolve("floor") + URL;
         byte[] key = Files.readAllBytes(dir.resolve("floor.key"));
         try (Connection connection = DriverManager.getConnection(url, "floor", "");
              PreparedStatement query = connection.prepareStatement("SELECT credentials FROM rows WHERE id = ?")) {
-            query.setString(1, "openai");
+            query.setString(1, id);
             try (ResultSet row = query.executeQuery()) {
                 row.next();
                 byte[] sealed = row.getBytes(1);
                 Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
                 cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"),
                         new GCMParameterSpec(128, sealed, 0, 12));
-                cipher.updateAAD("openai".getBytes(StandardCharsets.UTF_8));
+                cipher.updateAAD(id.getBytes(StandardCharsets.UTF_8));
                 byte[] plain = cipher.doFinal(sealed, 12, sealed.length - 12);
-                System.out.println(new String(plain, StandardCharsets.UTF_8).substring(0, 40));
+                return new String(plain, StandardCharsets.UTF_8).substring(0, 40);
             }
         }
     }
