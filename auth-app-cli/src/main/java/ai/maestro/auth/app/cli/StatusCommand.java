@@ -59,20 +59,17 @@ final class StatusCommand extends Subcommand {
         }
 
 
+        /** The state, and the last refresh when it failed (one that went well is in --json, not on every line). */
         String stateText(Instant now) {
             String text = message.isEmpty() ? state.words : state.words + " (" + message + ")";
-            return lastRefresh.map(r -> text + "; " + describe(r, now)).orElse(text);
+            return lastRefresh.filter(r -> r.outcome().failed()).map(r -> text + "; " + failure(r, now)).orElse(text);
         }
     }
 
-    /** "refreshed 12 min ago", "last refresh failed 3 min ago: the token endpoint was unavailable". */
-    static String describe(RefreshRecord record, Instant now) {
-        String ago = Display.span(Duration.between(record.at(), now).abs()) + " ago";
-        if (!record.outcome().failed()) {
-            return "refreshed " + ago;
-        }
-        return "last refresh failed " + ago + ": " + record.reason().map(Terminal::safe)
-                .orElse(record.outcome().tag());
+    /** "last refresh failed 3 min ago: the token endpoint was unavailable". */
+    private static String failure(RefreshRecord record, Instant now) {
+        return "last refresh failed " + Display.span(Duration.between(record.at(), now).abs()) + " ago: "
+                + record.reason().map(Terminal::safe).orElse(record.outcome().tag());
     }
 
     @Override
@@ -137,7 +134,7 @@ final class StatusCommand extends Subcommand {
      */
     private static void printTable(PrintWriter out, List<Row> rows, Instant now) {
         List<String[]> lines = new ArrayList<>();
-        lines.add(new String[] {"PROVIDER", "ACCOUNT", "AUTH", "E-MAIL (PLAN)", "EXPIRES", "REFRESHABLE", "STATE"});
+        lines.add(new String[] {"PROVIDER", "ACCOUNT", "AUTH", "E-MAIL (PLAN)", "EXPIRES", "REFRESH", "STATE"});
         for (Row row : rows) {
             lines.add(new String[] {row.provider(),
                     row.label() == null ? "-" : row.label() + (row.isDefault() ? " *" : ""), row.authType(),
