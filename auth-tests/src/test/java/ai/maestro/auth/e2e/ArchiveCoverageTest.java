@@ -68,13 +68,30 @@ class ArchiveCoverageTest extends OnAUsersMachine {
         return loaded;
     }
 
+    /** `--version` and `--help` answer from picocli alone: the configuration is read by commands that use it. */
+    @Test
+    void theVersionAndTheHelpReadNoConfiguration() throws Exception {
+        for (String asked : List.of("--version", "--help")) {
+            List<String> read = loads(asked).stream().map(line -> line.replaceAll("^\\S+ (\\S+) source: .*$", "$1"))
+                    .filter(name -> name.startsWith("ai.maestro.auth.domain.config.ProviderConfigs")
+                            || name.startsWith("ai.maestro.auth.adapter.outbound.persistence.PersistenceSettings")
+                            || name.startsWith("ai.maestro.auth.adapter.outbound.http.NetworkSettings"))
+                    .toList();
+            assertEquals(List.of(), read, "configuration classes " + asked + " loaded");
+        }
+    }
+
     /** The class-loading lines of one `token openai`. */
     private List<String> tokenLoads() throws Exception {
+        return loads("token", "openai");
+    }
+
+    /** The class-loading lines of one command. */
+    private List<String> loads(String... args) throws Exception {
         Path log = home.resolve("classes.log");
         Files.deleteIfExists(log);
-        try (CliProcess token = CliProcess.start(machine.env, List.of("-Xlog:class+load:file=" + log), "token",
-                "openai")) {
-            assertEquals(0, token.exitCode(60), token.all());
+        try (CliProcess command = CliProcess.start(machine.env, List.of("-Xlog:class+load:file=" + log), args)) {
+            assertEquals(0, command.exitCode(60), command.all());
         }
         return Files.readAllLines(log).stream().filter(line -> line.contains(" source: ")).toList();
     }

@@ -24,9 +24,10 @@ public final class Cli {
         Class<?> wanted = MaestroAuthCommand.SUBCOMMANDS.get(name);
         java.util.List<String> words = java.util.Arrays.asList(args);
         boolean help = asksForHelp(args);
+        boolean versionOnly = name.isEmpty() && !help && (words.contains("--version") || words.contains("-V"));
         if (wanted != null && !help) {
             commandLine.addSubcommand(name, wanted);
-        } else if (name.isEmpty() && !help && (words.contains("--version") || words.contains("-V"))) {
+        } else if (versionOnly) {
             // --version alone needs no command at all.
         } else {
             MaestroAuthCommand.SUBCOMMANDS.forEach(commandLine::addSubcommand);
@@ -36,7 +37,8 @@ public final class Cli {
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((e, cmd, parsed) -> report(context, e))
                 .setParameterExceptionHandler((e, args2) -> usageError(context, e));
-        int code = withinDeadline(context, () -> commandLine.execute(args));
+        // Help and the version are printed by picocli and wait for nothing: no deadline to read from the configuration.
+        int code = help || versionOnly ? commandLine.execute(args) : withinDeadline(context, () -> commandLine.execute(args));
         context.out().flush();
         context.err().flush();
         return code;

@@ -19,7 +19,11 @@ public final class CliContext {
         boolean open(String url);
     }
 
-    private final MaestroAuthConfig config;
+    /** Read on first use: `--version` and `--help` never need it (reading it is ~30 ms of a cold start). */
+    private final java.util.function.Supplier<MaestroAuthConfig> configSource;
+    /** Its own lock: the deadline's timer reads it while a command holds this context's building the injector. */
+    private final Object configLock = new Object();
+    private volatile MaestroAuthConfig config;
     private final BufferedReader in;
     private final PrintWriter out;
     private final PrintWriter err;
@@ -35,7 +39,13 @@ public final class CliContext {
 
     public CliContext(MaestroAuthConfig config, BufferedReader in, PrintWriter out, PrintWriter err,
                       boolean interactive, Browser browser, Function<MaestroAuthConfig, Module> modules) {
-        this.config = config;
+        this(() -> config, in, out, err, interactive, browser, modules);
+    }
+
+    /** With the configuration read when a command first asks for it. */
+    public CliContext(java.util.function.Supplier<MaestroAuthConfig> config, BufferedReader in, PrintWriter out,
+                      PrintWriter err, boolean interactive, Browser browser, Function<MaestroAuthConfig, Module> modules) {
+        this.configSource = config;
         this.in = in;
         this.out = out;
         this.err = err;
@@ -46,15 +56,21 @@ public final class CliContext {
 
     public static CliContext standard(MaestroAuthConfig config, BufferedReader in, PrintWriter out, PrintWriter err,
                                       boolean interactive) {
+        return standard(() -> config, in, out, err, interactive);
+    }
+
+    /** The command line's context, its configuration read when a command first asks for it. */
+    public static CliContext standard(java.util.function.Supplier<MaestroAuthConfig> config, BufferedReader in,
+                                      PrintWriter out, PrintWriter err, boolean interactive) {
         return new CliContext(config, in, out, err, interactive, SystemBrowser::open, MaestroAuthModule::new);
     }
 
     public synchronized <T> T get(Class<T> type) {
         if (injector == null) {
-            if (!config.problems().isEmpty()) {
-                throw new ConfigurationException(config.problems());
+            if (!config().problems().isEmpty()) {
+                throw new ConfigurationException(config().problems());
             }
-            injector = preparing == null ? Guice.createInjector(modules.apply(config)) : prepared();
+            injector = preparing == null ? Guice.createInjector(modules.apply(config())) : prepared();
         }
         return injector.getInstance(type);
     }
@@ -65,8 +81,9 @@ public final class CliContext {
      * Nothing is built for a configuration with problems: {@link #get} reports them.
      */
     synchronized void prepare() {
-        if (injector == null && preparing == null && config.problems().isEmpty()) {
-            preparing = new java.util.concurrent.FutureTask<>(() -> Guice.createInjector(modules.apply(config)));
+        if (injector == null && preparing == null && config().problems().isEmpty()) {
+            MaestroAuthConfig read = config();
+            preparing = new java.util.concurrent.FutureTask<>(() -> Guice.createInjector(modules.apply(read)));
             Thread thread = new Thread(preparing, "maestro-auth-wiring");
             thread.setDaemon(true);
             thread.start();
@@ -89,7 +106,16 @@ public final class CliContext {
     }
 
     public MaestroAuthConfig config() {
-        return config;
+        MaestroAuthConfig read = config;
+        if (read == null) {
+            synchronized (configLock) {
+                if (config == null) {
+                    config = configSource.get();
+                }
+                read = config;
+            }
+        }
+        return read;
     }
 
     public BufferedReader in() {
@@ -126,6 +152,6 @@ public final class CliContext {
     }
 
     Duration deadline() {
-        return config.commandTimeout().plus(extraTime);
+        return config().commandTimeout().plus(extraTime);
     }
 }

@@ -57,7 +57,7 @@ public final class Main {
             // Whatever the JDK: it runs while the user is in the browser, when nothing else does.
             ProcessSetup.warmUpHttp();
         }
-        CliContext context = CliContext.standard(MaestroAuthConfig.fromSystemEnvironment(),
+        CliContext context = CliContext.standard(MaestroAuthConfig::fromSystemEnvironment,
                 new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)),
                 new PrintWriter(System.out, true, StandardCharsets.UTF_8),
                 new PrintWriter(System.err, true, StandardCharsets.UTF_8),
