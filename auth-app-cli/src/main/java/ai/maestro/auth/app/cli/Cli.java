@@ -53,9 +53,17 @@ public final class Cli {
         return !name.isEmpty() && !STORELESS.contains(name) && !asksForHelp(args);
     }
 
+    /** Whether --help or -h is among our own arguments (not after `--`, where a child command's begin). */
     private static boolean asksForHelp(String[] args) {
-        java.util.List<String> words = java.util.Arrays.asList(args);
-        return words.contains("--help") || words.contains("-h");
+        for (String arg : args) {
+            if (arg.equals("--")) {
+                return false;
+            }
+            if (arg.equals("--help") || arg.equals("-h")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether --verbose is among our own arguments (not after `--`, where a child command's begin). */

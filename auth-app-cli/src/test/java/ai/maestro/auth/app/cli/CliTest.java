@@ -516,6 +516,8 @@ class CliTest {
         assertTrue(Cli.opensStore("refresh", "openai", "--account", "work"));
         assertFalse(Cli.opensStore("--version"));
         assertFalse(Cli.opensStore("token", "--help"));
+        // A child command's own --help (after `--`) is not ours: exec still opens the store, under its deadline.
+        assertTrue(Cli.opensStore("exec", "openai", "--", "tool", "--help"));
         assertFalse(Cli.opensStore("-h"));
         assertFalse(Cli.opensStore("config"));
         assertFalse(Cli.opensStore("generate-completion"));
