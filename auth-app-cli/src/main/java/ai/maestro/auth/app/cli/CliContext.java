@@ -19,11 +19,11 @@ public final class CliContext {
         boolean open(String url);
     }
 
-    /** Read on first use: `--version` and `--help` never need it (reading it is ~30 ms of a cold start). */
-    private final java.util.function.Supplier<MaestroAuthConfig> configSource;
-    /** Its own lock: the deadline's timer reads it while a command holds this context's building the injector. */
-    private final Object configLock = new Object();
-    private volatile MaestroAuthConfig config;
+    /**
+     * Read on first use (`--version` and `--help` never need it), under a lock of its own: the deadline's
+     * timer reads it while a command holds this context building the injector.
+     */
+    private final java.util.function.Supplier<MaestroAuthConfig> config;
     private final BufferedReader in;
     private final PrintWriter out;
     private final PrintWriter err;
@@ -45,7 +45,7 @@ public final class CliContext {
     /** With the configuration read when a command first asks for it. */
     public CliContext(java.util.function.Supplier<MaestroAuthConfig> config, BufferedReader in, PrintWriter out,
                       PrintWriter err, boolean interactive, Browser browser, Function<MaestroAuthConfig, Module> modules) {
-        this.configSource = config;
+        this.config = com.google.common.base.Suppliers.memoize(config::get);
         this.in = in;
         this.out = out;
         this.err = err;
@@ -106,16 +106,7 @@ public final class CliContext {
     }
 
     public MaestroAuthConfig config() {
-        MaestroAuthConfig read = config;
-        if (read == null) {
-            synchronized (configLock) {
-                if (config == null) {
-                    config = configSource.get();
-                }
-                read = config;
-            }
-        }
-        return read;
+        return config.get();
     }
 
     public BufferedReader in() {

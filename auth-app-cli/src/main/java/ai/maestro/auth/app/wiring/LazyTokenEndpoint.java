@@ -16,24 +16,14 @@ import java.util.function.Supplier;
  * start-up.
  */
 final class LazyTokenEndpoint implements TokenEndpointPort {
-    private final Supplier<TokenEndpointPort> factory;
-    private volatile TokenEndpointPort delegate;
+    private final Supplier<TokenEndpointPort> delegate;
 
     LazyTokenEndpoint(Supplier<TokenEndpointPort> factory) {
-        this.factory = factory;
+        this.delegate = com.google.common.base.Suppliers.memoize(factory::get);
     }
 
     private TokenEndpointPort delegate() {
-        TokenEndpointPort built = delegate;
-        if (built == null) {
-            synchronized (this) {
-                if (delegate == null) {
-                    delegate = factory.get();
-                }
-                built = delegate;
-            }
-        }
-        return built;
+        return delegate.get();
     }
 
     @Override
