@@ -40,7 +40,8 @@ class UseCaseBoundaryTest {
             .should().onlyDependOnClassesThat().resideInAnyPackage("ai.maestro.auth.app.cli..",
                     INBOUND, "ai.maestro.auth.domain..", "ai.maestro.auth.app.wiring..",
                     "java..", "javax..", "picocli..", "com.fasterxml.jackson..", "com.google.inject..", "org.slf4j..",
-                    "ch.qos.logback..", "sun.misc..", "jdk..")
+                    // Guava's basic utilities (a memoized supplier), like java.util.function's: no service, no adapter.
+                    "com.google.common.base..", "ch.qos.logback..", "sun.misc..", "jdk..")
             .because("the command line shows and reads; the use cases behind the inbound ports do the work");
 
     @ArchTest
