@@ -10,11 +10,12 @@ answers the code exchange and, later, every refresh), then runs each command N t
 `java Hello`; the floors, archived the way the launcher archives the CLI (the store floor opens an
 H2 file, selects a row, AES-GCM-decrypts 1.5 kB and prints it; the picocli floor prints its
 version or help; the shape floor does the store floor's read in a picocli subcommand, the object
-that reads made by a Guice injector, which is what the command's fixed libraries cost together); `--version`, `--help`, `status`, `token openai` (cached), `token openai` with a
-refresh due (the fake endpoint answers), `config`; then N logins, timed from the pasted redirect to
-the process's exit (what a user waits for after the browser). Prints medians, spreads, the ratio of each command
-to its floor, and the classes each one loads (one more run with -Xlog:class+load). Every process is a
-real start: nothing stays warm between runs.
+that reads made by a Guice injector: what the command's fixed libraries cost together); `--version`,
+`--help`, `status`, `token openai` (cached), `token openai` with a refresh due (the fake endpoint
+answers), `config`; then N logins, timed from the pasted redirect to the process's exit (what a user
+waits for after the browser). Prints medians, spreads, the ratio of each command to its floor (and of
+`status` and `token` to the shape floor), and the classes each one loads (one more run with
+-Xlog:class+load). Every process is a real start: nothing stays warm between runs.
 """
 import argparse
 import base64
