@@ -56,6 +56,46 @@ class KeyringTest extends OnAUsersMachine {
                 .findFirst().orElseThrow(() -> new AssertionError("no entry: " + entries));
     }
 
+    /**
+     * Every keyring call closes its D-Bus connection before it returns: an open one keeps its reader
+     * thread in a native read, and the JVM waits 300 ms at exit for such a thread, so each command
+     * with its key in the keyring ended that much later than its work.
+     */
+    @Test
+    void aKeyringCallLeavesNoDBusConnectionOpen() throws Exception {
+        withKeyring();
+        machine.env.put("MAESTRO_AUTH_KEY_STORE", "keyring");
+        // The D-Bus library takes the bus from this property before the environment: this JVM's calls
+        // reach the test keyring.
+        String bus = "DBUS_SESSION_BUS_ADDRESS";
+        String before = System.getProperty(bus);
+        System.setProperty(bus, machine.env.get(bus));
+        try {
+            SharedStoreFixture.login(machine.injector());
+            assertTrue(keyring.entries().contains("secret = "), "the login's key is in the keyring");
+            assertEquals(List.of(), dBusThreadsLeftAfter(Duration.ofSeconds(5)), "D-Bus threads still running");
+        } finally {
+            if (before == null) {
+                System.clearProperty(bus);
+            } else {
+                System.setProperty(bus, before);
+            }
+        }
+    }
+
+    /** The D-Bus library's threads still alive once {@code bound} has passed (a closed connection's end within it). */
+    private static List<String> dBusThreadsLeftAfter(Duration bound) throws InterruptedException {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (true) {
+            List<String> left = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
+                    .map(Thread::getName).filter(name -> name.startsWith("DBus")).sorted().toList();
+            if (left.isEmpty() || System.nanoTime() - deadline > 0) {
+                return left;
+            }
+            Thread.sleep(20);
+        }
+    }
+
     @Test
     void aLoginKeepsTheKeyInTheKeyringAndNothingOfItInTheDataDirectory() throws Exception {
         withKeyring();

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +27,6 @@ final class OsKeyring {
 
     private final String account;
     private final Map<String, String> env;
-    private volatile Keyring keyring;
 
     OsKeyring(Path dataDirectory, Map<String, String> env) {
         this.account = canonical(dataDirectory);
@@ -75,9 +73,9 @@ final class OsKeyring {
 
     /** The key text stored for this data directory; empty when there is no entry. */
     Optional<String> read() {
-        return call("read", () -> {
+        return call("read", keyring -> {
             try {
-                String value = keyring().getPassword(SERVICE, account);
+                String value = keyring.getPassword(SERVICE, account);
                 return Optional.ofNullable(value).filter(v -> !v.isBlank());
             } catch (PasswordAccessException missing) {
                 return Optional.<String>empty();
@@ -86,17 +84,17 @@ final class OsKeyring {
     }
 
     void write(String keyText) {
-        call("write", () -> {
-            keyring().setPassword(SERVICE, account, keyText);
+        call("write", keyring -> {
+            keyring.setPassword(SERVICE, account, keyText);
             return null;
         });
     }
 
     /** Deletes the entry; false when there was none. */
     boolean delete() {
-        return call("delete", () -> {
+        return call("delete", keyring -> {
             try {
-                keyring().deletePassword(SERVICE, account);
+                keyring.deletePassword(SERVICE, account);
                 return true;
             } catch (PasswordAccessException missing) {
                 return false;
@@ -104,18 +102,29 @@ final class OsKeyring {
         });
     }
 
-    private Keyring keyring() throws Exception {
-        Keyring made = keyring;
-        if (made == null) {
-            made = Keyring.create();
-            keyring = made;
-        }
-        return made;
+    /** What is done with an open keyring. */
+    private interface KeyringWork<T> {
+        T on(Keyring keyring) throws Exception;
     }
 
-    /** Runs {@code work} on a daemon thread, so that a keyring stuck on a prompt is abandoned at the deadline. */
-    private <T> T call(String what, Callable<T> work) {
-        FutureTask<T> task = new FutureTask<>(work);
+    /**
+     * Runs {@code work} on a daemon thread, so that a keyring stuck on a prompt is abandoned at the deadline,
+     * over a connection closed before the result is returned: a D-Bus connection left open keeps its reader
+     * thread in a native read, and the JVM waits 300 ms at exit for such a thread before it ends the process.
+     */
+    private <T> T call(String what, KeyringWork<T> work) {
+        FutureTask<T> task = new FutureTask<>(() -> {
+            Keyring keyring = Keyring.create();
+            try {
+                return work.on(keyring);
+            } finally {
+                try {
+                    keyring.close();
+                } catch (Exception closing) {
+                    // The answer stands; the connection ends with the process.
+                }
+            }
+        });
         Thread thread = new Thread(task, "maestro-auth-keyring");
         thread.setDaemon(true);
         thread.start();
