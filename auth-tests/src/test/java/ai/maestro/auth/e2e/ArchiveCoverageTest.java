@@ -40,6 +40,32 @@ class ArchiveCoverageTest extends OnAUsersMachine {
     }
 
     /**
+     * A key in the operating system's keyring (where a desktop's first login puts it): the keyring's
+     * client, D-Bus and the session's cipher come from the archive too, though no keyring answers a
+     * training run.
+     */
+    @Test
+    void aKeyInTheKeyringLoadsItsClassesFromTheArchive() throws Exception {
+        java.util.Optional<KeyringSession> keyring = KeyringSession.start(home);
+        org.junit.jupiter.api.Assumptions.assumeTrue(keyring.isPresent(), "no Secret Service can be started here");
+        try (KeyringSession session = keyring.get()) {
+            session.addTo(machine.env);
+            machine.env.remove("MAESTRO_AUTH_ENCRYPTION_KEY");
+            machine.env.put("MAESTRO_AUTH_KEY_STORE", "keyring");
+            machine.cliLogin();
+            List<String> loaded = assertMostlyShared("token openai, key in the keyring");
+            // A signed jar's classes are never archived; the launcher's jar is unsigned, this class path is not.
+            List<String> keyringFromJars = loaded.stream().filter(line -> !line.contains("shared objects file"))
+                    .filter(line -> !fromASignedJar(line))
+                    .map(line -> line.replaceAll("^\\S+ (\\S+) source: .*$", "$1"))
+                    .filter(name -> name.startsWith("org.freedesktop.") || name.startsWith("com.github.javakeyring.")
+                            || name.startsWith("at.favre.lib.crypto."))
+                    .filter(name -> !name.contains("$$Lambda$") && !name.contains("$Proxy")).toList();
+            assertEquals(List.of(), keyringFromJars, "keyring classes read from the jar");
+        }
+    }
+
+    /**
      * A cached token is a read: the rows are read with JDBC itself, and Jdbi (whose configuration
      * registry alone is tens of milliseconds and hundreds of classes in a new process) is never built.
      */
@@ -47,6 +73,19 @@ class ArchiveCoverageTest extends OnAUsersMachine {
     void aCachedTokenIsReadWithoutBuildingJdbi() throws Exception {
         machine.cliLogin();
         assertEquals(List.of(), jdbiBuilt(tokenLoads()), "Jdbi classes a cached token loaded");
+    }
+
+    /** Whether a class-loading line names a signed jar as its source. */
+    private static boolean fromASignedJar(String line) {
+        java.util.regex.Matcher jar = java.util.regex.Pattern.compile(" source: file:(\\S+\\.jar)$").matcher(line);
+        if (!jar.find()) {
+            return false;
+        }
+        try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.group(1))) {
+            return file.stream().anyMatch(entry -> entry.getName().matches("META-INF/[^/]+\\.SF"));
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     /** The classes that show Jdbi was built or a handle opened. */

@@ -55,7 +55,8 @@ public final class StartupTraining {
                 Cli.run(quiet(env), command);
             }
             refreshes(env);
-            loadServerStoreClasses();
+            loadUnreachableLibraries();
+            keyringSessionCipher();
         } finally {
             try (Stream<Path> files = Files.walk(home)) {
                 files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
@@ -81,22 +82,70 @@ public final class StartupTraining {
     }
 
     /**
-     * The PostgreSQL driver's and the pool's classes, loaded (not initialised) so that the archive
-     * holds them: a shared store cannot be reached from a training run, and its commands would
-     * otherwise read and verify a thousand classes from the jar at every start.
+     * Libraries a training run cannot reach, each named by a class of its jar and the packages it
+     * holds: the PostgreSQL driver and the pool (no shared store here), and the keyring's client
+     * (java-keyring, the Secret Service client, D-Bus and its transport, HKDF: no keyring here).
      */
-    private static void loadServerStoreClasses() {
+    private static final String[][] UNREACHABLE_LIBRARIES = {
+        {"org.postgresql.Driver", "org/postgresql/"},
+        {"com.zaxxer.hikari.HikariDataSource", "com/zaxxer/hikari/"},
+        {"com.github.javakeyring.Keyring", "com/github/javakeyring/"},
+        {"org.freedesktop.secret.TransportEncryption", "org/freedesktop/secret/", "org/gnome/keyring/"},
+        {"org.freedesktop.dbus.connections.impl.DBusConnection", "org/freedesktop/dbus/"},
+        {"org.freedesktop.dbus.transport.jre.NativeTransportProvider", "org/freedesktop/dbus/transport/"},
+        {"at.favre.lib.crypto.HKDF", "at/favre/lib/crypto/"},
+    };
+
+    /**
+     * The classes of {@link #UNREACHABLE_LIBRARIES}, loaded (not initialised) so that the archive
+     * holds them: a command with a shared store or a key in the keyring would otherwise read and
+     * verify them from the jar at every start (a thousand for PostgreSQL, some 170 for a keyring).
+     */
+    private static void loadUnreachableLibraries() {
         ClassLoader loader = StartupTraining.class.getClassLoader();
-        for (String library : new String[] {"org.postgresql.Driver", "com.zaxxer.hikari.HikariDataSource"}) {
-            String prefix = library.substring(0, library.lastIndexOf('.') + 1).replace('.', '/');
-            try (JarFile jar = new JarFile(Path.of(Class.forName(library, false, loader).getProtectionDomain()
+        for (String[] library : UNREACHABLE_LIBRARIES) {
+            java.util.List<String> prefixes = java.util.List.of(library).subList(1, library.length);
+            try (JarFile jar = new JarFile(Path.of(Class.forName(library[0], false, loader).getProtectionDomain()
                     .getCodeSource().getLocation().toURI()).toFile())) {
                 jar.stream().map(JarEntry::getName)
-                        .filter(name -> name.startsWith(prefix) && name.endsWith(".class") && !name.contains("-"))
+                        .filter(name -> prefixes.stream().anyMatch(name::startsWith) && name.endsWith(".class")
+                                && !name.contains("-"))
                         .forEach(name -> load(loader, name.substring(0, name.length() - 6).replace('/', '.')));
             } catch (IOException | ReflectiveOperationException | java.net.URISyntaxException | RuntimeException e) {
                 // Not on this class path: nothing to archive.
             }
+        }
+    }
+
+    /**
+     * What a keyring's session runs of the JDK once (the Secret Service's transport encryption: a
+     * 1024-bit Diffie-Hellman agreement, an HMAC-SHA256 key derivation, AES-CBC), with the Unix
+     * socket address D-Bus connects to, its user id and its collator: the JDK's classes for them are
+     * archived too.
+     */
+    private static void keyringSessionCipher() {
+        try {
+            java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("DH");
+            generator.initialize(1024);
+            java.security.KeyPair pair = generator.generateKeyPair();
+            javax.crypto.KeyAgreement agreement = javax.crypto.KeyAgreement.getInstance("DH");
+            agreement.init(pair.getPrivate());
+            agreement.doPhase(java.security.KeyFactory.getInstance("DH").generatePublic(
+                    new java.security.spec.X509EncodedKeySpec(pair.getPublic().getEncoded())), true);
+            byte[] secret = agreement.generateSecret();
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(secret, "HmacSHA256"));
+            byte[] key = java.util.Arrays.copyOf(mac.doFinal(new byte[1]), 16);
+            javax.crypto.Cipher cipher = javax.crypto.Cipher.getInstance("AES/CBC/PKCS5Padding");
+            cipher.init(javax.crypto.Cipher.ENCRYPT_MODE, new javax.crypto.spec.SecretKeySpec(key, "AES"),
+                    new javax.crypto.spec.IvParameterSpec(new byte[16]));
+            cipher.doFinal(new byte[32]);
+            java.net.UnixDomainSocketAddress.of(Path.of("training.socket"));
+            // D-Bus authenticates by the user's id and compares names with a collator.
+            new com.sun.security.auth.module.UnixSystem().getUid();
+            java.text.Collator.getInstance().compare("a", "b");
+        } catch (java.security.GeneralSecurityException | RuntimeException | LinkageError e) {
+            // Not on this system (no Unix user id on Windows): only a start-up archive is the poorer.
         }
     }
 
