@@ -71,11 +71,14 @@ final class KeyringSession implements AutoCloseable {
         // The daemon takes the bus name, then unlocks its login collection, shortly after it starts (longer on a
         // loaded machine): a test begins only once a secret stored there is read back, or a keyring that is
         // not ready yet would send a login's new key to a file (as it should for a keyring that fails).
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!keyring.answers()) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        // Until the daemon holds its name, a client's call makes the bus start another daemon (D-Bus
+        // activation) whose keyring waits for a password nobody types, and the call hangs: the bus is
+        // asked first, which starts nothing.
+        while (!keyring.ownsItsName() || !keyring.answers()) {
             if (System.nanoTime() - deadline > 0) {
                 keyring.close();
-                throw new IllegalStateException("the test keyring did not answer within 30 s");
+                throw new IllegalStateException("the test keyring did not answer within 60 s");
             }
             Thread.sleep(50);
         }
@@ -96,6 +99,13 @@ final class KeyringSession implements AutoCloseable {
         boolean ok() {
             return exit == 0;
         }
+    }
+
+    /** Whether the Secret Service's name has an owner on this bus (asked of the bus, which activates nothing). */
+    private boolean ownsItsName() throws Exception {
+        Result owned = run("dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.DBus",
+                "/org/freedesktop/DBus", "org.freedesktop.DBus.NameHasOwner", "string:org.freedesktop.secrets");
+        return owned.ok() && owned.out().contains("boolean true");
     }
 
     /** Whether a secret stored in this keyring is read back (then removed). */

@@ -141,8 +141,9 @@ public final class StartupTraining {
                     new javax.crypto.spec.IvParameterSpec(new byte[16]));
             cipher.doFinal(new byte[32]);
             java.net.UnixDomainSocketAddress.of(Path.of("training.socket"));
-            // D-Bus authenticates by the user's id and compares names with a collator.
-            new com.sun.security.auth.module.UnixSystem().getUid();
+            // D-Bus authenticates by the user's id (its class loaded by name: it is the JDK's, not an API)
+            // and compares names with a collator.
+            load(StartupTraining.class.getClassLoader(), "com.sun.security.auth.module.UnixSystem");
             java.text.Collator.getInstance().compare("a", "b");
         } catch (java.security.GeneralSecurityException | RuntimeException | LinkageError e) {
             // Not on this system (no Unix user id on Windows): only a start-up archive is the poorer.
