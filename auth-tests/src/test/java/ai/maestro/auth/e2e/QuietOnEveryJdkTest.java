@@ -45,6 +45,26 @@ class QuietOnEveryJdkTest extends OnAUsersMachine {
     @Test
     void statusAndTokenWriteNothingButTheirAnswerOnEveryJdk() throws Exception {
         machine.cliLogin();
+        System.out.println("quiet on: " + quietOnEveryJdk());
+    }
+
+    /** The same with the key in the operating system's keyring, a desktop's default: D-Bus's library stays silent too. */
+    @Test
+    void withTheKeyInTheKeyringToo() throws Exception {
+        java.util.Optional<KeyringSession> keyring = KeyringSession.start(home);
+        org.junit.jupiter.api.Assumptions.assumeTrue(keyring.isPresent(), "no Secret Service can be started here");
+        try (KeyringSession session = keyring.get()) {
+            session.addTo(machine.env);
+            machine.env.remove("MAESTRO_AUTH_ENCRYPTION_KEY");
+            machine.env.put("MAESTRO_AUTH_KEY_STORE", "keyring");
+            machine.cliLogin();
+            assertTrue(session.entries().contains("secret = "), "the key is in the keyring");
+            System.out.println("quiet with the key in the keyring on: " + quietOnEveryJdk());
+        }
+    }
+
+    /** Runs `status` and `token` on every JDK, asserting exit 0 and an empty stderr; returns what ran. */
+    private List<String> quietOnEveryJdk() throws Exception {
         String classPath = java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
                 .filter(entry -> entry.endsWith(".jar")).collect(java.util.stream.Collectors.joining(
                         java.io.File.pathSeparator));
@@ -66,6 +86,6 @@ class QuietOnEveryJdkTest extends OnAUsersMachine {
                 checked.add(java.getParent().getParent().getFileName() + " " + String.join(" ", command));
             }
         }
-        System.out.println("quiet on: " + checked);
+        return checked;
     }
 }
