@@ -29,7 +29,8 @@ import java.util.stream.Stream;
  * {@code --version}) against a throw-away store holding one sign-in, so that the archive holds
  * the classes those commands load (H2, the cipher, Jackson, Guice, picocli), whichever command
  * the user happens to run first; a refresh falling due (the HTTP client), and the classes of a
- * PostgreSQL store. Touches nothing of the user's and prints nothing.
+ * PostgreSQL store and of a key in the keyring. Touches nothing of the user's (no keyring is
+ * asked) and prints nothing.
  */
 public final class StartupTraining {
     private StartupTraining() {
