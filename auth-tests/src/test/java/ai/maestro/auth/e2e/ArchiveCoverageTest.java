@@ -46,12 +46,8 @@ class ArchiveCoverageTest extends OnAUsersMachine {
      */
     @Test
     void aKeyInTheKeyringLoadsItsClassesFromTheArchive() throws Exception {
-        java.util.Optional<KeyringSession> keyring = KeyringSession.start(home);
-        org.junit.jupiter.api.Assumptions.assumeTrue(keyring.isPresent(), "no Secret Service can be started here");
-        try (KeyringSession session = keyring.get()) {
-            session.addTo(machine.env);
-            machine.env.remove("MAESTRO_AUTH_ENCRYPTION_KEY");
-            machine.env.put("MAESTRO_AUTH_KEY_STORE", "keyring");
+        try (KeyringSession session = KeyringSession.startOrSkip(home)) {
+            session.holdsTheKeyFor(machine.env);
             machine.cliLogin();
             List<String> loaded = assertMostlyShared("token openai, key in the keyring");
             // A signed jar's classes are never archived; the launcher's jar is unsigned, this class path is not.

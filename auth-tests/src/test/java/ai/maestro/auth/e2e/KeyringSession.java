@@ -85,6 +85,21 @@ final class KeyringSession implements AutoCloseable {
         return Optional.of(keyring);
     }
 
+    /** A running session, or the calling test skipped (with the reason) where none can be started here. */
+    static KeyringSession startOrSkip(Path directory) throws Exception {
+        Optional<KeyringSession> started = start(directory);
+        org.junit.jupiter.api.Assumptions.assumeTrue(started.isPresent(),
+                "keyring test skipped: no Secret Service can be started here");
+        return started.get();
+    }
+
+    /** Makes this keyring the only place of the key for processes started with {@code env}. */
+    void holdsTheKeyFor(Map<String, String> env) {
+        addTo(env);
+        env.remove("MAESTRO_AUTH_ENCRYPTION_KEY");
+        env.put("MAESTRO_AUTH_KEY_STORE", "keyring");
+    }
+
     private static boolean onPath(String tool) {
         return List.of(System.getenv().getOrDefault("PATH", "/usr/bin").split(":")).stream()
                 .anyMatch(dir -> Files.isExecutable(Path.of(dir, tool)));

@@ -51,12 +51,8 @@ class QuietOnEveryJdkTest extends OnAUsersMachine {
     /** The same with the key in the operating system's keyring, a desktop's default: D-Bus's library stays silent too. */
     @Test
     void withTheKeyInTheKeyringToo() throws Exception {
-        java.util.Optional<KeyringSession> keyring = KeyringSession.start(home);
-        org.junit.jupiter.api.Assumptions.assumeTrue(keyring.isPresent(), "no Secret Service can be started here");
-        try (KeyringSession session = keyring.get()) {
-            session.addTo(machine.env);
-            machine.env.remove("MAESTRO_AUTH_ENCRYPTION_KEY");
-            machine.env.put("MAESTRO_AUTH_KEY_STORE", "keyring");
+        try (KeyringSession session = KeyringSession.startOrSkip(home)) {
+            session.holdsTheKeyFor(machine.env);
             machine.cliLogin();
             assertTrue(session.entries().contains("secret = "), "the key is in the keyring");
             System.out.println("quiet with the key in the keyring on: " + quietOnEveryJdk());
