@@ -162,8 +162,10 @@ public final class Cli {
         String suggestion = e instanceof CommandLine.UnmatchedArgumentException unmatched
                 && !unmatched.getSuggestions().isEmpty()
                 ? " Did you mean: " + String.join(" or ", unmatched.getSuggestions()) + "?" : "";
-        context.err().println("maestro-auth: " + Terminal.safe(e.getMessage()) + "." + suggestion + " (see: " + command
-                + " --help)");
+        // picocli's messages end bare, ours with a full stop: each sentence ends once.
+        String message = Terminal.safe(e.getMessage());
+        context.err().println("maestro-auth: " + message + (message.endsWith(".") ? "" : ".") + suggestion + " (see: "
+                + command + " --help)");
         return ExitCodes.USAGE;
     }
 

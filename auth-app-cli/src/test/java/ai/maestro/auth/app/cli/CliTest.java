@@ -490,6 +490,19 @@ class CliTest {
         assertTrue(completion.out().contains("maestro-auth"));
     }
 
+    /** One line, each sentence ended once: picocli's messages end bare, ours with a full stop. */
+    @Test
+    void aUsageErrorIsOneLineWithOneFullStopPerSentence() throws Exception {
+        CliHarness bare = cli();
+        assertEquals(ExitCodes.USAGE, bare.exitCode());
+        assertEquals("maestro-auth: Missing command: try `maestro-auth login openai`. (see: maestro-auth --help)\n",
+                bare.err());
+        CliHarness missing = cli("token");
+        assertEquals(ExitCodes.USAGE, missing.exitCode());
+        assertEquals("maestro-auth: Missing required parameter: '<provider>'. (see: maestro-auth token --help)\n",
+                missing.err());
+    }
+
     @Test
     void whatAProviderDoesNotOfferIsAUsageErrorThatSaysWhatItDoesOffer() throws Exception {
         CliHarness device = cli("login", "anthropic", "--device");
