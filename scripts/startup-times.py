@@ -106,16 +106,30 @@ def java_of(home):
     return os.path.join(home, "bin", "java") if home else "java"
 
 
+def collector(java):
+    """The launcher's collector for this JDK: G1 with one thread on JDK 17 (only G1 archives and maps the
+    JDK's heap objects there), Serial on later JDKs."""
+    home = os.path.dirname(os.path.dirname(os.path.realpath(shutil.which(java))))
+    try:
+        with open(os.path.join(home, "release")) as f:
+            version = re.search(r'^JAVA_VERSION="([^"]*)"', f.read(), re.M).group(1)
+    except (OSError, AttributeError):
+        version = ""
+    if version == "17" or version.startswith("17."):
+        return ["-XX:+UseG1GC", "-XX:ParallelGCThreads=1", "-XX:ConcGCThreads=1"]
+    return ["-XX:+UseSerialGC"]
+
+
 def archived(java, work, name, classpath, main_class, train_args):
     """The floor's command, with a start-up archive made the way the launcher makes the CLI's."""
-    flags = ["-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:+UseSerialGC", "-Xlog:disable"]
+    flags = ["-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", *collector(java), "-Xlog:disable"]
     archive = os.path.join(work, f"{name}.jsa")
     classes = os.path.join(work, f"{name}.classlist")
     # The launcher's way on every JDK: a static archive from a class list, which holds picocli's old
     # class files too (a dynamic archive skips them).
     subprocess.run([java, *flags, "-Xshare:off", f"-XX:DumpLoadedClassList={classes}", "-cp", classpath,
                     main_class, *train_args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    subprocess.run([java, "-XX:+UseSerialGC", "-Xshare:dump", f"-XX:SharedClassListFile={classes}",
+    subprocess.run([java, *collector(java), "-Xshare:dump", f"-XX:SharedClassListFile={classes}",
                     f"-XX:SharedArchiveFile={archive}", "-cp", classpath], stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL)
     share = [f"-XX:SharedArchiveFile={archive}"] if os.path.exists(archive) else []

@@ -72,9 +72,19 @@ final class CliProcess implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    /** The launcher's collector: on JDK 17 G1 with one thread (the archive's heap objects need it), else Serial. */
+    static final List<String> COLLECTOR = Runtime.version().feature() == 17
+            ? List.of("-XX:+UseG1GC", "-XX:ParallelGCThreads=1", "-XX:ConcGCThreads=1") : List.of("-XX:+UseSerialGC");
+
     /** The JVM options the launcher script gives every command. */
-    static final List<String> LAUNCHER_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:+UseSerialGC",
-            "-Xlog:disable", "-XX:-PrintWarnings", "-XX:-FlightRecorder");
+    static final List<String> LAUNCHER_OPTIONS = launcherOptions();
+
+    private static List<String> launcherOptions() {
+        List<String> options = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1"));
+        options.addAll(COLLECTOR);
+        options.addAll(List.of("-Xlog:disable", "-XX:-PrintWarnings", "-XX:-FlightRecorder"));
+        return List.copyOf(options);
+    }
 
     /**
      * The start-up archive of the CLI, made as the launcher script makes one (the training run of
@@ -92,8 +102,11 @@ final class CliProcess implements AutoCloseable {
             training.addAll(List.of("-Xshare:off", "-XX:DumpLoadedClassList=" + classes));
             training.addAll(List.of("-cp", classPath(), StartupTraining.class.getName()));
             run(training);
-            run(List.of(java(), "-XX:+UseSerialGC", "-Xlog:disable", "-Xshare:dump", "-XX:SharedClassListFile=" + classes,
+            List<String> dump = new ArrayList<>(List.of(java()));
+            dump.addAll(COLLECTOR);
+            dump.addAll(List.of("-Xlog:disable", "-Xshare:dump", "-XX:SharedClassListFile=" + classes,
                     "-XX:SharedArchiveFile=" + file, "-cp", classPath()));
+            run(dump);
             archive = Files.exists(file) ? file : dir.resolve("none");
         }
         if (!Files.exists(archive)) {

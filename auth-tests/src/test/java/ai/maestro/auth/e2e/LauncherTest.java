@@ -71,6 +71,7 @@ class LauncherTest {
 
         assertNotEquals(first, Files.getLastModifiedTime(archive), "the stale archive was kept");
         assertEquals(0, launch(thisJdk()));
+        assertTheArchiveHoldsTheModuleGraph(thisJdk());
     }
 
     /** An IDE's JDK and the shell's: each keeps its own archive, and running one never retrains the other. */
@@ -91,6 +92,23 @@ class LauncherTest {
 
         assertEquals(mine, Files.getLastModifiedTime(archiveFor(thisJdk())), "running the other JDK retrained this one");
         assertEquals(theirs, Files.getLastModifiedTime(archiveFor(other)), "running this JDK retrained the other");
+        assertTheArchiveHoldsTheModuleGraph(other);
+    }
+
+    /**
+     * The archive holds the JDK's heap objects too (its module graph among them), which spares every
+     * start the module system's set-up: on JDK 17 only an archive dumped, and a JVM run, with G1 has them.
+     */
+    private void assertTheArchiveHoldsTheModuleGraph(Path javaHome) throws Exception {
+        Path log = root.resolve("cds.log");
+        Files.deleteIfExists(log);
+        assertEquals(0, launch(javaHome, null, "-Xlog:cds=info:file=" + log));
+        String mapped = Files.readString(log);
+        assertTrue(mapped.contains("Opened") && mapped.contains(archiveFor(javaHome).getFileName().toString()),
+                "the launcher's archive was not mapped: " + mapped);
+        assertTrue(mapped.contains("full module graph: enabled"), "no module graph in the archive of " + javaHome
+                + ": " + mapped.lines().filter(line -> line.contains("heap") || line.contains("module graph"))
+                .collect(java.util.stream.Collectors.joining("; ")));
     }
 
     /** A fresh clone: the build runs once and the terminal sees the launcher's one line, no colour codes. */
@@ -148,9 +166,17 @@ class LauncherTest {
     }
 
     private int launch(Path javaHome, Path bin) throws Exception {
+        return launch(javaHome, bin, null);
+    }
+
+    private int launch(Path javaHome, Path bin, String javaOptions) throws Exception {
         ProcessBuilder builder = new ProcessBuilder("bash", root.resolve("maestro-auth").toString(), "--version")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         builder.environment().put("JAVA_HOME", javaHome.toString());
+        builder.environment().remove("MAESTRO_AUTH_JAVA_OPTIONS");
+        if (javaOptions != null) {
+            builder.environment().put("MAESTRO_AUTH_JAVA_OPTIONS", javaOptions);
+        }
         if (bin != null) {
             builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
         }
