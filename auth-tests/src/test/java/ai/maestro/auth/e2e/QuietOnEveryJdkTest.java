@@ -59,11 +59,34 @@ class QuietOnEveryJdkTest extends OnAUsersMachine {
         }
     }
 
-    /** Runs `status` and `token` on every JDK, asserting exit 0 and an empty stderr; returns what ran. */
-    private List<String> quietOnEveryJdk() throws Exception {
-        String classPath = java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+    /**
+     * The start-up archive's training run is as quiet: it runs the commands as `main` runs them (Guice
+     * generating no classes, whose definer makes JDK 24+ warn), so the archive holds what they load.
+     */
+    @Test
+    void theArchivesTrainingRunIsQuietOnEveryJdkToo() throws Exception {
+        for (Path java : javas()) {
+            ProcessBuilder builder = new ProcessBuilder(java.toString(), "-XX:TieredStopAtLevel=1", "-cp", classPath(),
+                    ai.maestro.auth.app.cli.StartupTraining.class.getName());
+            builder.environment().keySet().removeIf(k -> k.startsWith("MAESTRO_AUTH") || k.startsWith("OPENAI_OAUTH"));
+            Path err = home.resolve("training-stderr.txt");
+            builder.redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            Process process = builder.start();
+            assertTrue(process.waitFor(120, TimeUnit.SECONDS), "ended");
+            assertEquals(0, process.exitValue(), java + ": " + Files.readString(err));
+            assertEquals("", Files.readString(err), java + ": the training run wrote to stderr");
+        }
+    }
+
+    private static String classPath() {
+        return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
                 .filter(entry -> entry.endsWith(".jar")).collect(java.util.stream.Collectors.joining(
                         java.io.File.pathSeparator));
+    }
+
+    /** Runs `status` and `token` on every JDK, asserting exit 0 and an empty stderr; returns what ran. */
+    private List<String> quietOnEveryJdk() throws Exception {
+        String classPath = classPath();
         List<String> checked = new ArrayList<>();
         for (Path java : javas()) {
             for (List<String> command : List.of(List.of("status"), List.of("token", "openai"))) {

@@ -23,6 +23,17 @@ public final class Main {
     private Main() {
     }
 
+    /**
+     * The command line binds no method interceptors: Guice need not generate classes at run time,
+     * whose definer calls sun.misc.Unsafe (four WARNING lines on JDK 24+, and start-up time). The
+     * start-up archive's training run sets it too, so that it loads what the commands load.
+     */
+    static void noClassGeneration() {
+        if (System.getProperty("guice_bytecode_gen_option") == null) {
+            System.setProperty("guice_bytecode_gen_option", "DISABLED");
+        }
+    }
+
     public static void main(String[] args) {
         // Silent by default: the terminal shows only the CLI's own one-line messages, never a logger's
         // line (ours or a library's: HikariCP, the PostgreSQL driver, H2, OkHttp). --verbose turns the
@@ -33,11 +44,7 @@ public final class Main {
             levelGiven = true;
         }
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
-        // The command line binds no method interceptors: Guice need not generate classes at run time,
-        // whose definer calls sun.misc.Unsafe (four WARNING lines on JDK 24+, and start-up time).
-        if (System.getProperty("guice_bytecode_gen_option") == null) {
-            System.setProperty("guice_bytecode_gen_option", "DISABLED");
-        }
+        noClassGeneration();
         // SIGTERM (a container stop) or SIGINT (Ctrl-C) during a refresh: the provider rotates the
         // refresh token on receipt, so its answer is made durable (2 s at most) before the JVM exits
         // (143 or 130, as any process stopped by those signals).

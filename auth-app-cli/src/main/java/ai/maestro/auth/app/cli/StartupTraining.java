@@ -38,6 +38,7 @@ public final class StartupTraining {
 
     public static void main(String[] args) throws IOException {
         System.setProperty(Main.LOG_LEVEL, "warn");
+        Main.noClassGeneration();
         // What every command's start does before its command runs (this process exits right after).
         ProcessSetup.keepRefreshAnswers(Duration.ofSeconds(2));
         ProcessSetup.boundHttpServers();
