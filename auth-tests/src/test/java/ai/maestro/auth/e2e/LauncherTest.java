@@ -96,19 +96,26 @@ class LauncherTest {
     }
 
     /**
-     * The archive holds the JDK's heap objects too (its module graph among them), which spares every
-     * start the module system's set-up: on JDK 17 only an archive dumped, and a JVM run, with G1 has them.
+     * Each archive holds the JDK's heap objects too (its module graph among them), which spares every
+     * start the module system's set-up: on JDK 17 only an archive dumped, and a JVM run, with G1 has
+     * them. What only prints (`--version`, a `--help`) maps a small archive of its own; the rest, the
+     * whole CLI's.
      */
     private void assertTheArchiveHoldsTheModuleGraph(Path javaHome) throws Exception {
-        Path log = root.resolve("cds.log");
-        Files.deleteIfExists(log);
-        assertEquals(0, launch(javaHome, null, "-Xlog:cds=info:file=" + log));
-        String mapped = Files.readString(log);
-        assertTrue(mapped.contains("Opened") && mapped.contains(archiveFor(javaHome).getFileName().toString()),
-                "the launcher's archive was not mapped: " + mapped);
-        assertTrue(mapped.contains("full module graph: enabled"), "no module graph in the archive of " + javaHome
-                + ": " + mapped.lines().filter(line -> line.contains("heap") || line.contains("module graph"))
-                .collect(java.util.stream.Collectors.joining("; ")));
+        String archive = archiveFor(javaHome).getFileName().toString();
+        String small = archive.replace(".jsa", "-print.jsa");
+        for (List<String> command : List.of(List.of("config"), List.of("--version"), List.of("token", "--help"))) {
+            Path log = root.resolve("cds.log");
+            Files.deleteIfExists(log);
+            assertEquals(0, launch(javaHome, null, "-Xlog:cds=info:file=" + log, command.toArray(String[]::new)), command.toString());
+            String mapped = Files.readString(log);
+            String expected = command.equals(List.of("config")) ? archive : small;
+            assertTrue(mapped.contains("Opened") && mapped.contains("/" + expected), command + " did not map " + expected
+                    + ": " + mapped.lines().filter(line -> line.contains("Opened")).collect(java.util.stream.Collectors.joining("; ")));
+            assertTrue(mapped.contains("full module graph: enabled"), "no module graph in " + expected + " of "
+                    + javaHome + ": " + mapped.lines().filter(line -> line.contains("heap") || line.contains("module graph"))
+                    .collect(java.util.stream.Collectors.joining("; ")));
+        }
     }
 
     /** A fresh clone: the build runs once and the terminal sees the launcher's one line, no colour codes. */
@@ -169,11 +176,14 @@ class LauncherTest {
         return launch(javaHome, bin, null);
     }
 
-    private int launch(Path javaHome, Path bin, String javaOptions) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder("bash", root.resolve("maestro-auth").toString(), "--version")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    private int launch(Path javaHome, Path bin, String javaOptions, String... args) throws Exception {
+        List<String> line = new java.util.ArrayList<>(List.of("bash", root.resolve("maestro-auth").toString()));
+        line.addAll(args.length == 0 ? List.of("--version") : List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
         builder.environment().put("JAVA_HOME", javaHome.toString());
         builder.environment().remove("MAESTRO_AUTH_JAVA_OPTIONS");
+        builder.environment().put("MAESTRO_AUTH_HOME", root.resolve("home").toString());
         if (javaOptions != null) {
             builder.environment().put("MAESTRO_AUTH_JAVA_OPTIONS", javaOptions);
         }

@@ -30,7 +30,8 @@ import java.util.stream.Stream;
  * the classes those commands load (H2, the cipher, Jackson, Guice, picocli), whichever command
  * the user happens to run first; a refresh falling due (the HTTP client), and the classes of a
  * PostgreSQL store and of a key in the keyring. Touches nothing of the user's (no keyring is
- * asked) and prints nothing.
+ * asked) and prints nothing. With the argument {@code print}: only what prints and exits ({@code
+ * --version}, {@code --help}), for the launcher's small archive of those.
  */
 public final class StartupTraining {
     private StartupTraining() {
@@ -42,6 +43,13 @@ public final class StartupTraining {
         // What every command's start does before its command runs (this process exits right after).
         ProcessSetup.keepRefreshAnswers(Duration.ofSeconds(2));
         ProcessSetup.boundHttpServers();
+        if (args.length > 0 && args[0].equals("print")) {
+            // The small archive of what only prints: the version, the help, and the usage line of no command.
+            for (String[] command : new String[][] {{"--version"}, {"--help"}, {}}) {
+                Cli.run(quiet(Map.of()), command);
+            }
+            System.exit(0);
+        }
         ProcessSetup.warmUpStore();
         Path home = Files.createTempDirectory("maestro-auth-training");
         try {
