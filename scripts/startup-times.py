@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Times maestro-auth's commands against the same work written plainly, interleaved, on this machine.
 
-Usage: scripts/startup-times.py [--runs N] [--java JAVA_HOME]...
+Usage: scripts/startup-times.py [--runs N] [--java JAVA_HOME]... [--baseline OTHER_CHECKOUT]
 
 Each --java (a JDK's home; default: JAVA_HOME, else the java on the PATH) gets its own table.
 ./maestro-auth builds the jar when needed (the first, untimed, run) and makes its start-up archive
@@ -15,7 +15,9 @@ that reads made by a Guice injector: what the command's fixed libraries cost tog
 answers), `config`; then N logins, timed from the pasted redirect to the process's exit (what a user
 waits for after the browser). Prints medians, spreads, the ratio of each command to its floor (and of
 `status` and `token` to the shape floor), and the classes each one loads (one more run with
--Xlog:class+load). Every process is a real start: nothing stays warm between runs.
+-Xlog:class+load). Every process is a real start: nothing stays warm between runs. With --baseline,
+another checkout's launcher runs the launcher's commands in the same turns, and each is given as a
+ratio to it (before and after a change, paired on a machine whose speed drifts).
 """
 import argparse
 import base64
@@ -163,7 +165,7 @@ def loaded_classes(command, env, java_option_env):
         os.unlink(path)
 
 
-def measure(home, runs, work):
+def measure(home, runs, work, baseline=None):
     java = java_of(home)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MAESTRO_AUTH", "OPENAI_OAUTH"))}
     if home:
@@ -202,6 +204,13 @@ def measure(home, runs, work):
         "token openai (refresh due)": ([LAUNCHER, "token", "openai"], due, "floor: H2 row + AES-GCM"),
         "config": ([LAUNCHER, "config"], env, None),
     }
+    if baseline:
+        # The same commands by another checkout's launcher, in the same turns: before and after, paired.
+        other = os.path.join(os.path.abspath(baseline), "maestro-auth")
+        subprocess.run([other, "--version"], env=env, stdout=subprocess.DEVNULL, check=True)  # builds, archives
+        for name in ("--version", "--help", "status", "token openai (cached)", "token openai (refresh due)"):
+            command, run_env, floor = commands[name]
+            commands["baseline: " + name] = ([other, *command[1:]], run_env, floor)
     for command, run_env, _ in commands.values():  # warm the page cache and the archives
         subprocess.run(command, env=run_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     times = {name: [] for name in commands}
@@ -233,6 +242,10 @@ def measure(home, runs, work):
     print("\nAgainst the floor in the command's own shape (the same read in a picocli subcommand, made by a Guice"
           " injector): " + ", ".join(f"`{name}` {statistics.median(times[name]) / shape:.2f}×"
                                      for name in ("status", "token openai (cached)", "token openai (refresh due)")))
+    if baseline:
+        print("\nThis checkout against the baseline (" + baseline + "), median over median: " + ", ".join(
+            f"`{name}` {statistics.median(times[name]) / statistics.median(times['baseline: ' + name]):.2f}×"
+            for name in ("--version", "--help", "status", "token openai (cached)", "token openai (refresh due)")))
     print(f"\n`login openai`, from the pasted redirect to the process's exit (after 1 s in the browser): "
           f"median {statistics.median(after_redirect):.0f} ms ({min(after_redirect):.0f}–{max(after_redirect):.0f})\n")
 
@@ -242,6 +255,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--java", action="append", help="a JDK's home; repeat for several")
+    parser.add_argument("--baseline", help="another checkout whose launcher runs the same commands, interleaved")
     args = parser.parse_args()
     cli_cp = classpath_of("auth-app-cli")
     H2_CP = os.pathsep.join(p for p in cli_cp.split(os.pathsep) if "/h2-" in p or "/com/h2database/" in p)
@@ -258,7 +272,7 @@ def main():
         if not os.path.isdir(floors):
             sys.exit("build the floors first: mvn -B -q install -DskipTests")
         for home in args.java or [os.environ.get("JAVA_HOME", "")]:
-            measure(home, args.runs, work)
+            measure(home, args.runs, work, args.baseline)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
