@@ -154,7 +154,7 @@ def loaded_classes(command, env, java_option_env):
     try:
         run_env = dict(env)
         run_env[java_option_env] = f"-Xlog:class+load:file={path}"
-        if command[0] != LAUNCHER:
+        if not command[0].endswith("maestro-auth"):  # a launcher (this checkout's or the baseline's) reads the variable
             # After the command's own options (its -Xlog:disable would turn this off), before its class path.
             at = command.index("-cp")
             command = [*command[:at], f"-Xlog:class+load:file={path}", *command[at:]]

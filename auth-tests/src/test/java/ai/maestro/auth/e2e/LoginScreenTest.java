@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code maestro-auth login} on a real terminal: tmux gives the CLI a pty of a fixed size, the test
- * reads the screen back with {@code capture-pane} and types with {@code send-keys}, as a user would.
+ * {@code maestro-auth login} and {@code status} on a real terminal: tmux gives the CLI a pty of a fixed
+ * size, the test reads the screen back with {@code capture-pane} and types with {@code send-keys}, as a
+ * user would.
  */
 class LoginScreenTest extends OnAUsersMachine {
     private final String socket = "maestro-screen-" + UUID.randomUUID().toString().substring(0, 8);
@@ -91,19 +92,48 @@ class LoginScreenTest extends OnAUsersMachine {
         assertTrue(waiting.get(0).stripTrailing().length() < 40, waiting.get(0));
     }
 
+    /**
+     * `status` on an 80-column terminal: the key's line, whose reason is long (no keyring answers,
+     * and why), wraps between words under its value instead of where the terminal cuts it.
+     */
+    @Test
+    void statusWrapsTheKeysReasonUnderItsValueAt80Columns() throws Exception {
+        machine.env.remove("MAESTRO_AUTH_ENCRYPTION_KEY");
+        machine.cliLogin();
+        open(80, 24, "status");
+        List<String> screen = waitForScreen(s -> join(s).contains("exited with"), 30);
+        System.out.println("status at 80x24:\n" + join(screen));
+        assertTrue(join(screen).contains("exited with 0"), join(screen));
+        int first = screen.indexOf(screen.stream().filter(row -> row.startsWith("Encryption key: ")).findFirst()
+                .orElseThrow(() -> new AssertionError(join(screen))));
+        List<String> key = new ArrayList<>(List.of(screen.get(first)));
+        for (int row = first + 1; row < screen.size() && screen.get(row).startsWith(" ".repeat(16)); row++) {
+            key.add(screen.get(row));
+        }
+        assertTrue(key.size() > 1, "the reason was not wrapped under the value:\n" + join(screen));
+        assertTrue(key.stream().allMatch(row -> row.stripTrailing().length() < 80), join(key));
+        String joined = key.stream().map(String::strip).collect(java.util.stream.Collectors.joining(" "));
+        assertTrue(joined.contains("(it exists, and no keyring answers here: ") && joined.endsWith("))"), joined);
+    }
+
     /** A terminal of {@code columns} x {@code rows} running {@code login openai --no-browser}. */
     private void open(int columns, int rows) throws Exception {
+        open(columns, rows, "login", "openai", "--no-browser", "--timeout", "120");
+    }
+
+    /** A terminal of {@code columns} x {@code rows} running the CLI with {@code args}, without a D-Bus session. */
+    private void open(int columns, int rows, String... args) throws Exception {
         Assumptions.assumeTrue(run(List.of("tmux", "-V")) == 0, "tmux is not installed (.ci/run installs it)");
-        StringBuilder script = new StringBuilder("#!/bin/sh\n");
+        StringBuilder script = new StringBuilder("#!/bin/sh\nunset DBUS_SESSION_BUS_ADDRESS\n");
         for (Map.Entry<String, String> e : machine.env.entrySet()) {
             script.append("export ").append(e.getKey()).append("='").append(e.getValue()).append("'\n");
         }
         script.append("exec");
-        for (String word : CliProcess.commandLine(List.of(), "login", "openai", "--no-browser", "--timeout", "120")) {
+        for (String word : CliProcess.commandLine(List.of(), args)) {
             script.append(" '").append(word).append("'");
         }
         script.append("\n");
-        Path file = home.resolve("login.sh");
+        Path file = home.resolve("screen.sh");
         Files.writeString(file, script, StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
         assertEquals(0, run(List.of("tmux", "-L", socket, "new-session", "-d", "-x", String.valueOf(columns), "-y",

@@ -92,9 +92,33 @@ final class StatusCommand extends Subcommand {
         } else {
             printTable(context.out(), rows, now);
             // Where the key is, and why: a keyring that did not answer is never a silent fallback.
-            context.out().println("Encryption key: " + Terminal.safe(status.keySource()));
+            printKeySource(context, Terminal.safe(status.keySource()));
         }
         return rows.isEmpty() ? ExitCodes.NOT_LOGGED_IN : ExitCodes.OK;
+    }
+
+    private static final String KEY_LABEL = "Encryption key: ";
+
+    /**
+     * One line for a script; on a terminal narrower than the line, words wrapped under the value (the
+     * reason can be long: it says why no keyring answered), not cut anywhere by the terminal.
+     */
+    private static void printKeySource(CliContext context, String source) {
+        int length = KEY_LABEL.length() + source.length();
+        // The terminal is asked (a process) only when the line may not fit.
+        int width = length > 80 && context.interactive() ? Tty.columns().orElse(80) : 0;
+        if (width == 0 || length < width || width < KEY_LABEL.length() + 20) {
+            context.out().println(KEY_LABEL + source);
+            return;
+        }
+        picocli.CommandLine.Help.TextTable table = picocli.CommandLine.Help.TextTable.forColumns(
+                picocli.CommandLine.Help.defaultColorScheme(picocli.CommandLine.Help.Ansi.OFF),
+                new picocli.CommandLine.Help.Column(KEY_LABEL.length(), 0, picocli.CommandLine.Help.Column.Overflow.SPAN),
+                new picocli.CommandLine.Help.Column(width - 1 - KEY_LABEL.length(), 0,
+                        picocli.CommandLine.Help.Column.Overflow.WRAP));
+        table.addRowValues(KEY_LABEL.trim(), source);
+        context.out().print(table.toString().lines().map(String::stripTrailing)
+                .collect(java.util.stream.Collectors.joining(System.lineSeparator(), "", System.lineSeparator())));
     }
 
     private static Row row(StoreStatus.Entry entry) {
