@@ -165,6 +165,7 @@ class KeyringTest extends OnAUsersMachine {
                     + token.err().strip());
             assertEquals(8, token.exitCode(60), token.all());
             assertEquals(1, token.err().strip().lines().count(), token.all());
+            assertFalse(token.err().contains("Exception"), "a Java class name on the user's line: " + token.err());
             assertTrue(token.err().contains("keyring") && token.err().contains("MAESTRO_AUTH_KEY_STORE=file"),
                     token.all());
             assertTrue(took.compareTo(Duration.ofSeconds(20)) < 0, "took " + took);

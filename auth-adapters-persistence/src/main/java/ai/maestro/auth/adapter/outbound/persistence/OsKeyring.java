@@ -135,9 +135,13 @@ final class OsKeyring {
             throw unavailable("did not answer within " + DEADLINE.toSeconds() + " s (is it locked, waiting for a"
                     + " password prompt?)", e);
         } catch (ExecutionException e) {
-            // A locked collection makes the library fail without saying why (a NullPointerException).
-            throw unavailable("could not " + what + " the key (is it locked? " + e.getCause().getClass()
-                    .getSimpleName() + ")", e.getCause());
+            // A locked collection makes the library fail without saying why (a NullPointerException): the
+            // question is all there is to say; a library's own words are passed on, never a Java class name.
+            Throwable cause = e.getCause();
+            String message = cause instanceof NullPointerException || cause.getMessage() == null ? ""
+                    : cause.getMessage().strip().replaceAll("\\s+", " ");
+            String said = message.isEmpty() ? "" : " It said: " + message;
+            throw unavailable("could not " + what + " the key (is it locked?" + said + ")", cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw unavailable("was interrupted", e);
