@@ -70,7 +70,14 @@ class LauncherTest {
         assertEquals(0, launch(thisJdk()));
 
         assertNotEquals(first, Files.getLastModifiedTime(archive), "the stale archive was kept");
+        FileTime second = Files.getLastModifiedTime(archive);
         assertEquals(0, launch(thisJdk()));
+        assertEquals(second, Files.getLastModifiedTime(archive), "a fitting archive was rewritten");
+
+        // An earlier build put back (`cp -p`): the jar's time moved backwards, and the archive follows it too.
+        Files.setLastModifiedTime(target.resolve("maestro-auth.jar"), FileTime.from(Instant.parse("2021-01-01T00:00:00Z")));
+        assertEquals(0, launch(thisJdk()));
+        assertNotEquals(second, Files.getLastModifiedTime(archive), "an older jar kept the newer one's archive");
         assertTheArchiveHoldsTheModuleGraph(thisJdk());
     }
 
