@@ -125,6 +125,22 @@ class LauncherTest {
         }
     }
 
+    /**
+     * One JDK found two ways (JAVA_HOME through a link such as Debian's default-java, and the real
+     * path): one archive, trained once.
+     */
+    @Test
+    void aJdkNamedThroughALinkKeepsItsArchive() throws Exception {
+        project(true);
+        assertEquals(0, launch(thisJdk()));
+        FileTime trained = Files.getLastModifiedTime(archiveFor(thisJdk()));
+        Path link = Files.createSymbolicLink(root.resolve("default-java"), thisJdk().toRealPath());
+
+        assertEquals(0, launch(link));
+        assertEquals(0, launch(thisJdk()));
+        assertEquals(trained, Files.getLastModifiedTime(archiveFor(thisJdk())), "the same JDK through a link retrained");
+    }
+
     /** A fresh clone: the build runs once and the terminal sees the launcher's one line, no colour codes. */
     @Test
     void theFirstRunsBuildPrintsOnlyItsOwnLine() throws Exception {
