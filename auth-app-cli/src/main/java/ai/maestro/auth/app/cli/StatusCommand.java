@@ -20,6 +20,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Help;
+import picocli.CommandLine.Help.Column;
+import picocli.CommandLine.Help.TextTable;
 import picocli.CommandLine.Option;
 
 /** {@code status}: what is stored, without a secret. */
@@ -111,14 +114,11 @@ final class StatusCommand extends Subcommand {
             context.out().println(KEY_LABEL + source);
             return;
         }
-        picocli.CommandLine.Help.TextTable table = picocli.CommandLine.Help.TextTable.forColumns(
-                picocli.CommandLine.Help.defaultColorScheme(picocli.CommandLine.Help.Ansi.OFF),
-                new picocli.CommandLine.Help.Column(KEY_LABEL.length(), 0, picocli.CommandLine.Help.Column.Overflow.SPAN),
-                new picocli.CommandLine.Help.Column(width - 1 - KEY_LABEL.length(), 0,
-                        picocli.CommandLine.Help.Column.Overflow.WRAP));
+        TextTable table = TextTable.forColumns(Help.defaultColorScheme(Help.Ansi.OFF),
+                new Column(KEY_LABEL.length(), 0, Column.Overflow.SPAN),
+                new Column(width - 1 - KEY_LABEL.length(), 0, Column.Overflow.WRAP));
         table.addRowValues(KEY_LABEL.trim(), source);
-        context.out().print(table.toString().lines().map(String::stripTrailing)
-                .collect(java.util.stream.Collectors.joining(System.lineSeparator(), "", System.lineSeparator())));
+        table.toString().lines().map(String::stripTrailing).forEach(context.out()::println);
     }
 
     private static Row row(StoreStatus.Entry entry) {
