@@ -131,9 +131,26 @@ def archived(java, work, name, classpath, main_class, train_args):
     # class files too (a dynamic archive skips them).
     subprocess.run([java, *flags, "-Xshare:off", f"-XX:DumpLoadedClassList={classes}", "-cp", classpath,
                     main_class, *train_args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    subprocess.run([java, *collector(java), "-Xshare:dump", f"-XX:SharedClassListFile={classes}",
-                    f"-XX:SharedArchiveFile={archive}", "-cp", classpath], stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
+    # As the launcher dumps: without the pre-resolved constant-pool entries ("@cp", JDK 21 on) of the
+    # classes the dump left out because it had to link an old class file (picocli's) for them.
+    log = archive + ".log"
+    for _ in range(3):
+        if os.path.exists(log):
+            os.remove(log)
+        subprocess.run([java, *collector(java), "-Xlog:disable", f"-Xlog:cds=warning:file={log}::filecount=0", "-Xshare:dump",
+                        f"-XX:SharedClassListFile={classes}", f"-XX:SharedArchiveFile={archive}", "-cp", classpath],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if not os.path.exists(log):
+            break
+        with open(log) as f:
+            linked = set(re.findall(r"Skipping ([^ :]+): Old class has been linked", f.read()))
+        with open(classes) as f:
+            lines = f.read().splitlines()
+        kept = [line for line in lines if not (line.startswith("@cp ") and line.split(" ")[1] in linked)]
+        if len(kept) == len(lines):
+            break
+        with open(classes, "w") as f:
+            f.write("\n".join(kept) + "\n")
     share = [f"-XX:SharedArchiveFile={archive}"] if os.path.exists(archive) else []
     return [java, *flags, *share, "-cp", classpath, main_class]
 

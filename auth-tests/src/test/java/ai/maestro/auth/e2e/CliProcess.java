@@ -102,17 +102,46 @@ final class CliProcess implements AutoCloseable {
             training.addAll(List.of("-Xshare:off", "-XX:DumpLoadedClassList=" + classes));
             training.addAll(List.of("-cp", classPath(), StartupTraining.class.getName()));
             run(training);
-            List<String> dump = new ArrayList<>(List.of(java()));
-            dump.addAll(COLLECTOR);
-            dump.addAll(List.of("-Xlog:disable", "-Xshare:dump", "-XX:SharedClassListFile=" + classes,
-                    "-XX:SharedArchiveFile=" + file, "-cp", classPath()));
-            run(dump);
+            dump(file, classes);
             archive = Files.exists(file) ? file : dir.resolve("none");
         }
         if (!Files.exists(archive)) {
             return List.of();
         }
         return List.of("-XX:SharedArchiveFile=" + archive);
+    }
+
+    /**
+     * The launcher's dump: the archive of the listed classes, made again without the pre-resolved
+     * constant-pool entries ({@code @cp} lines, JDK 21 on) of the classes the dump left out because it
+     * had to link an old class file (picocli's, of Java 5) for them.
+     */
+    private static void dump(Path file, Path classes) throws IOException {
+        Path log = Path.of(file + ".log");
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Files.deleteIfExists(log);
+            List<String> dump = new ArrayList<>(List.of(java()));
+            dump.addAll(COLLECTOR);
+            dump.addAll(List.of("-Xlog:disable", "-Xlog:cds=warning:file=" + log + "::filecount=0", "-Xshare:dump",
+                    "-XX:SharedClassListFile=" + classes, "-XX:SharedArchiveFile=" + file, "-cp", classPath()));
+            run(dump);
+            if (!Files.exists(log)) {
+                return;
+            }
+            java.util.Set<String> linked = new java.util.HashSet<>();
+            java.util.regex.Matcher skipped = java.util.regex.Pattern.compile("Skipping ([^ :]+): Old class has been linked")
+                    .matcher(Files.readString(log));
+            while (skipped.find()) {
+                linked.add(skipped.group(1));
+            }
+            List<String> lines = Files.readAllLines(classes);
+            List<String> kept = lines.stream()
+                    .filter(line -> !(line.startsWith("@cp ") && linked.contains(line.split(" ")[1]))).toList();
+            if (kept.size() == lines.size()) {
+                return;
+            }
+            Files.write(classes, kept);
+        }
     }
 
     private static void run(List<String> command) throws IOException {

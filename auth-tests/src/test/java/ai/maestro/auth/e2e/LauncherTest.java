@@ -106,15 +106,22 @@ class LauncherTest {
      * Each archive holds the JDK's heap objects too (its module graph among them), which spares every
      * start the module system's set-up: on JDK 17 only an archive dumped, and a JVM run, with G1 has
      * them. What only prints (`--version`, a `--help`) maps a small archive of its own; the rest, the
-     * whole CLI's.
+     * whole CLI's. Every picocli class comes from the archive.
      */
     private void assertTheArchiveHoldsTheModuleGraph(Path javaHome) throws Exception {
         String archive = archiveFor(javaHome).getFileName().toString();
         String small = archive.replace(".jsa", "-print.jsa");
         for (List<String> command : List.of(List.of("config"), List.of("--version"), List.of("token", "--help"))) {
             Path log = root.resolve("cds.log");
+            Path classes = root.resolve("classes.log");
             Files.deleteIfExists(log);
-            assertEquals(0, launch(javaHome, null, "-Xlog:cds=info:file=" + log, command.toArray(String[]::new)), command.toString());
+            Files.deleteIfExists(classes);
+            assertEquals(0, launch(javaHome, null, "-Xlog:cds=info:file=" + log + " -Xlog:class+load=info:file=" + classes,
+                    command.toArray(String[]::new)), command.toString());
+            // picocli's class files are of Java 5: a dump that has to link one leaves it out, CommandLine among them.
+            List<String> picocliFromJars = Files.readAllLines(classes).stream()
+                    .filter(line -> line.contains(" picocli.") && !line.contains("shared objects file")).toList();
+            assertEquals(List.of(), picocliFromJars, command + " on " + javaHome + " read picocli classes from the jar");
             String mapped = Files.readString(log);
             String expected = command.equals(List.of("config")) ? archive : small;
             assertTrue(mapped.contains("Opened") && mapped.contains("/" + expected), command + " did not map " + expected

@@ -30,18 +30,39 @@ public final class Cli {
         } else if (versionOnly) {
             // --version alone needs no command at all.
         } else {
-            MaestroAuthCommand.SUBCOMMANDS.forEach(commandLine::addSubcommand);
+            for (java.util.Map.Entry<String, Class<?>> command : MaestroAuthCommand.SUBCOMMANDS.entrySet()) {
+                commandLine.addSubcommand(command.getKey(), command.getValue());
+            }
         }
         commandLine.setOut(context.out())
                 .setErr(context.err())
                 .setCaseInsensitiveEnumValuesAllowed(true)
-                .setExecutionExceptionHandler((e, cmd, parsed) -> report(context, e))
-                .setParameterExceptionHandler((e, args2) -> usageError(context, e));
+                .setExecutionExceptionHandler(new Failures(context))
+                .setParameterExceptionHandler(new Failures(context));
         // Help and the version are printed by picocli and wait for nothing: no deadline to read from the configuration.
         int code = help || versionOnly ? commandLine.execute(args) : withinDeadline(context, () -> commandLine.execute(args));
         context.out().flush();
         context.err().flush();
         return code;
+    }
+
+    /**
+     * Turns a failure into its line and exit code. A class, not lambdas: picocli's class files are
+     * of Java 5, and the start-up archive of JDK 17 leaves out such a class once a lambda made against
+     * it (or a method reference into it) links it while the archive is dumped; CommandLine itself, the
+     * largest, would then be read from the jar and verified by the old verifier at every start.
+     */
+    private record Failures(CliContext context)
+            implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
+        @Override
+        public int handleExecutionException(Exception e, CommandLine commandLine, CommandLine.ParseResult parsed) {
+            return report(context, e);
+        }
+
+        @Override
+        public int handleParseException(CommandLine.ParameterException e, String[] args) {
+            return usageError(context, e);
+        }
     }
 
     /**
