@@ -25,6 +25,20 @@ public record CredentialKey(ProviderId provider, String account, AuthType authTy
         }
     }
 
+    // equals and hashCode written out: a record's generated ones bootstrap a method-handle tree on first
+    // use (some fifteen classes spun at run time, which no start-up archive holds), and every command
+    // puts a key in a map.
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof CredentialKey key && provider == key.provider && authType == key.authType
+                && account.equals(key.account);
+    }
+
+    @Override
+    public int hashCode() {
+        return (provider.hashCode() * 31 + account.hashCode()) * 31 + authType.hashCode();
+    }
+
     /** 1 to 200 printable ASCII characters without spaces. */
     public static boolean isValidAccountId(String account) {
         return account != null && ACCOUNT_ID.matcher(account).matches();
