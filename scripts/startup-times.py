@@ -13,17 +13,19 @@ version or help; the shape floor does the store floor's read in a picocli subcom
 that reads made by a Guice injector: what the command's fixed libraries cost together); `--version`,
 `--help`, `status`, `token openai` (cached), `token openai` with a refresh due (the fake endpoint
 answers), `config`; then N logins, timed from the pasted redirect to the process's exit (what a user
-waits for after the browser). Prints medians, spreads, the ratio of each command to its floor (and of
-`status` and `token` to the shape floor), and the classes each one loads (one more run with
--Xlog:class+load). Every process is a real start: nothing stays warm between runs. With --baseline,
-another checkout's launcher runs the launcher's commands in the same turns, and each is given as a
-ratio to it (before and after a change, paired on a machine whose speed drifts).
+waits for after the browser). Prints medians (of wall time, and of the CPU time of the command's
+processes), spreads, the ratio of each command to its floor (and of `status` and `token` to the shape
+floor), and the classes each one loads (one more run with -Xlog:class+load). Every process is a real
+start: nothing stays warm between runs. With --baseline, another checkout's launcher runs the
+launcher's commands in the same turns, and each is given as a ratio to it (before and after a change,
+paired on a machine whose speed drifts).
 """
 import argparse
 import base64
 import json
 import os
 import re
+import resource
 import shutil
 import socket
 import statistics
@@ -231,11 +233,15 @@ def measure(home, runs, work, baseline=None):
     for command, run_env, _ in commands.values():  # warm the page cache and the archives
         subprocess.run(command, env=run_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     times = {name: [] for name in commands}
+    cpu = {name: [] for name in commands}  # user + system time of the command's processes: what a busy machine pays
     for _ in range(runs):
         for name, (command, run_env, _) in commands.items():
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.perf_counter()
             result = subprocess.run(command, env=run_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             times[name].append((time.perf_counter() - started) * 1000)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu[name].append((after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000)
             if result.returncode != 0:
                 sys.exit(f"{name} failed with exit {result.returncode}")
     # A login after one second "in the browser": what the user waits for once the redirect arrives.
@@ -248,13 +254,13 @@ def measure(home, runs, work, baseline=None):
     endpoint.server.shutdown()
     version = subprocess.run([java, "-version"], capture_output=True, text=True).stderr.splitlines()[0]
     print(f"{runs} interleaved runs each, {os.cpu_count()} cores, {version}\n")
-    print("| command | median ms | min–max ms | floor | × floor | classes loaded |")
-    print("|---|---|---|---|---|---|")
+    print("| command | median ms | min–max ms | floor | × floor | CPU ms | classes loaded |")
+    print("|---|---|---|---|---|---|---|")
     for name, samples in times.items():
         floor = commands[name][2]
         ratio = f"{statistics.median(samples) / statistics.median(times[floor]):.2f}" if floor else ""
         print(f"| `{name}` | {statistics.median(samples):.0f} | {min(samples):.0f}–{max(samples):.0f} | "
-              f"{floor or ''} | {ratio} | {classes[name]} |")
+              f"{floor or ''} | {ratio} | {statistics.median(cpu[name]):.0f} | {classes[name]} |")
     shape = statistics.median(times["floor: the same in picocli + Guice"])
     print("\nAgainst the floor in the command's own shape (the same read in a picocli subcommand, made by a Guice"
           " injector): " + ", ".join(f"`{name}` {statistics.median(times[name]) / shape:.2f}×"
@@ -262,6 +268,7 @@ def measure(home, runs, work, baseline=None):
     if baseline:
         print("\nThis checkout against the baseline (" + baseline + "), median over median: " + ", ".join(
             f"`{name}` {statistics.median(times[name]) / statistics.median(times['baseline: ' + name]):.2f}×"
+            f" (CPU {statistics.median(cpu[name]) / statistics.median(cpu['baseline: ' + name]):.2f}×)"
             for name in ("--version", "--help", "status", "token openai (cached)", "token openai (refresh due)")))
     print(f"\n`login openai`, from the pasted redirect to the process's exit (after 1 s in the browser): "
           f"median {statistics.median(after_redirect):.0f} ms ({min(after_redirect):.0f}–{max(after_redirect):.0f})\n")

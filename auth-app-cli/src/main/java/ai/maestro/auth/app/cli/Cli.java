@@ -19,13 +19,16 @@ public final class Cli {
     public static int run(CliContext context, String... args) {
         CommandLine commandLine = new CommandLine(new MaestroAuthCommand(context));
         // picocli builds a command's model by reflection: only the one being run is built (a tenth of
-        // the start-up of building all of them); --help, completion and a typo get all of them.
+        // the start-up of building all of them), also for its own --help; the root's --help, the
+        // completion script and a typo get all of them.
         String name = firstWord(args);
-        Class<?> wanted = MaestroAuthCommand.SUBCOMMANDS.get(name);
+        Class<?> wanted = EVERY_COMMAND.contains(name) ? null : MaestroAuthCommand.SUBCOMMANDS.get(name);
         java.util.List<String> words = java.util.Arrays.asList(args);
         boolean help = asksForHelp(args);
+        // The root's help: a --help before any command's name (`maestro-auth --help token` too).
+        boolean rootHelp = name.isEmpty() ? help : asksForHelp(java.util.Arrays.copyOf(args, words.indexOf(name)));
         boolean versionOnly = name.isEmpty() && !help && (words.contains("--version") || words.contains("-V"));
-        if (wanted != null && !help) {
+        if (wanted != null && !rootHelp) {
             commandLine.addSubcommand(name, wanted);
         } else if (versionOnly) {
             // --version alone needs no command at all.
@@ -110,6 +113,9 @@ public final class Cli {
     }
 
     private static final java.util.Set<String> STORELESS = java.util.Set.of("config", "generate-completion");
+
+    /** Commands that need every command's model: the completion script completes them all. */
+    private static final java.util.Set<String> EVERY_COMMAND = java.util.Set.of("generate-completion");
 
     /** The first argument that is not an option: the command's name, if any. */
     private static String firstWord(String[] args) {

@@ -490,6 +490,20 @@ class CliTest {
         assertTrue(completion.out().contains("maestro-auth"));
     }
 
+    /** The completion script knows every command and their options, not only itself. */
+    @Test
+    void theCompletionScriptCompletesEveryCommand() throws Exception {
+        CliHarness completion = cli("generate-completion");
+        assertEquals(0, completion.exitCode());
+        String commands = completion.out().lines().filter(line -> line.contains("local commands="))
+                .findFirst().orElseThrow(() -> new AssertionError("no command list in: " + completion.out()));
+        for (String name : MaestroAuthCommand.SUBCOMMANDS.keySet()) {
+            List<String> listed = List.of(commands.replaceAll(".*=\"|\".*", "").split(" "));
+            assertTrue(listed.contains(name), name + " missing from " + commands);
+        }
+        assertTrue(completion.out().contains("--account"), "the commands' options are completed too");
+    }
+
     /** One line, each sentence ended once: picocli's messages end bare, ours with a full stop. */
     @Test
     void aUsageErrorIsOneLineWithOneFullStopPerSentence() throws Exception {
