@@ -1,6 +1,7 @@
 package ai.maestro.auth.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -130,6 +131,19 @@ class ArchiveCoverageTest extends OnAUsersMachine {
                     .toList();
             assertEquals(List.of(), read, "configuration classes " + asked + " loaded");
         }
+    }
+
+    /**
+     * The root's help lists each command by the name and first line of its {@code @Command}: it builds
+     * no command's model (its options and mixins, found by reflection), which a command's own help does.
+     */
+    @Test
+    void theRootsHelpBuildsNoCommandsModel() throws Exception {
+        String mixin = "ai.maestro.auth.app.cli.AccountOption";
+        java.util.function.Predicate<List<String>> builtACommand = lines -> lines.stream()
+                .anyMatch(line -> line.contains(" " + mixin + " "));
+        assertFalse(builtACommand.test(loads("--help")), "--help built a command's model (loaded " + mixin + ")");
+        assertTrue(builtACommand.test(loads("token", "--help")), "token --help did not build token's model");
     }
 
     /** The class-loading lines of one `token openai`. */

@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  * the user happens to run first; a refresh falling due (the HTTP client), and the classes of a
  * PostgreSQL store and of a key in the keyring. Touches nothing of the user's (no keyring is
  * asked) and prints nothing. With the argument {@code print}: only what prints and exits ({@code
- * --version}, {@code --help}), for the launcher's small archive of those.
+ * --version}, {@code --help}, each command's {@code --help}), for the launcher's small archive of those.
  */
 public final class StartupTraining {
     private StartupTraining() {
@@ -44,9 +44,13 @@ public final class StartupTraining {
         ProcessSetup.keepRefreshAnswers(Duration.ofSeconds(2));
         ProcessSetup.boundHttpServers();
         if (args.length > 0 && args[0].equals("print")) {
-            // The small archive of what only prints: the version, the help, and the usage line of no command.
+            // The small archive of what only prints: the version, the help, the usage line of no command,
+            // and each command's own help (which builds that command's whole model).
             for (String[] command : new String[][] {{"--version"}, {"--help"}, {}}) {
                 Cli.run(quiet(Map.of()), command);
+            }
+            for (String command : MaestroAuthCommand.SUBCOMMANDS.keySet()) {
+                Cli.run(quiet(Map.of()), command, "--help");
             }
             System.exit(0);
         }
