@@ -19,8 +19,8 @@ public final class Cli {
     public static int run(CliContext context, String... args) {
         CommandLine commandLine = new CommandLine(new MaestroAuthCommand(context));
         // picocli builds a command's model by reflection: only the one being run is built (a tenth of
-        // the start-up of building all of them), also for its own --help; the root's --help, the
-        // completion script and a typo get all of them.
+        // the start-up of building all of them), also for its own --help; the completion script gets
+        // all of them, the root's --help, a typo and no command a summary of each.
         String name = firstWord(args);
         Class<?> wanted = EVERY_COMMAND.contains(name) ? null : MaestroAuthCommand.SUBCOMMANDS.get(name);
         java.util.List<String> words = java.util.Arrays.asList(args);
