@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,7 +55,7 @@ class ArchiveCoverageTest extends OnAUsersMachine {
             // A signed jar's classes are never archived; the launcher's jar is unsigned, this class path is not.
             List<String> keyringFromJars = loaded.stream().filter(line -> !line.contains("shared objects file"))
                     .filter(line -> !fromASignedJar(line))
-                    .map(line -> line.replaceAll("^\\S+ (\\S+) source: .*$", "$1"))
+                    .map(ArchiveCoverageTest::className)
                     .filter(name -> name.startsWith("org.freedesktop.") || name.startsWith("com.github.javakeyring.")
                             || name.startsWith("at.favre.lib.crypto."))
                     .filter(name -> !name.contains("$$Lambda$") && !name.contains("$Proxy")).toList();
@@ -80,12 +81,20 @@ class ArchiveCoverageTest extends OnAUsersMachine {
     @Test
     void everyPicocliClassComesFromTheArchive() throws Exception {
         machine.cliLogin();
-        for (List<String> command : List.of(List.of("token", "openai"), List.of("status"), List.of("no-such-command"))) {
-            List<String> fromJars = loads(command.get(0).startsWith("no-") ? 2 : 0, command.toArray(String[]::new)).stream()
+        // Each command and its exit code: a typo (exit 2) goes through the usage error's handler.
+        Map<List<String>, Integer> commands = Map.of(List.of("token", "openai"), 0, List.of("status"), 0,
+                List.of("no-such-command"), 2);
+        for (Map.Entry<List<String>, Integer> command : commands.entrySet()) {
+            List<String> fromJars = loads(command.getValue(), command.getKey().toArray(String[]::new)).stream()
                     .filter(line -> line.contains(" picocli.") && !line.contains("shared objects file"))
-                    .map(line -> line.replaceAll("^\\S+ (\\S+) source: .*$", "$1")).toList();
-            assertEquals(List.of(), fromJars, "picocli classes " + command + " read from a jar");
+                    .map(ArchiveCoverageTest::className).toList();
+            assertEquals(List.of(), fromJars, "picocli classes " + command.getKey() + " read from a jar");
         }
+    }
+
+    /** The class a class-loading line names. */
+    private static String className(String line) {
+        return line.replaceAll("^\\S+ (\\S+) source: .*$", "$1");
     }
 
     /** Whether a class-loading line names a signed jar as its source. */
@@ -103,7 +112,7 @@ class ArchiveCoverageTest extends OnAUsersMachine {
 
     /** The classes that show Jdbi was built or a handle opened. */
     private static List<String> jdbiBuilt(List<String> loaded) {
-        return loaded.stream().map(line -> line.replaceAll("^\\S+ (\\S+) source: .*$", "$1"))
+        return loaded.stream().map(ArchiveCoverageTest::className)
                 .filter(name -> List.of("org.jdbi.v3.core.Jdbi", "org.jdbi.v3.core.config.ConfigRegistry",
                         "org.jdbi.v3.core.Handle").contains(name) || name.startsWith("org.jdbi.v3.core.config.internal."))
                 .toList();
@@ -112,7 +121,7 @@ class ArchiveCoverageTest extends OnAUsersMachine {
     private List<String> assertMostlyShared(String what) throws Exception {
         List<String> loaded = tokenLoads();
         List<String> fromJars = loaded.stream().filter(line -> !line.contains("shared objects file"))
-                .map(line -> line.replaceAll("^\\S+ (\\S+) source: .*$", "$1")).toList();
+                .map(ArchiveCoverageTest::className).toList();
         double shared = 1 - (double) fromJars.size() / loaded.size();
         System.out.printf("%s: %d classes, %.1f %% from the archive%n", what, loaded.size(), shared * 100);
         assertTrue(shared >= SHARED, String.format("%s: %.1f %% of %d classes from the archive; not: %s", what,
@@ -124,7 +133,7 @@ class ArchiveCoverageTest extends OnAUsersMachine {
     @Test
     void theVersionAndTheHelpReadNoConfiguration() throws Exception {
         for (String asked : List.of("--version", "--help")) {
-            List<String> read = loads(asked).stream().map(line -> line.replaceAll("^\\S+ (\\S+) source: .*$", "$1"))
+            List<String> read = loads(asked).stream().map(ArchiveCoverageTest::className)
                     .filter(name -> name.startsWith("ai.maestro.auth.domain.config.ProviderConfigs")
                             || name.startsWith("ai.maestro.auth.adapter.outbound.persistence.PersistenceSettings")
                             || name.startsWith("ai.maestro.auth.adapter.outbound.http.NetworkSettings"))

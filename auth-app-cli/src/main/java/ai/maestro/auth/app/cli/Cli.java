@@ -22,33 +22,30 @@ public final class Cli {
         // the start-up of building all of them), also for its own --help; the completion script gets
         // all of them, the root's --help, a typo and no command a summary of each.
         String name = firstWord(args);
-        Class<?> wanted = EVERY_COMMAND.contains(name) ? null : MaestroAuthCommand.SUBCOMMANDS.get(name);
+        Class<?> wanted = MaestroAuthCommand.SUBCOMMANDS.get(name);
         java.util.List<String> words = java.util.Arrays.asList(args);
         boolean help = asksForHelp(args);
         // The root's help: a --help before any command's name (`maestro-auth --help token` too).
         boolean rootHelp = name.isEmpty() ? help : asksForHelp(java.util.Arrays.copyOf(args, words.indexOf(name)));
         boolean versionOnly = name.isEmpty() && !help && (words.contains("--version") || words.contains("-V"));
-        if (wanted != null && !rootHelp) {
+        boolean everyCommand = EVERY_COMMAND.contains(name);
+        if (wanted != null && !rootHelp && !everyCommand) {
             commandLine.addSubcommand(name, wanted);
-        } else if (versionOnly) {
-            // --version alone needs no command at all.
-        } else if (EVERY_COMMAND.contains(name)) {
-            for (java.util.Map.Entry<String, Class<?>> command : MaestroAuthCommand.SUBCOMMANDS.entrySet()) {
-                commandLine.addSubcommand(command.getKey(), command.getValue());
-            }
-        } else {
+        } else if (!versionOnly) {
             // The root's help lists each command by its name and first line, and a typo or no command
-            // needs only the names: the command named (if any) is built whole, the others summarized.
+            // needs only the names: the command named (if any) is built whole, the others summarized;
+            // the completion script builds every one whole.
             for (java.util.Map.Entry<String, Class<?>> command : MaestroAuthCommand.SUBCOMMANDS.entrySet()) {
-                commandLine.addSubcommand(command.getKey(), command.getKey().equals(name) ? command.getValue()
-                        : summary(command.getValue()));
+                boolean whole = everyCommand || command.getKey().equals(name);
+                commandLine.addSubcommand(command.getKey(), whole ? command.getValue() : summary(command.getValue()));
             }
         }
+        Failures failures = new Failures(context);
         commandLine.setOut(context.out())
                 .setErr(context.err())
                 .setCaseInsensitiveEnumValuesAllowed(true)
-                .setExecutionExceptionHandler(new Failures(context))
-                .setParameterExceptionHandler(new Failures(context));
+                .setExecutionExceptionHandler(failures)
+                .setParameterExceptionHandler(failures);
         // Help and the version are printed by picocli and wait for nothing: no deadline to read from the configuration.
         int code = help || versionOnly ? commandLine.execute(args) : withinDeadline(context, () -> commandLine.execute(args));
         context.out().flush();
