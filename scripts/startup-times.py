@@ -160,8 +160,11 @@ def archived(java, work, name, classpath, main_class, train_args):
 def classpath_of(module):
     out = os.path.join(ROOT, module, "target", "classpath.txt")
     # Not offline: on a fresh machine the dependency plugin itself is fetched the first time.
-    subprocess.run(["mvn", "-B", "-q", "-f", os.path.join(ROOT, module, "pom.xml"), "dependency:build-classpath",
-                    f"-Dmdep.outputFile={out}"], check=True, stdout=subprocess.DEVNULL)
+    # Maven's output only when it fails, and without the colour resets it writes even in batch mode.
+    done = subprocess.run(["mvn", "-B", "-q", "-f", os.path.join(ROOT, module, "pom.xml"), "dependency:build-classpath",
+                           f"-Dmdep.outputFile={out}"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if done.returncode != 0:
+        sys.exit(re.sub(r"\x1b\[[0-9;]*m", "", done.stdout) + f"\nthe class path of {module} could not be listed")
     with open(out) as f:
         return f.read().strip()
 
