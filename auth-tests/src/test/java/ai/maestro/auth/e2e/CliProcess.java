@@ -5,10 +5,18 @@ import ai.maestro.auth.app.cli.StartupTraining;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +28,7 @@ import java.util.regex.Pattern;
  * does one command and exits (or is killed). Output is collected on a thread so the child never blocks.
  */
 final class CliProcess implements AutoCloseable {
-    /** Written once per test run by {@link #archive()}. */
+    /** The build's archive, found or made once per test JVM by {@link #archive()}. */
     private static Path archive;
 
     private final Process process;
@@ -88,27 +96,95 @@ final class CliProcess implements AutoCloseable {
 
     /**
      * The start-up archive of the CLI, made as the launcher script makes one (the training run of
-     * the everyday commands, a static class-list archive on every JDK):
-     * written once per test run, it makes every later start of the hundreds here as fast as a user's.
-     * No archive (it could not be made) is a slower start, never a failure.
+     * the everyday commands, a static class-list archive on every JDK): it makes every start of the
+     * hundreds here as fast as a user's. One per build, in the module's build directory: the test JVMs
+     * of a run share it (the first to ask makes it while the others wait) and a run on an unchanged
+     * build reuses it. No archive (it could not be made) is a slower start, never a failure.
      */
     private static synchronized List<String> archive() throws IOException {
         if (archive == null) {
-            Path dir = Files.createTempDirectory("maestro-auth-archive");
-            Path file = dir.resolve("cli.jsa");
-            Path classes = dir.resolve("cli.classlist");
-            List<String> training = new ArrayList<>(List.of(java()));
-            training.addAll(LAUNCHER_OPTIONS);
-            training.addAll(List.of("-Xshare:off", "-XX:DumpLoadedClassList=" + classes));
-            training.addAll(List.of("-cp", classPath(), StartupTraining.class.getName()));
-            run(training);
-            dump(file, classes);
-            archive = Files.exists(file) ? file : dir.resolve("none");
+            archive = sharedArchive();
         }
         if (!Files.exists(archive)) {
             return List.of();
         }
         return List.of("-XX:SharedArchiveFile=" + archive);
+    }
+
+    /** The archive the child JVMs map (made on first use). */
+    static synchronized Path archiveFile() throws IOException {
+        archive();
+        return archive;
+    }
+
+    /**
+     * The build's archive, made unless this build has one: named by what it is made from (this JDK, the
+     * launcher's options, the class path's jars as built), so a rebuilt jar gets a new one and the old
+     * one goes. Made under a lock other test JVMs wait on, within a bound.
+     */
+    static Path sharedArchive() throws IOException {
+        Path dir = Files.createDirectories(Path.of("target", "cli-archive").toAbsolutePath());
+        Path file = dir.resolve("cli-" + buildKey() + ".jsa");
+        try (FileChannel channel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE); FileLock lock = lockWithin(channel, Duration.ofMinutes(8))) {
+            if (lock == null || Files.exists(file)) {
+                return file;
+            }
+            try (var old = Files.newDirectoryStream(dir, "cli-*")) {
+                for (Path made : old) {
+                    Files.deleteIfExists(made);
+                }
+            }
+            // Made under another name and moved: a test JVM killed while dumping leaves no torn archive.
+            Path making = dir.resolve("making.jsa");
+            Path classes = dir.resolve("making.classlist");
+            List<String> training = new ArrayList<>(List.of(java()));
+            training.addAll(LAUNCHER_OPTIONS);
+            training.addAll(List.of("-Xshare:off", "-XX:DumpLoadedClassList=" + classes));
+            training.addAll(List.of("-cp", classPath(), StartupTraining.class.getName()));
+            Files.deleteIfExists(making);
+            run(training);
+            dump(making, classes);
+            if (Files.exists(making)) {
+                Files.move(making, file, StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.deleteIfExists(classes);
+            Files.deleteIfExists(Path.of(making + ".log"));
+        }
+        return file;
+    }
+
+    private static FileLock lockWithin(FileChannel channel, Duration bound) throws IOException {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (true) {
+            FileLock lock = channel.tryLock();
+            if (lock != null || System.nanoTime() - deadline > 0) {
+                return lock;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+    }
+
+    /** What the archive is made from; the JVM refuses an archive whose jars changed, this names a new one. */
+    private static String buildKey() throws IOException {
+        StringBuilder made = new StringBuilder(System.getProperty("java.home")).append('\n')
+                .append(Runtime.version()).append('\n').append(LAUNCHER_OPTIONS).append('\n');
+        for (String jar : classPath().split(java.io.File.pathSeparator)) {
+            Path path = Path.of(jar);
+            made.append(jar).append(' ').append(Files.size(path)).append(' ')
+                    .append(Files.getLastModifiedTime(path).toMillis()).append('\n');
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(made.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     /**
@@ -190,7 +266,6 @@ final class CliProcess implements AutoCloseable {
         return process.pid();
     }
 
-    /** SIGKILL: no shutdown hook, no finally block runs. */
     /** Sends SIGTERM (as a container stop does) and returns at once. */
     void terminate() {
         process.toHandle().destroy();
