@@ -5,8 +5,9 @@ Usage: scripts/startup-times.py [--runs N] [--java JAVA_HOME]... [--baseline OTH
 
 Each --java (a JDK's home; default: JAVA_HOME, else the java on the PATH) gets its own table.
 ./maestro-auth builds the jar when needed (the first, untimed, run) and makes its start-up archive
-for that JDK. Makes a throw-away data directory with one OpenAI login (a local fake token endpoint
-answers the code exchange and, later, every refresh), then runs each command N times in turn:
+for that JDK (in the background; the script waits for it). Makes a throw-away data directory with
+one OpenAI login (a local fake token endpoint answers the code exchange and, later, every refresh),
+then runs each command N times in turn:
 `java Hello`; the floors, archived the way the launcher archives the CLI (the store floor opens an
 H2 file, selects a row, AES-GCM-decrypts 1.5 kB and prints it; the picocli floor prints its
 version or help; the shape floor does the store floor's read in a picocli subcommand, the object
@@ -106,6 +107,18 @@ class Endpoint:
         self.url = f"http://127.0.0.1:{self.server.server_port}/oauth/token"
 
 
+def prepared(launcher, env):
+    """Runs the launcher once, which builds the jar when needed and trains its start-up archive in the
+    background; waits (at most 5 minutes) for that training to end, so every timed run maps the archive."""
+    subprocess.run([launcher, "--version"], env=env, stdout=subprocess.DEVNULL, check=True)
+    target = os.path.join(os.path.dirname(launcher), "auth-app-cli", "target")
+    deadline = time.monotonic() + 300
+    while any(name.endswith(".training") for name in os.listdir(target)):
+        if time.monotonic() > deadline:
+            sys.exit(f"the start-up archive's training in {target} did not end within 5 minutes")
+        time.sleep(0.1)
+
+
 def java_of(home):
     return os.path.join(home, "bin", "java") if home else "java"
 
@@ -195,7 +208,7 @@ def measure(home, runs, work, baseline=None):
         env["PATH"] = os.path.join(home, "bin") + os.pathsep + env["PATH"]
     data = tempfile.mkdtemp(prefix="home-", dir=work)
     env["MAESTRO_AUTH_HOME"] = os.path.join(data, "home")
-    subprocess.run([LAUNCHER, "--version"], env=env, stdout=subprocess.DEVNULL, check=True)  # builds, archives
+    prepared(LAUNCHER, env)
     login(env)
     endpoint = Endpoint()
     due = dict(env, OPENAI_OAUTH_TOKEN_ENDPOINT=endpoint.url, MAESTRO_AUTH_REFRESH_SKEW_SECONDS="86400")
@@ -229,7 +242,7 @@ def measure(home, runs, work, baseline=None):
     if baseline:
         # The same commands by another checkout's launcher, in the same turns: before and after, paired.
         other = os.path.join(os.path.abspath(baseline), "maestro-auth")
-        subprocess.run([other, "--version"], env=env, stdout=subprocess.DEVNULL, check=True)  # builds, archives
+        prepared(other, env)
         for name in ("--version", "--help", "status", "token openai (cached)", "token openai (refresh due)"):
             command, run_env, floor = commands[name]
             commands["baseline: " + name] = ([other, *command[1:]], run_env, floor)

@@ -13,6 +13,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,6 +48,10 @@ class LauncherTest {
                 .filter(line -> line.startsWith("JAVA_VERSION=")).findFirst().orElseThrow()
                 .replaceAll("^JAVA_VERSION=\"|\"$", "");
         return target.resolve("maestro-auth-" + version + ".jsa");
+    }
+
+    private Path stampFor(Path javaHome) throws IOException {
+        return Path.of(archiveFor(javaHome).toString().replace(".jsa", ".stamp"));
     }
 
     private static Path thisJdk() {
@@ -171,6 +176,53 @@ class LauncherTest {
         assertEquals("maestro-auth: building the jar (once; about a minute the first time)...\n", err);
         assertTrue(out.startsWith("maestro-auth "), out);
         assertFalse(out.contains("\u001b"), "an escape sequence on stdout: " + out);
+        // The archive's training (10-20 s) runs on in the background, detached from the command's output:
+        // both streams ended with the command.
+        assertTrue(trainingUnderWay(), "the command waited for the archive's training");
+        trainingsDone();
+        assertTrue(Files.size(archiveFor(thisJdk())) > 0, "no archive after the training");
+    }
+
+    /**
+     * A training lock left by a trainer that died (killed with the machine, say) is taken over by the
+     * next command; one held by a live trainer is left alone, and the command runs without an archive.
+     */
+    @Test
+    void aDeadTrainersLockIsTakenOverAndALiveOnesIsLeftAlone() throws Exception {
+        project(true);
+        // Only the lock is looked at: a stand-in java trains in no time.
+        Path jdk = standInJdk();
+        Path lock = Files.createDirectories(Path.of(archiveFor(jdk).toString().replace(".jsa", ".training")));
+        Files.writeString(lock.resolve("pid"), ProcessHandle.current().pid() + "\n");
+        launchWithoutWaiting(jdk);
+        assertTrue(Files.isDirectory(lock), "a live trainer's lock was taken");
+        assertFalse(Files.exists(stampFor(jdk)), "trained beside a live trainer");
+
+        Process gone = new ProcessBuilder("true").start();
+        assertTrue(gone.waitFor(10, TimeUnit.SECONDS));
+        Files.writeString(lock.resolve("pid"), gone.pid() + "\n");
+        assertEquals(0, launch(jdk));
+        assertFalse(Files.exists(lock), "the dead trainer's lock is still there");
+        assertTrue(Files.exists(stampFor(jdk)), "not trained after taking the lock over");
+    }
+
+    /** A JDK whose java does nothing: for what the launcher decides, not what the JVM does. */
+    private Path standInJdk() throws IOException {
+        Path jdk = Files.createDirectories(root.resolve("jdk/bin")).getParent();
+        Files.writeString(jdk.resolve("bin/java"), "#!/bin/sh\nexit 0\n");
+        jdk.resolve("bin/java").toFile().setExecutable(true);
+        Files.writeString(jdk.resolve("release"), "JAVA_VERSION=\"0-stand-in\"\n");
+        return jdk;
+    }
+
+    private void launchWithoutWaiting(Path javaHome) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("bash", root.resolve("maestro-auth").toString(), "--version")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().put("JAVA_HOME", javaHome.toString());
+        builder.environment().remove("MAESTRO_AUTH_JAVA_OPTIONS");
+        Process process = builder.start();
+        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the launcher hung");
+        assertEquals(0, process.exitValue());
     }
 
     /** A main source newer than the jar rebuilds it before the command runs; a newer build output does not. */
@@ -190,9 +242,7 @@ class LauncherTest {
         Path output = Files.createDirectories(root.resolve("auth-domain/target/classes")).resolve("Changed.class");
         Files.writeString(output, "");
         // Only the build decision is looked at: a stand-in java spares the archive's training run.
-        Path jdk = Files.createDirectories(root.resolve("jdk/bin")).getParent();
-        Files.writeString(jdk.resolve("bin/java"), "#!/bin/sh\nexit 0\n");
-        jdk.resolve("bin/java").toFile().setExecutable(true);
+        Path jdk = standInJdk();
 
         assertEquals(0, launch(jdk, bin));
         assertFalse(Files.exists(calls), "rebuilt for a build output newer than the jar");
@@ -222,7 +272,24 @@ class LauncherTest {
         }
         Process process = builder.start();
         assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the launcher hung");
+        trainingsDone();
         return process.exitValue();
+    }
+
+    /** Whether the launcher is training an archive (of any JDK) in the background. */
+    private boolean trainingUnderWay() throws IOException {
+        try (Stream<Path> files = Files.list(target)) {
+            return files.anyMatch(file -> file.getFileName().toString().endsWith(".training"));
+        }
+    }
+
+    /** Waits, within a bound, for the launcher's background training to end. */
+    private void trainingsDone() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+        while (trainingUnderWay()) {
+            assertTrue(System.nanoTime() - deadline < 0, "a training still running after 300 s");
+            Thread.sleep(50);
+        }
     }
 
     private int launch(Path javaHome) throws Exception {
