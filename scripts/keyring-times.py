@@ -37,7 +37,7 @@ def timed(args, env):
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0 or done.stderr:
         sys.exit(f"{' '.join(args)} failed ({done.returncode}): {done.stderr.strip()}")
-    return wall, (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) * 1000
+    return wall, STARTUP.children_cpu_ms(before, after)
 
 
 def keyring(work):

@@ -107,6 +107,11 @@ class Endpoint:
         self.url = f"http://127.0.0.1:{self.server.server_port}/oauth/token"
 
 
+def children_cpu_ms(before, after):
+    """User + system time of the child processes that ended between two RUSAGE_CHILDREN readings."""
+    return (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000
+
+
 def prepared(launcher, env):
     """Runs the launcher once, which builds the jar when needed and trains its start-up archive in the
     background; waits (at most 5 minutes) for that training to end, so every timed run maps the archive."""
@@ -257,7 +262,7 @@ def measure(home, runs, work, baseline=None):
             result = subprocess.run(command, env=run_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             times[name].append((time.perf_counter() - started) * 1000)
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpu[name].append((after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000)
+            cpu[name].append(children_cpu_ms(before, after))
             if result.returncode != 0:
                 sys.exit(f"{name} failed with exit {result.returncode}")
     # A login after one second "in the browser": what the user waits for once the redirect arrives.

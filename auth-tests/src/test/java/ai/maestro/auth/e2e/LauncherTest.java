@@ -194,7 +194,7 @@ class LauncherTest {
         Path jdk = standInJdk();
         Path lock = Files.createDirectories(Path.of(archiveFor(jdk).toString().replace(".jsa", ".training")));
         Files.writeString(lock.resolve("pid"), ProcessHandle.current().pid() + "\n");
-        launchWithoutWaiting(jdk);
+        assertEquals(0, launchWithoutWaiting(jdk, null, null));
         assertTrue(Files.isDirectory(lock), "a live trainer's lock was taken");
         assertFalse(Files.exists(stampFor(jdk)), "trained beside a live trainer");
 
@@ -213,16 +213,6 @@ class LauncherTest {
         jdk.resolve("bin/java").toFile().setExecutable(true);
         Files.writeString(jdk.resolve("release"), "JAVA_VERSION=\"0-stand-in\"\n");
         return jdk;
-    }
-
-    private void launchWithoutWaiting(Path javaHome) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder("bash", root.resolve("maestro-auth").toString(), "--version")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        builder.environment().put("JAVA_HOME", javaHome.toString());
-        builder.environment().remove("MAESTRO_AUTH_JAVA_OPTIONS");
-        Process process = builder.start();
-        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the launcher hung");
-        assertEquals(0, process.exitValue());
     }
 
     /** A main source newer than the jar rebuilds it before the command runs; a newer build output does not. */
@@ -257,6 +247,13 @@ class LauncherTest {
     }
 
     private int launch(Path javaHome, Path bin, String javaOptions, String... args) throws Exception {
+        int code = launchWithoutWaiting(javaHome, bin, javaOptions, args);
+        trainingsDone();
+        return code;
+    }
+
+    /** The launcher's exit code, without waiting for a training it started in the background. */
+    private int launchWithoutWaiting(Path javaHome, Path bin, String javaOptions, String... args) throws Exception {
         List<String> line = new java.util.ArrayList<>(List.of("bash", root.resolve("maestro-auth").toString()));
         line.addAll(args.length == 0 ? List.of("--version") : List.of(args));
         ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true)
@@ -272,7 +269,6 @@ class LauncherTest {
         }
         Process process = builder.start();
         assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the launcher hung");
-        trainingsDone();
         return process.exitValue();
     }
 

@@ -497,8 +497,8 @@ class CliTest {
         assertEquals(0, completion.exitCode());
         String commands = completion.out().lines().filter(line -> line.contains("local commands="))
                 .findFirst().orElseThrow(() -> new AssertionError("no command list in: " + completion.out()));
+        List<String> listed = List.of(commands.replaceAll(".*=\"|\".*", "").split(" "));
         for (String name : MaestroAuthCommand.SUBCOMMANDS.keySet()) {
-            List<String> listed = List.of(commands.replaceAll(".*=\"|\".*", "").split(" "));
             assertTrue(listed.contains(name), name + " missing from " + commands);
         }
         assertTrue(completion.out().contains("--account"), "the commands' options are completed too");
